@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the whole system locally: a PostgreSQL cluster kept under .local/, then the host with every context.
+# Needs nothing prepared by hand beyond the .NET 10 SDK; Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+source .ci/ensure-prerequisites.sh
+
+POSTGRES_PORT="${COMMERCE_POSTGRES_PORT:-55432}"
+state="$PWD/.local"
+data="$state/postgres"
+mkdir -p "$state"
+
+# initdb and postgres refuse to run as root; run them as the postgres user Debian's package creates.
+as_server_user=()
+if [ "$(id -u)" -eq 0 ]; then
+  server_user=postgres
+  id postgres >/dev/null 2>&1 || server_user=nobody
+  as_server_user=(setpriv "--reuid=$server_user" "--regid=$server_user" --init-groups)
+  chown "$server_user:" "$state"
+fi
+
+if [ ! -f "$data/PG_VERSION" ]; then
+  "${as_server_user[@]}" "$POSTGRES_BIN_DIR/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --no-instructions >/dev/null
+fi
+
+stop_postgres() { "${as_server_user[@]}" "$POSTGRES_BIN_DIR/pg_ctl" -D "$data" stop -m fast >/dev/null 2>&1 || true; }
+trap stop_postgres EXIT
+"${as_server_user[@]}" "$POSTGRES_BIN_DIR/pg_ctl" -D "$data" -l "$state/postgres.log" -w start \
+  -o "-p $POSTGRES_PORT -c listen_addresses=127.0.0.1 -k $state" >/dev/null
+echo "PostgreSQL listening on 127.0.0.1:$POSTGRES_PORT (data in .local/postgres, log in .local/postgres.log)"
+
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export ConnectionStrings__Admin="Host=127.0.0.1;Port=$POSTGRES_PORT;Username=postgres;Database=commerce"
+"${as_server_user[@]}" "$POSTGRES_BIN_DIR/psql" -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres -tAc \
+  "SELECT 1 FROM pg_database WHERE datname = 'commerce'" | grep -q 1 ||
+  "${as_server_user[@]}" "$POSTGRES_BIN_DIR/psql" -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres -qc \
+    "CREATE DATABASE commerce"
+
+dotnet run --project services/Host --configuration Release -- --urls "${COMMERCE_URLS:-http://127.0.0.1:5080}"
