@@ -1,12 +1,41 @@
-var builder = WebApplication.CreateBuilder(args);
+using Commerce.Host;
+using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Database;
 
-builder.Services.AddHealthChecks();
+// `Commerce.Host migrate` and `Commerce.Host seed-demo` are the explicit steps run before the host serves
+// (run.sh does both); with no command the host serves the contexts selected by Commerce:Contexts.
+var command = args.FirstOrDefault() is "migrate" or "seed-demo" ? args[0] : null;
+var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
+
+builder.AddServiceDefaults();
+var contexts = HostedContexts.Selected(builder.Configuration);
+foreach (var context in contexts)
+{
+    context.Add(builder);
+}
 
 var app = builder.Build();
 
-app.MapHealthChecks("/health/live");
+switch (command)
+{
+    case "migrate":
+        var admin = app.Configuration.GetConnectionString("Admin")
+                    ?? throw new InvalidOperationException("migrate needs ConnectionStrings:Admin (a role that may create roles).");
+        await CommerceDatabase.MigrateAsync(app.Services, admin);
+        return;
+    case "seed-demo":
+        await CommerceDatabase.SeedDemoAsync(app.Services);
+        return;
+}
 
-app.Run();
+app.MapServiceDefaults();
+foreach (var context in contexts)
+{
+    context.Map(app);
+}
+
+app.Logger.LogInformation("Hosting contexts: {Contexts}", contexts.Select(c => c.Name));
+await app.RunAsync();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,0 +1,43 @@
+namespace Commerce.Activities;
+
+// Inputs and outputs of the saga's activities: one record each, so fields can be added without breaking
+// histories already recorded.
+
+public sealed record OrderStepInput(Guid OrderId);
+
+public sealed record OrderLine(Guid ProductId, string Sku, int Quantity);
+
+public sealed record SubmittedOrder(Guid OrderId, Guid CustomerId, decimal Total, string Currency, IReadOnlyList<OrderLine> Lines);
+
+public sealed record CancelOrderInput(Guid OrderId, string Reason);
+
+public sealed record ReserveStockInput(Guid OrderId, IReadOnlyList<OrderLine> Lines);
+
+public sealed record StockReservation(Guid OrderId, DateTimeOffset ExpiresAt);
+
+public sealed record AuthorizePaymentInput(Guid OrderId, Guid PaymentMethodId, decimal Amount, string Currency);
+
+public sealed record PaymentAuthorization(Guid PaymentId);
+
+public sealed record PaymentStepInput(Guid OrderId, Guid PaymentId);
+
+public sealed record ShipmentRecord(Guid ShipmentId, string TrackingNumber);
+
+/// <summary>
+/// Error types of failures retrying cannot fix. Activities raise them non-retryable; the saga turns them into a
+/// rejection with compensation instead of parking the order for an operator.
+/// </summary>
+public static class BusinessFailures
+{
+    public const string OutOfStock = "OutOfStock";
+    public const string PaymentDeclined = "PaymentDeclined";
+    public const string RuleViolated = "RuleViolated";
+
+    public static readonly IReadOnlyList<string> All = [OutOfStock, PaymentDeclined, RuleViolated];
+}
+
+/// <summary>Keys that make each mutating call safe to repeat: derived from the order and the step, never random.</summary>
+public static class IdempotencyKeys
+{
+    public static string For(Guid orderId, string step) => $"order-{orderId:N}-{step}";
+}

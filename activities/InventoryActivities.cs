@@ -1,0 +1,51 @@
+using System.Net;
+using Commerce.Inventory.Contracts;
+using Microsoft.Extensions.Logging;
+using Refit;
+using Temporalio.Activities;
+
+namespace Commerce.Activities;
+
+/// <summary>
+/// The saga's calls to Inventory. One reservation per order, keyed by the order, so a retried reserve returns
+/// the reservation the first attempt made instead of reserving again.
+/// </summary>
+public sealed class InventoryActivities(IInventoryApi inventory)
+{
+    public static string ReservationKey(Guid orderId) => IdempotencyKeys.For(orderId, "reservation");
+
+    [Activity]
+    public async Task<StockReservation> ReserveStockAsync(ReserveStockInput input)
+    {
+        var reservation = await OwnerCalls.SendAsync(
+            cancellationToken => inventory.ReserveAsync(
+                new ReserveStockRequest(
+                    ReservationKey(input.OrderId),
+                    [.. input.Lines.Select(line => new ReservationLineRequest(line.Sku, line.Quantity))],
+                    input.OrderId),
+                cancellationToken),
+            BusinessFailures.OutOfStock);
+        return new StockReservation(input.OrderId, reservation.ExpiresAt);
+    }
+
+    /// <summary>Releasing what was never reserved is not an error: the saga registers this undo before reserving.</summary>
+    [Activity]
+    public async Task ReleaseStockAsync(OrderStepInput input)
+    {
+        await OwnerCalls.SendAsync(async cancellationToken =>
+        {
+            try
+            {
+                await inventory.ReleaseAsync(ReservationKey(input.OrderId), cancellationToken);
+            }
+            catch (ApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                ActivityExecutionContext.Current.Logger.LogInformation("Order {OrderId} has no reservation to release", input.OrderId);
+            }
+        });
+    }
+
+    [Activity]
+    public Task FulfilStockAsync(OrderStepInput input) =>
+        OwnerCalls.SendAsync(cancellationToken => inventory.FulfilAsync(ReservationKey(input.OrderId), cancellationToken));
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Temporalio.Client;
+using Temporalio.Exceptions;
+
+namespace Commerce.Cli.Orders;
+
+/// <summary>
+/// Connects to Temporal for one command and turns the failures an operator can meet into one-line messages and exit
+/// codes instead of stack traces.
+/// </summary>
+internal static class TemporalSession
+{
+    public static async Task<int> RunAsync(ParseResult parseResult, Func<ITemporalClient, CommandOutput, Task<int>> command)
+    {
+        var output = new CommandOutput(parseResult);
+        var address = parseResult.GetValue(CommerceCommand.Address)!;
+        var @namespace = parseResult.GetValue(CommerceCommand.Namespace)!;
+
+        ITemporalClient client;
+        try
+        {
+            client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(address) { Namespace = @namespace });
+        }
+#pragma warning disable CA1031 // The SDK reports a failed connection through several exception types; all mean the same here.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            output.Error($"Cannot reach Temporal at {address} (namespace '{@namespace}'): {e.Message}");
+            return ExitCodes.Unreachable;
+        }
+
+        try
+        {
+            return await command(client, output);
+        }
+        catch (RpcException e) when (e.Code is RpcException.StatusCode.Unavailable or RpcException.StatusCode.DeadlineExceeded)
+        {
+            output.Error($"Temporal at {address} stopped answering: {e.Message}");
+            return ExitCodes.Unreachable;
+        }
+    }
+}

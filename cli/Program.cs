@@ -1,0 +1,3 @@
+using Commerce.Cli;
+
+return await CommerceCommand.RunAsync(args);

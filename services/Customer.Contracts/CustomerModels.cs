@@ -1,0 +1,96 @@
+using System.Text.Json.Serialization;
+
+namespace Commerce.Customer.Contracts;
+
+[JsonConverter(typeof(JsonStringEnumConverter<CustomerStatus>))]
+public enum CustomerStatus
+{
+    Active,
+    Suspended,
+    Deleted,
+}
+
+/// <summary>Ordered from lowest to highest: an upgrade must move up.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<MembershipLevel>))]
+public enum MembershipLevel
+{
+    Standard,
+    Silver,
+    Gold,
+    Platinum,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<AddressKind>))]
+public enum AddressKind
+{
+    Billing,
+    Shipping,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<NotificationChannel>))]
+public enum NotificationChannel
+{
+    Email,
+    Sms,
+    Push,
+}
+
+/// <param name="Language">BCP 47 tag, e.g. "en" or "fr-CA".</param>
+/// <param name="Currency">ISO 4217 code, e.g. "USD".</param>
+/// <param name="NotificationChannels">Channels the customer accepts notifications on; empty means none.</param>
+public sealed record CustomerPreferences(string Language, string Currency, IReadOnlyList<NotificationChannel> NotificationChannels);
+
+/// <param name="Country">ISO 3166-1 alpha-2 code, e.g. "US".</param>
+public sealed record AddressInput(
+    AddressKind Kind,
+    string Recipient,
+    string Line1,
+    string City,
+    string PostalCode,
+    string Country,
+    string? Line2 = null,
+    string? Region = null,
+    bool IsDefault = false);
+
+public sealed record AddressResponse(
+    Guid Id,
+    AddressKind Kind,
+    string Recipient,
+    string Line1,
+    string? Line2,
+    string City,
+    string? Region,
+    string PostalCode,
+    string Country,
+    bool IsDefault);
+
+/// <param name="Preferences">Defaults to English, USD and e-mail when omitted.</param>
+public sealed record RegisterCustomerRequest(
+    string Name,
+    string Email,
+    string? Phone = null,
+    CustomerPreferences? Preferences = null,
+    IReadOnlyList<AddressInput>? Addresses = null);
+
+public sealed record UpdateCustomerProfileRequest(string Name, string Email, CustomerPreferences Preferences, string? Phone = null);
+
+public sealed record UpgradeMembershipRequest(MembershipLevel Level);
+
+public sealed record SuspendCustomerRequest(string Reason);
+
+/// <summary>
+/// A customer with the default billing and shipping addresses Order snapshots at submission (null when the
+/// customer has none of that kind).
+/// </summary>
+public sealed record CustomerResponse(
+    Guid Id,
+    string Name,
+    string Email,
+    string? Phone,
+    CustomerStatus Status,
+    MembershipLevel Membership,
+    CustomerPreferences Preferences,
+    IReadOnlyList<AddressResponse> Addresses,
+    AddressResponse? DefaultBillingAddress,
+    AddressResponse? DefaultShippingAddress,
+    int Version);

@@ -1,0 +1,46 @@
+using Refit;
+
+namespace Commerce.Customer.Contracts;
+
+/// <summary>Customer's HTTP API. Failures surface as <see cref="ApiException"/> carrying RFC 9457 problem details.</summary>
+public interface ICustomerApi
+{
+    /// <summary>Includes the default billing and shipping addresses; 404 for unknown or deleted customers.</summary>
+    [Get("/customers/{id}")]
+    Task<CustomerResponse> GetCustomerAsync(Guid id, CancellationToken cancellationToken = default);
+
+    [Post("/customers")]
+    Task<CustomerResponse> RegisterAsync([Body] RegisterCustomerRequest request, CancellationToken cancellationToken = default);
+
+    /// <param name="ifMatch">Optional expected version (ETag, e.g. "3"); a mismatch is a 409.</param>
+    [Put("/customers/{id}")]
+    Task<CustomerResponse> UpdateProfileAsync(
+        Guid id,
+        [Body] UpdateCustomerProfileRequest request,
+        [Header("If-Match")] string? ifMatch = null,
+        CancellationToken cancellationToken = default);
+
+    [Post("/customers/{id}/addresses")]
+    Task<CustomerResponse> AddAddressAsync(
+        Guid id,
+        [Body] AddressInput request,
+        [Header("If-Match")] string? ifMatch = null,
+        CancellationToken cancellationToken = default);
+
+    [Post("/customers/{id}/membership")]
+    Task<CustomerResponse> UpgradeMembershipAsync(
+        Guid id,
+        [Body] UpgradeMembershipRequest request,
+        [Header("If-Match")] string? ifMatch = null,
+        CancellationToken cancellationToken = default);
+
+    [Post("/customers/{id}/suspend")]
+    Task<CustomerResponse> SuspendAsync(
+        Guid id,
+        [Body] SuspendCustomerRequest request,
+        [Header("If-Match")] string? ifMatch = null,
+        CancellationToken cancellationToken = default);
+
+    [Delete("/customers/{id}")]
+    Task DeleteAsync(Guid id, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,132 @@
+using Commerce.Customer.Contracts;
+using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commerce.Customer;
+
+public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> options) : DbContext(options)
+{
+    public const string Schema = "customer";
+
+    public DbSet<CustomerProfile> Customers => Set<CustomerProfile>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.AddCommerceMessaging();
+
+        modelBuilder.Entity<CustomerProfile>(customer =>
+        {
+            customer.ToTable("customers");
+            customer.HasKey(c => c.Id);
+            customer.Property(c => c.Name).HasMaxLength(Limits.Name);
+            customer.Property(c => c.Email).HasMaxLength(Limits.Email);
+            customer.Property(c => c.NormalizedEmail).HasMaxLength(Limits.Email);
+            // One live account per e-mail address; a deleted customer's address may register again.
+            customer.HasIndex(c => c.NormalizedEmail).IsUnique().HasFilter("status <> 'Deleted'");
+            customer.Property(c => c.Phone).HasMaxLength(Limits.Phone);
+            customer.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
+            customer.Property(c => c.Membership).HasConversion<string>().HasMaxLength(20);
+            customer.Property(c => c.Language).HasMaxLength(Limits.Language);
+            customer.Property(c => c.Currency).HasMaxLength(3).IsFixedLength();
+            customer.Property(c => c.SuspensionReason).HasMaxLength(Limits.Reason);
+            customer.Property(c => c.Version).IsConcurrencyToken();
+            customer.HasMany(c => c.Addresses).WithOne().HasForeignKey(a => a.CustomerId).OnDelete(DeleteBehavior.Cascade);
+            customer.Navigation(c => c.Addresses).AutoInclude();
+        });
+
+        modelBuilder.Entity<CustomerAddress>(address =>
+        {
+            address.ToTable("addresses");
+            address.HasKey(a => a.Id);
+            address.Property(a => a.Kind).HasConversion<string>().HasMaxLength(20);
+            address.Property(a => a.Recipient).HasMaxLength(Limits.Name);
+            address.Property(a => a.Line1).HasMaxLength(Limits.AddressLine);
+            address.Property(a => a.Line2).HasMaxLength(Limits.AddressLine);
+            address.Property(a => a.City).HasMaxLength(Limits.City);
+            address.Property(a => a.Region).HasMaxLength(Limits.City);
+            address.Property(a => a.PostalCode).HasMaxLength(Limits.PostalCode);
+            address.Property(a => a.Country).HasMaxLength(2).IsFixedLength();
+        });
+
+        modelBuilder.UseSnakeCaseNames();
+    }
+}
+
+/// <summary>A customer aggregate: profile, preferences, membership and addresses change its <see cref="Version"/>.</summary>
+public sealed class CustomerProfile
+{
+    public required Guid Id { get; init; }
+
+    public required string Name { get; set; }
+
+    public required string Email { get; set; }
+
+    /// <summary>Lower-cased <see cref="Email"/>, for uniqueness.</summary>
+    public required string NormalizedEmail { get; set; }
+
+    public string? Phone { get; set; }
+
+    public CustomerStatus Status { get; set; } = CustomerStatus.Active;
+
+    public MembershipLevel Membership { get; set; } = MembershipLevel.Standard;
+
+    public required string Language { get; set; }
+
+    public required string Currency { get; set; }
+
+    public List<string> NotificationChannels { get; set; } = [];
+
+    public string? SuspensionReason { get; set; }
+
+    public List<CustomerAddress> Addresses { get; init; } = [];
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? DeletedAt { get; set; }
+
+    public int Version { get; set; } = 1;
+}
+
+public sealed class CustomerAddress
+{
+    public required Guid Id { get; init; }
+
+    public required Guid CustomerId { get; init; }
+
+    public required AddressKind Kind { get; init; }
+
+    public required string Recipient { get; init; }
+
+    public required string Line1 { get; init; }
+
+    public string? Line2 { get; init; }
+
+    public required string City { get; init; }
+
+    public string? Region { get; init; }
+
+    public required string PostalCode { get; init; }
+
+    public required string Country { get; init; }
+
+    public bool IsDefault { get; set; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+internal static class Limits
+{
+    public const int Name = 200;
+    public const int Email = 254;
+    public const int Phone = 20;
+    public const int Language = 35;
+    public const int Reason = 500;
+    public const int AddressLine = 200;
+    public const int City = 100;
+    public const int PostalCode = 20;
+    public const int AddressesPerCustomer = 20;
+}

@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+
+namespace Commerce.Inventory.Contracts;
+
+[JsonConverter(typeof(JsonStringEnumConverter<ReservationStatus>))]
+public enum ReservationStatus
+{
+    Active,
+    Released,
+    Expired,
+    Fulfilled,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<MovementKind>))]
+public enum MovementKind
+{
+    Receipt,
+    Adjustment,
+    Fulfilment,
+}
+
+/// <summary>One SKU in one warehouse. Available = OnHand - Reserved.</summary>
+public sealed record StockItemResponse(string Sku, string Warehouse, int OnHand, int Reserved, int Available, int ReorderPoint, int Version);
+
+/// <summary>A SKU across all warehouses.</summary>
+public sealed record StockLevelResponse(string Sku, int OnHand, int Reserved, int Available, IReadOnlyList<StockItemResponse> Warehouses);
+
+/// <param name="Reference">E.g. a purchase-order number.</param>
+public sealed record ReceiveStockRequest(string Warehouse, int Quantity, string? Reference = null);
+
+/// <param name="Delta">Positive or negative; on hand may not drop below what is reserved.</param>
+public sealed record AdjustStockRequest(string Warehouse, int Delta, string Reason);
+
+/// <param name="ReorderPoint">A LowStockAlert is raised when available drops to or below it (0 disables).</param>
+public sealed record SetReorderPointRequest(string Warehouse, int ReorderPoint);
+
+public sealed record StockMovementResponse(
+    Guid Id,
+    string Sku,
+    string Warehouse,
+    MovementKind Kind,
+    int Quantity,
+    string? Reason,
+    string? Reference,
+    DateTimeOffset OccurredAt);
+
+public sealed record ReservationLineRequest(string Sku, int Quantity);
+
+/// <param name="Key">The idempotency key (e.g. the order id): a repeat with the same key and lines returns the
+/// original reservation; the same key with different lines is a 409.</param>
+/// <param name="OrderId">The order the reservation is for, when there is one.</param>
+/// <param name="ExpiresInSeconds">Defaults to Inventory's configured lifetime (15 minutes).</param>
+public sealed record ReserveStockRequest(
+    string Key,
+    IReadOnlyList<ReservationLineRequest> Lines,
+    Guid? OrderId = null,
+    int? ExpiresInSeconds = null);
+
+/// <summary>Where a reserved quantity was taken from (a line may be split across warehouses).</summary>
+public sealed record ReservationAllocation(string Sku, string Warehouse, int Quantity);
+
+public sealed record ReservationResponse(
+    string Key,
+    Guid? OrderId,
+    ReservationStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    IReadOnlyList<ReservationAllocation> Allocations,
+    int Version);

@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+
+namespace Commerce.Notification.Contracts;
+
+[JsonConverter(typeof(JsonStringEnumConverter<Channel>))]
+public enum Channel
+{
+    Email,
+    Sms,
+    Push,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<DeliveryStatus>))]
+public enum DeliveryStatus
+{
+    /// <summary>Waiting for its first attempt or for a retry after a failure.</summary>
+    Pending,
+    Sent,
+    /// <summary>Gave up after the last retry.</summary>
+    Failed,
+}
+
+/// <summary>Subject and body use {{placeholders}} filled from the notification's data.</summary>
+public sealed record TemplateRequest(string Subject, string Body);
+
+public sealed record TemplateResponse(string Key, string Subject, string Body, int Version);
+
+/// <summary>
+/// Sends a template to a customer on each channel the customer accepts (or only <see cref="Channel"/> when given).
+/// <see cref="IdempotencyKey"/> makes a repeat a no-op.
+/// </summary>
+public sealed record SendNotificationRequest(
+    Guid CustomerId,
+    string TemplateKey,
+    IReadOnlyDictionary<string, string>? Data = null,
+    Channel? Channel = null,
+    string? IdempotencyKey = null);
+
+public sealed record NotificationResponse(
+    Guid Id,
+    Guid CustomerId,
+    string TemplateKey,
+    Channel Channel,
+    string Recipient,
+    string Subject,
+    string Body,
+    DeliveryStatus Status,
+    int Attempts,
+    string? LastError,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? SentAt,
+    DateTimeOffset? NextAttemptAt,
+    int Version);
+
+/// <summary>What a simulated channel delivered (the "outbox" of the fake e-mail/SMS/push provider).</summary>
+public sealed record SentMessage(Guid NotificationId, Channel Channel, string Recipient, string Subject, string Body, DateTimeOffset SentAt);
+
+public sealed record ChannelFailureRequest(bool Enabled);
+
+public sealed record ChannelFailureResponse(Channel Channel, bool Failing);
+
+/// <summary>Template keys the events Notification reacts to use (seeded, editable).</summary>
+public static class TemplateKeys
+{
+    public const string OrderConfirmed = "order-confirmed";
+    public const string OrderShipped = "order-shipped";
+    public const string OrderDelivered = "order-delivered";
+    public const string OrderCancelled = "order-cancelled";
+    public const string PaymentFailed = "payment-failed";
+}

@@ -1,0 +1,129 @@
+using Commerce.Notification.Channels;
+using Commerce.Notification.Contracts;
+using Commerce.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commerce.Notification.Sending;
+
+public static class NotificationEndpoints
+{
+    public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder routes)
+    {
+        var notifications = routes.MapContextGroup("Notification", "/notifications");
+        notifications.MapPost("/", Send).WithName("SendNotification");
+        notifications.MapGet("/{id:guid}", Get).WithName("GetNotification");
+        notifications.MapGet("/", List).WithName("ListNotifications");
+        notifications.MapGet("/channels/sent", Sent).WithName("ListSentMessages");
+        notifications.MapPost("/channels/{channel}/failure", SetFailure).WithName("SetChannelFailure");
+        return routes;
+    }
+
+    /// <summary>202: queued for sending; a repeat of the idempotency key returns what the first request queued.</summary>
+    private static async Task<Results<Accepted<List<NotificationResponse>>, ValidationProblem, ProblemHttpResult>> Send(
+        SendNotificationRequest request,
+        NotificationDbContext db,
+        NotificationComposer composer,
+        NotificationDispatcher dispatcher,
+        CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        if (request.CustomerId == Guid.Empty)
+        {
+            validation.Add("customerId", "Required.");
+        }
+
+        validation.Required("templateKey", request.TemplateKey, Limits.TemplateKey);
+        validation.Optional("idempotencyKey", request.IdempotencyKey, Limits.IdempotencyKey);
+        if (request.Channel is { } only && !Enum.IsDefined(only))
+        {
+            validation.Add("channel", "Email, Sms or Push.");
+        }
+
+        if (request.Data is { Count: > Limits.DataEntries } || request.Data?.Any(d => d.Key.Length > 100 || d.Value is null || d.Value.Length > Limits.DataValue) == true)
+        {
+            validation.Add("data", $"At most {Limits.DataEntries} entries of up to {Limits.DataValue} characters.");
+        }
+
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var key = request.IdempotencyKey ?? Guid.NewGuid().ToString("N");
+        var earlier = await db.Notifications.AsNoTracking().Where(n => n.IdempotencyKey == key).ToListAsync(cancellationToken);
+        if (earlier.Count > 0)
+        {
+            return TypedResults.Accepted("/notifications", earlier.Select(ToResponse).ToList());
+        }
+
+        var (outcome, queued) = await composer.ComposeAsync(
+            request.CustomerId, request.TemplateKey, request.Data ?? new Dictionary<string, string>(), request.Channel, key, cancellationToken);
+        switch (outcome)
+        {
+            case ComposeOutcome.UnknownTemplate:
+                return Http.Unprocessable($"No template {request.TemplateKey}.");
+            case ComposeOutcome.UnknownCustomer:
+            case ComposeOutcome.CustomerDeleted:
+                return Http.Unprocessable($"Customer {request.CustomerId} is not known to Notification (or was deleted).");
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        {
+            db.ChangeTracker.Clear();
+            var winner = await db.Notifications.AsNoTracking().Where(n => n.IdempotencyKey == key).ToListAsync(cancellationToken);
+            return TypedResults.Accepted("/notifications", winner.Select(ToResponse).ToList());
+        }
+
+        dispatcher.Wake();
+        return TypedResults.Accepted("/notifications", queued.Select(ToResponse).ToList());
+    }
+
+    private static async Task<Results<Ok<NotificationResponse>, ProblemHttpResult>> Get(
+        Guid id, NotificationDbContext db, CancellationToken cancellationToken)
+    {
+        var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        return notification is null ? Http.NotFound($"No notification {id}.") : TypedResults.Ok(ToResponse(notification));
+    }
+
+    private static async Task<Results<Ok<List<NotificationResponse>>, ValidationProblem>> List(
+        Guid? customerId, NotificationDbContext db, CancellationToken cancellationToken)
+    {
+        if (customerId is null || customerId == Guid.Empty)
+        {
+            return Http.Invalid("customerId", "Required.");
+        }
+
+        var log = await db.Notifications.AsNoTracking()
+            .Where(n => n.CustomerId == customerId)
+            .OrderByDescending(n => n.CreatedAt).ThenBy(n => n.Channel)
+            .Take(200)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(log.Select(ToResponse).ToList());
+    }
+
+    private static Ok<IReadOnlyList<SentMessage>> Sent(SimulatedChannelLog log) => TypedResults.Ok(log.Sent);
+
+    private static Results<Ok<ChannelFailureResponse>, ValidationProblem> SetFailure(
+        string channel, ChannelFailureRequest request, SimulatedChannelLog log)
+    {
+        if (!Enum.TryParse<Channel>(channel, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+        {
+            return Http.Invalid("channel", "Email, Sms or Push.");
+        }
+
+        log.SetFailing(parsed, request.Enabled);
+        return TypedResults.Ok(new ChannelFailureResponse(parsed, log.IsFailing(parsed)));
+    }
+
+    internal static NotificationResponse ToResponse(NotificationMessage n) =>
+        new(n.Id, n.CustomerId, n.TemplateKey, n.Channel, n.Recipient, n.Subject, n.Body, n.Status, n.Attempts, n.LastError,
+            n.CreatedAt, n.SentAt, n.NextAttemptAt, n.Version);
+}

@@ -1,0 +1,16 @@
+using Commerce.Notification.Contracts;
+
+namespace Commerce.Notification.Templates;
+
+/// <summary>The templates the event handlers use, seeded by the initial migration and editable through the API.</summary>
+public static class DefaultTemplates
+{
+    public static MessageTemplate[] All { get; } =
+    [
+        new() { Key = TemplateKeys.OrderConfirmed, Subject = "Order {{orderId}} confirmed", Body = "Hi {{customerName}}, your order {{orderId}} is confirmed." },
+        new() { Key = TemplateKeys.OrderShipped, Subject = "Order {{orderId}} shipped", Body = "Hi {{customerName}}, your order {{orderId}} is on its way." },
+        new() { Key = TemplateKeys.OrderDelivered, Subject = "Order {{orderId}} delivered", Body = "Hi {{customerName}}, your order {{orderId}} has been delivered." },
+        new() { Key = TemplateKeys.OrderCancelled, Subject = "Order {{orderId}} cancelled", Body = "Hi {{customerName}}, your order {{orderId}} was cancelled: {{reason}}." },
+        new() { Key = TemplateKeys.PaymentFailed, Subject = "Payment for order {{orderId}} failed", Body = "Hi {{customerName}}, we could not charge {{amount}} {{currency}} for order {{orderId}} ({{failureCode}})." },
+    ];
+}

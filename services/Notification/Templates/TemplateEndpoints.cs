@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using Commerce.Notification.Contracts;
+using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commerce.Notification.Templates;
+
+public static partial class TemplateEndpoints
+{
+    public static IEndpointRouteBuilder MapTemplates(this IEndpointRouteBuilder routes)
+    {
+        var templates = routes.MapContextGroup("Notification", "/notifications/templates");
+        templates.MapGet("/", List).WithName("ListTemplates");
+        templates.MapGet("/{key}", Get).WithName("GetTemplate");
+        templates.MapPut("/{key}", Put).WithName("PutTemplate");
+        return routes;
+    }
+
+    private static async Task<Ok<List<TemplateResponse>>> List(NotificationDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Templates.AsNoTracking().OrderBy(t => t.Key)
+            .Select(t => new TemplateResponse(t.Key, t.Subject, t.Body, t.Version)).ToListAsync(cancellationToken));
+
+    private static async Task<Results<Ok<TemplateResponse>, ProblemHttpResult>> Get(
+        string key, NotificationDbContext db, HttpContext context, CancellationToken cancellationToken)
+    {
+        var template = await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Key == key, cancellationToken);
+        if (template is null)
+        {
+            return Http.NotFound($"No template {key}.");
+        }
+
+        Http.SetETag(context, template.Version);
+        return TypedResults.Ok(new TemplateResponse(template.Key, template.Subject, template.Body, template.Version));
+    }
+
+    /// <summary>201 when the key is new, 200 when it replaced an existing template (If-Match checked).</summary>
+    private static async Task<Results<Created<TemplateResponse>, Ok<TemplateResponse>, ValidationProblem, ProblemHttpResult>> Put(
+        string key, TemplateRequest request, NotificationDbContext db, TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        if (key.Length > Limits.TemplateKey || !KeyPattern().IsMatch(key))
+        {
+            validation.Add("key", "Lower-case letters, digits and dashes.");
+        }
+
+        validation.Required("subject", request.Subject, Limits.Subject);
+        validation.Required("body", request.Body, Limits.Body);
+        if (!Http.TryReadIfMatch(context, out var expectedVersion))
+        {
+            validation.Add("If-Match", "An entity tag holding the version, e.g. \"3\".");
+        }
+
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var template = await db.Templates.FirstOrDefaultAsync(t => t.Key == key, cancellationToken);
+        var created = template is null;
+        if (template is null)
+        {
+            template = new MessageTemplate { Key = key, Subject = request.Subject, Body = request.Body };
+            db.Templates.Add(template);
+        }
+        else
+        {
+            if (expectedVersion is { } expected && expected != template.Version)
+            {
+                return Http.VersionConflict(template.Version);
+            }
+
+            template.Subject = request.Subject;
+            template.Body = request.Body;
+            template.Version++;
+        }
+
+        db.AddEvent(new NotificationTemplateChanged(template.Key, template.Subject, template.Body), template.Key, template.Version, clock.GetUtcNow());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        {
+            return Http.Conflict($"Template {key} was created concurrently; retry.");
+        }
+
+        Http.SetETag(context, template.Version);
+        var response = new TemplateResponse(template.Key, template.Subject, template.Body, template.Version);
+        return created ? TypedResults.Created($"/notifications/templates/{key}", response) : TypedResults.Ok(response);
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex KeyPattern();
+}

@@ -1,0 +1,24 @@
+namespace Commerce.Order.Contracts;
+
+// Event payloads; the envelope carries event id, type, aggregate id (= order id), aggregate version, occurred-at.
+
+public sealed record OrderLine(Guid ProductId, string Sku, string ProductName, decimal UnitPrice, int Quantity);
+
+public sealed record OrderCreated(Guid OrderId, Guid CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
+
+public sealed record OrderSubmitted(
+    Guid OrderId,
+    Guid CustomerId,
+    IReadOnlyList<OrderLine> Lines,
+    decimal Total,
+    string Currency,
+    AddressSnapshot BillingAddress,
+    AddressSnapshot ShippingAddress);
+
+public sealed record OrderConfirmed(Guid OrderId, Guid CustomerId);
+
+public sealed record OrderCancelled(Guid OrderId, Guid CustomerId, OrderStatus PreviousStatus, string Reason);
+
+public sealed record OrderShipped(Guid OrderId, Guid CustomerId, string? Note);
+
+public sealed record OrderDelivered(Guid OrderId, Guid CustomerId);

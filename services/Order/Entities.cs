@@ -1,0 +1,113 @@
+using Commerce.Order.Contracts;
+
+namespace Commerce.Order;
+
+public sealed class Order
+{
+    public required Guid Id { get; init; }
+
+    public required Guid CustomerId { get; init; }
+
+    public OrderStatus Status { get; set; }
+
+    public required string Currency { get; init; }
+
+    public required decimal Total { get; init; }
+
+    /// <summary>The Idempotency-Key the order was created with, if any (unique).</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Snapshotted at submission; never changes afterwards.</summary>
+    public Address? BillingAddress { get; set; }
+
+    public Address? ShippingAddress { get; set; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public int Version { get; set; }
+
+    public List<OrderItem> Items { get; init; } = [];
+
+    public List<OrderHistoryEntry> History { get; init; } = [];
+}
+
+/// <summary>A line with the product's SKU, name and unit price as they were when the order was created.</summary>
+public sealed class OrderItem
+{
+    public required Guid Id { get; init; }
+
+    /// <summary>1-based position as submitted.</summary>
+    public required int LineNumber { get; init; }
+
+    public required Guid ProductId { get; init; }
+
+    public required string Sku { get; init; }
+
+    public required string ProductName { get; init; }
+
+    public required decimal UnitPrice { get; init; }
+
+    public required int Quantity { get; init; }
+}
+
+public sealed class OrderHistoryEntry
+{
+    public required Guid Id { get; init; }
+
+    public OrderStatus? From { get; init; }
+
+    public required OrderStatus To { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    public string? Note { get; init; }
+}
+
+public sealed class Address
+{
+    public required string Recipient { get; init; }
+
+    public required string Line1 { get; init; }
+
+    public string? Line2 { get; init; }
+
+    public required string City { get; init; }
+
+    public string? Region { get; init; }
+
+    public required string PostalCode { get; init; }
+
+    public required string Country { get; init; }
+}
+
+/// <summary>What Order knows about a customer from Customer's events (display only).</summary>
+public sealed class CachedCustomer
+{
+    public required Guid CustomerId { get; init; }
+
+    public required string Name { get; set; }
+
+    public required string Email { get; set; }
+
+    public int Version { get; set; }
+}
+
+/// <summary>What Order knows about a product from Product's events (display only; prices are snapshotted from the API).</summary>
+public sealed class CachedProduct
+{
+    public required Guid ProductId { get; init; }
+
+    public required string Sku { get; set; }
+
+    public required string Name { get; set; }
+
+    public decimal? Price { get; set; }
+
+    public string? Currency { get; set; }
+
+    public bool Discontinued { get; set; }
+
+    public int Version { get; set; }
+}

@@ -1,0 +1,32 @@
+using Commerce.Customer.Contracts;
+using Commerce.Order.Caches;
+using Commerce.Order.Orders;
+using Commerce.Product.Contracts;
+using Commerce.ServiceDefaults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Commerce.Order;
+
+public static class OrderContext
+{
+    public const string Name = "Order";
+
+    public static IHostApplicationBuilder AddOrderContext(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddCommerceContext<OrderDbContext>(Name).HandleCacheEvents();
+        builder.AddContextClient<IProductApi>("Product");
+        builder.AddContextClient<ICustomerApi>("Customer");
+        builder.Services.AddScoped<OrderTransitions>();
+        return builder;
+    }
+
+    /// <summary>/orders, /orders/{id}, /orders/{id}/submit|confirm|ship|deliver|cancel.</summary>
+    public static IEndpointRouteBuilder MapOrderContext(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapContextGroup(Name, "/orders").MapOrders();
+        return endpoints;
+    }
+}

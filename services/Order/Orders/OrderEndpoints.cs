@@ -1,0 +1,246 @@
+using Commerce.Customer.Contracts;
+using Commerce.Order.Contracts;
+using Commerce.Product.Contracts;
+using Commerce.ServiceDefaults.Http;
+using Commerce.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Refit;
+
+namespace Commerce.Order.Orders;
+
+internal static class OrderEndpoints
+{
+    public static void MapOrders(this RouteGroupBuilder orders)
+    {
+        orders.MapPost("/", CreateAsync);
+        orders.MapGet("/", ListAsync);
+        orders.MapGet("/{id:guid}", GetAsync);
+        orders.MapPost("/{id:guid}/submit", (Guid id, SubmitOrderRequest? request, HttpContext http, OrderTransitions transitions,
+                ICustomerApi customers, OrderDbContext db, CancellationToken ct) =>
+            TransitionAsync(http, db, note: null, (version, _) =>
+                transitions.SubmitAsync(id, request ?? new SubmitOrderRequest(), version, customers, ct), ct));
+        orders.MapPost("/{id:guid}/confirm", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderTransitions transitions,
+                OrderDbContext db, CancellationToken ct) =>
+            TransitionAsync(http, db, request?.Note, (version, note) => transitions.ConfirmAsync(id, version, note, ct), ct));
+        orders.MapPost("/{id:guid}/ship", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderTransitions transitions,
+                OrderDbContext db, CancellationToken ct) =>
+            TransitionAsync(http, db, request?.Note, (version, note) => transitions.ShipAsync(id, version, note, ct), ct));
+        orders.MapPost("/{id:guid}/deliver", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderTransitions transitions,
+                OrderDbContext db, CancellationToken ct) =>
+            TransitionAsync(http, db, request?.Note, (version, note) => transitions.DeliverAsync(id, version, note, ct), ct));
+        orders.MapPost("/{id:guid}/cancel", (Guid id, CancelOrderRequest request, HttpContext http, OrderTransitions transitions,
+                OrderDbContext db, CancellationToken ct) =>
+            string.IsNullOrWhiteSpace(request.Reason)
+                ? Task.FromResult<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>>(Problems.Validation("reason", "Required."))
+                : TransitionAsync(http, db, request.Reason, (version, reason) => transitions.CancelAsync(id, version, reason!, ct), ct));
+    }
+
+    private static async Task<Results<Created<OrderResponse>, Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateOrderRequest request, HttpRequest http, OrderDbContext db, IProductApi products, TimeProvider time,
+        ILogger<OrderDbContext> logger, CancellationToken cancellationToken)
+    {
+        var key = http.Headers["Idempotency-Key"].ToString();
+        var errors = new ValidationErrors()
+            .Check(request.CustomerId != Guid.Empty, "customerId", "Required.")
+            .Check(request.Items.Count is > 0 and <= OrderLimits.MaxItems, "items", $"Between 1 and {OrderLimits.MaxItems} items.")
+            .Check(request.Items.Select(i => i.ProductId).Distinct().Count() == request.Items.Count, "items", "Each product at most once.")
+            .Check(key.Length <= OrderLimits.Key, "Idempotency-Key", $"At most {OrderLimits.Key} characters.");
+        for (var i = 0; i < request.Items.Count; i++)
+        {
+            errors.Check(request.Items[i].ProductId != Guid.Empty, $"items[{i}].productId", "Required.")
+                .Check(request.Items[i].Quantity is > 0 and <= OrderLimits.MaxQuantity, $"items[{i}].quantity",
+                    $"Between 1 and {OrderLimits.MaxQuantity}.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        var idempotencyKey = key.Length > 0 ? key : null;
+        if (idempotencyKey is not null && await FindByKeyAsync(db, idempotencyKey, cancellationToken) is { } existing)
+        {
+            return SameRequest(existing, request) ? TypedResults.Ok(await WithCustomerAsync(db, existing, cancellationToken))
+                : Problems.Conflict($"Idempotency-Key {idempotencyKey} was already used for a different order.");
+        }
+
+        // The price snapshot: what Product says now, never changed afterwards.
+        var snapshots = new List<ProductResponse>();
+        foreach (var item in request.Items)
+        {
+            try
+            {
+                snapshots.Add(await products.GetProductAsync(item.ProductId, cancellationToken));
+            }
+            catch (ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return Problems.Unprocessable($"Product {item.ProductId} does not exist.");
+            }
+            catch (Exception exception) when (exception is ApiException or HttpRequestException or TaskCanceledException
+                                                  && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Product unreachable while creating an order");
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Product unavailable",
+                    detail: "Product prices could not be fetched; nothing was created. Retry later.");
+            }
+        }
+
+        if (snapshots.FirstOrDefault(p => p.Status != ProductStatus.Active) is { } inactive)
+        {
+            return Problems.Unprocessable($"Product {inactive.Id} ({inactive.Sku}) is {inactive.Status} and cannot be ordered.");
+        }
+
+        if (snapshots.Select(p => p.Currency).Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            return Problems.Unprocessable("All products of an order must be priced in one currency.");
+        }
+
+        var now = time.GetUtcNow();
+        var order = new Order
+        {
+            Id = Guid.CreateVersion7(),
+            CustomerId = request.CustomerId,
+            Status = OrderStatus.Created,
+            Currency = snapshots[0].Currency,
+            Total = request.Items.Zip(snapshots).Sum(x => x.Second.Price * x.First.Quantity),
+            IdempotencyKey = idempotencyKey,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+            Items = [.. request.Items.Zip(snapshots).Select((x, i) => new OrderItem
+            {
+                Id = Guid.CreateVersion7(),
+                LineNumber = i + 1,
+                ProductId = x.Second.Id,
+                Sku = x.Second.Sku,
+                ProductName = x.Second.Name,
+                UnitPrice = x.Second.Price,
+                Quantity = x.First.Quantity,
+            })],
+            History = [new OrderHistoryEntry { Id = Guid.CreateVersion7(), From = null, To = OrderStatus.Created, At = now }],
+        };
+        db.Orders.Add(order);
+        db.AddEvent(new OrderCreated(order.Id, order.CustomerId, OrderTransitions.Lines(order), order.Total, order.Currency),
+            order.Id, order.Version, now);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (idempotencyKey is not null
+                                                  && exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // A concurrent request with the same key won the race; answer as its repeat.
+            db.ChangeTracker.Clear();
+            var winner = await FindByKeyAsync(db, idempotencyKey, cancellationToken);
+            return winner is not null && SameRequest(winner, request)
+                ? TypedResults.Ok(await WithCustomerAsync(db, winner, cancellationToken))
+                : Problems.Conflict($"Idempotency-Key {idempotencyKey} was already used for a different order.");
+        }
+
+        logger.LogInformation("Order {OrderId} created for customer {CustomerId}: {ItemCount} item(s), {Total} {Currency}",
+            order.Id, order.CustomerId, order.Items.Count, order.Total, order.Currency);
+        http.HttpContext.Response.Headers.ETag = ETags.For(order.Version);
+        return TypedResults.Created($"/orders/{order.Id}", await WithCustomerAsync(db, order, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetAsync(
+        Guid id, HttpResponse response, OrderDbContext db, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking().Include(o => o.Items).Include(o => o.History)
+            .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        if (order is null)
+        {
+            return Problems.NotFound($"No order {id}.");
+        }
+
+        response.Headers.ETag = ETags.For(order.Version);
+        return TypedResults.Ok(await WithCustomerAsync(db, order, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListAsync(
+        OrderDbContext db, CancellationToken cancellationToken, OrderStatus? status = null, Guid? customerId = null,
+        int? page = null, int? pageSize = null)
+    {
+        var errors = new ValidationErrors()
+            .Check(page is null or >= 1, "page", "At least 1.")
+            .Check(pageSize is null or (>= 1 and <= 200), "pageSize", "Between 1 and 200.");
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        var query = db.Orders.AsNoTracking();
+        if (status is { } s)
+        {
+            query = query.Where(o => o.Status == s);
+        }
+
+        if (customerId is { } c)
+        {
+            query = query.Where(o => o.CustomerId == c);
+        }
+
+        var (number, size) = (page ?? 1, pageSize ?? 50);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(o => o.CreatedAt).ThenBy(o => o.Id)
+            .Skip((number - 1) * size).Take(size)
+            .Select(o => new OrderSummary(o.Id, o.CustomerId, o.Status, o.Currency, o.Total, o.Items.Count, o.CreatedAt, o.UpdatedAt, o.Version))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new OrderPage(items, number, size, total));
+    }
+
+    /// <summary>Validates the note and If-Match, runs the transition, maps its outcome to HTTP.</summary>
+    private static async Task<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> TransitionAsync(
+        HttpContext http, OrderDbContext db, string? note, Func<int?, string?, Task<TransitionResult>> transition,
+        CancellationToken cancellationToken)
+    {
+        var header = http.Request.Headers.IfMatch.ToString();
+        int? version = null;
+        if (!string.IsNullOrWhiteSpace(header))
+        {
+            version = int.TryParse(header.Replace("W/", "", StringComparison.Ordinal).Trim().Trim('"'), out var v) && v >= 0 ? v : -1;
+        }
+
+        var errors = new ValidationErrors()
+            .Check(note is null || note.Length <= OrderLimits.Text, "note", $"At most {OrderLimits.Text} characters.")
+            .Check(version is not -1, "If-Match", "Expected a version number, e.g. \"3\".");
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        var result = await transition(version, note);
+        switch (result.Outcome)
+        {
+            case TransitionOutcome.Applied or TransitionOutcome.AlreadyInState:
+                http.Response.Headers.ETag = ETags.For(result.Order!.Version);
+                return TypedResults.Ok(await WithCustomerAsync(db, result.Order, cancellationToken));
+            case TransitionOutcome.NotFound:
+                return Problems.NotFound(result.Detail!);
+            case TransitionOutcome.Conflict:
+                return Problems.Conflict(result.Detail!);
+            case TransitionOutcome.Unprocessable:
+                return Problems.Unprocessable(result.Detail!);
+            default:
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Dependency unavailable",
+                    detail: result.Detail);
+        }
+    }
+
+    private static Task<Order?> FindByKeyAsync(OrderDbContext db, string key, CancellationToken cancellationToken) =>
+        db.Orders.AsNoTracking().Include(o => o.Items).Include(o => o.History).FirstOrDefaultAsync(o => o.IdempotencyKey == key, cancellationToken);
+
+    private static bool SameRequest(Order order, CreateOrderRequest request) =>
+        order.CustomerId == request.CustomerId
+        && order.Items.Count == request.Items.Count
+        && request.Items.All(i => order.Items.Any(x => x.ProductId == i.ProductId && x.Quantity == i.Quantity));
+
+    private static async Task<OrderResponse> WithCustomerAsync(OrderDbContext db, Order order, CancellationToken cancellationToken) =>
+        order.ToResponse(await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.CustomerId == order.CustomerId, cancellationToken));
+}

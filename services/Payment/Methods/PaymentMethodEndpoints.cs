@@ -1,0 +1,166 @@
+using Commerce.Payment.Contracts;
+using Commerce.Payment.Gateway;
+using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Commerce.Payment.Methods;
+
+public static class PaymentMethodEndpoints
+{
+    public static IEndpointRouteBuilder MapPaymentMethods(this IEndpointRouteBuilder routes)
+    {
+        var methods = routes.MapContextGroup("Payment", "/payments/methods");
+        methods.MapPost("/", Add).WithName("AddPaymentMethod");
+        methods.MapGet("/{id:guid}", Get).WithName("GetPaymentMethod");
+        methods.MapGet("/", List).WithName("ListPaymentMethods");
+        methods.MapDelete("/{id:guid}", Remove).WithName("RemovePaymentMethod");
+        return routes;
+    }
+
+    private static async Task<Results<Created<PaymentMethodResponse>, ValidationProblem, ProblemHttpResult>> Add(
+        AddPaymentMethodRequest request,
+        PaymentDbContext db,
+        IPaymentGateway gateway,
+        TokenProtector protector,
+        TimeProvider clock,
+        ILogger<PaymentDbContext> logger,
+        CancellationToken cancellationToken)
+    {
+        // Error messages never echo the number back: it must not reach logs or clients' error reports either.
+        var validation = new Validation();
+        if (request.CustomerId == Guid.Empty)
+        {
+            validation.Add("customerId", "Required.");
+        }
+
+        var number = request.CardNumber?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        if (number is null || !CardBrands.IsValidNumber(number))
+        {
+            validation.Add("cardNumber", "Not a valid card number.");
+        }
+
+        if (request.ExpiryMonth is < 1 or > 12)
+        {
+            validation.Add("expiryMonth", "Between 1 and 12.");
+        }
+
+        if (request.ExpiryYear is < 2000 or > 2100)
+        {
+            validation.Add("expiryYear", "A four-digit year.");
+        }
+
+        if (request.SecurityCode is not null && (request.SecurityCode.Length is < 3 or > 4 || !request.SecurityCode.All(char.IsAsciiDigit)))
+        {
+            validation.Add("securityCode", "Three or four digits.");
+        }
+
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var now = clock.GetUtcNow();
+        if (IsExpired(request.ExpiryMonth, request.ExpiryYear, now))
+        {
+            return Http.Unprocessable("The card has expired.");
+        }
+
+        CardToken token;
+        try
+        {
+            token = await gateway.TokenizeAsync(
+                new CardDetails(number!, request.ExpiryMonth, request.ExpiryYear, request.SecurityCode), cancellationToken);
+        }
+        catch (PaymentGatewayUnavailableException exception)
+        {
+            logger.LogWarning("Tokenization failed for customer {CustomerId}: {FailureCode}", request.CustomerId, exception.Code);
+            return PaymentProblems.Unavailable(exception);
+        }
+
+        var method = new PaymentMethod
+        {
+            Id = Guid.CreateVersion7(),
+            CustomerId = request.CustomerId,
+            Brand = token.Brand,
+            Last4 = token.Last4,
+            ExpiryMonth = request.ExpiryMonth,
+            ExpiryYear = request.ExpiryYear,
+            EncryptedToken = protector.Protect(token.Token),
+            CreatedAt = now,
+        };
+        db.PaymentMethods.Add(method);
+        db.AddEvent(
+            new PaymentMethodAdded(method.Id, method.CustomerId, method.Brand, method.Last4, method.ExpiryMonth, method.ExpiryYear),
+            method.Id,
+            method.Version,
+            now);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation(
+            "Added payment method {PaymentMethodId} ({Brand} ending {Last4}) for customer {CustomerId}",
+            method.Id, method.Brand, method.Last4, method.CustomerId);
+        return TypedResults.Created($"/payments/methods/{method.Id}", ToResponse(method));
+    }
+
+    private static async Task<Results<Ok<PaymentMethodResponse>, ProblemHttpResult>> Get(
+        Guid id, PaymentDbContext db, CancellationToken cancellationToken)
+    {
+        var method = await db.PaymentMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        return method is null ? Http.NotFound($"No payment method {id}.") : TypedResults.Ok(ToResponse(method));
+    }
+
+    private static async Task<Results<Ok<List<PaymentMethodResponse>>, ValidationProblem>> List(
+        Guid? customerId, PaymentDbContext db, CancellationToken cancellationToken)
+    {
+        if (customerId is null || customerId == Guid.Empty)
+        {
+            return Http.Invalid("customerId", "Required.");
+        }
+
+        var methods = await db.PaymentMethods.AsNoTracking()
+            .Where(m => m.CustomerId == customerId && !m.Removed)
+            .OrderBy(m => m.CreatedAt)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(methods.Select(ToResponse).ToList());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
+        Guid id, PaymentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var method = await db.PaymentMethods.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (method is null)
+        {
+            return Http.NotFound($"No payment method {id}.");
+        }
+
+        if (method.Removed)
+        {
+            return TypedResults.NoContent();
+        }
+
+        method.Removed = true;
+        method.Version++;
+        db.AddEvent(new PaymentMethodRemoved(method.Id, method.CustomerId), method.Id, method.Version, clock.GetUtcNow());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Http.Conflict("The payment method changed meanwhile; retry.");
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    internal static bool IsExpired(int month, int year, DateTimeOffset now) =>
+        year < now.Year || (year == now.Year && month < now.Month);
+
+    private static PaymentMethodResponse ToResponse(PaymentMethod m) =>
+        new(m.Id, m.CustomerId, m.Brand, m.Last4, m.ExpiryMonth, m.ExpiryYear, m.Removed, m.Version);
+}

@@ -1,0 +1,24 @@
+using Commerce.Payment.Gateway;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Commerce.Payment;
+
+internal static class PaymentProblems
+{
+    /// <summary>503: the gateway may answer later; the caller retries with the same idempotency key.</summary>
+    public static ProblemHttpResult Unavailable(PaymentGatewayUnavailableException exception) =>
+        TypedResults.Problem(
+            exception.Message,
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Payment gateway unavailable",
+            extensions: new Dictionary<string, object?> { ["code"] = exception.Code, ["retryable"] = true });
+
+    /// <summary>422: the gateway gave a final no; retrying cannot help.</summary>
+    public static ProblemHttpResult Declined(Guid paymentId, string code) =>
+        TypedResults.Problem(
+            $"The payment was declined ({code}).",
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Payment declined",
+            extensions: new Dictionary<string, object?> { ["code"] = code, ["paymentId"] = paymentId, ["retryable"] = false });
+}

@@ -1,0 +1,508 @@
+using System.Globalization;
+using Commerce.Payment.Contracts;
+using Commerce.Payment.Gateway;
+using Commerce.Payment.Methods;
+using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Commerce.Payment.Transactions;
+
+/// <summary>
+/// Authorize, capture, void and refund. Each takes an <c>Idempotency-Key</c>: the key is stored with the
+/// transaction it produced (unique), so a repeat returns the original outcome and the gateway is not called again.
+/// Retryable gateway trouble writes nothing, so a retry with the same key really retries.
+/// </summary>
+public static class PaymentEndpoints
+{
+    private const string IdempotencyHeader = "Idempotency-Key";
+
+    public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder routes)
+    {
+        var payments = routes.MapContextGroup("Payment", "/payments");
+        payments.MapPost("/authorizations", Authorize).WithName("AuthorizePayment");
+        payments.MapPost("/{id:guid}/capture", Capture).WithName("CapturePayment");
+        payments.MapPost("/{id:guid}/void", Void).WithName("VoidPayment");
+        payments.MapPost("/{id:guid}/refunds", Refund).WithName("RefundPayment");
+        payments.MapGet("/{id:guid}", Get).WithName("GetPayment");
+        payments.MapGet("/", List).WithName("ListPayments");
+        payments.MapPost("/gateway/outage", SetOutage).WithName("SetGatewayOutage").WithTags("Operator");
+        return routes;
+    }
+
+    private static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> Authorize(
+        AuthorizePaymentRequest request,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
+        PaymentDbContext db,
+        IPaymentGateway gateway,
+        TokenProtector protector,
+        TimeProvider clock,
+        ILogger<PaymentDbContext> logger,
+        CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        ValidateKey(validation, idempotencyKey);
+        if (request.OrderId == Guid.Empty)
+        {
+            validation.Add("orderId", "Required.");
+        }
+
+        if (request.PaymentMethodId == Guid.Empty)
+        {
+            validation.Add("paymentMethodId", "Required.");
+        }
+
+        ValidateAmount(validation, "amount", request.Amount);
+        validation.Currency("currency", request.Currency);
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var fingerprint = Fingerprint("authorize", request.OrderId, request.PaymentMethodId, request.Amount, request.Currency);
+        var earlier = await ReplayAsync(db, idempotencyKey!, TransactionKind.Authorize, null, fingerprint, cancellationToken);
+        if (earlier is not null)
+        {
+            return earlier;
+        }
+
+        var method = await db.PaymentMethods.AsNoTracking()
+            .FirstOrDefaultAsync(m => m.Id == request.PaymentMethodId, cancellationToken);
+        if (method is null || method.Removed)
+        {
+            return Http.Unprocessable($"No usable payment method {request.PaymentMethodId}.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (PaymentMethodEndpoints.IsExpired(method.ExpiryMonth, method.ExpiryYear, now))
+        {
+            return Http.Unprocessable("The card has expired.");
+        }
+
+        GatewayResult result;
+        try
+        {
+            result = await gateway.AuthorizeAsync(
+                protector.Unprotect(method.EncryptedToken), request.Amount, request.Currency, idempotencyKey!, cancellationToken);
+        }
+        catch (PaymentGatewayUnavailableException exception)
+        {
+            logger.LogWarning(
+                "Authorization for order {OrderId} not answered by the gateway: {FailureCode}", request.OrderId, exception.Code);
+            return PaymentProblems.Unavailable(exception);
+        }
+
+        var payment = new CardPayment
+        {
+            Id = Guid.CreateVersion7(),
+            OrderId = request.OrderId,
+            CustomerId = method.CustomerId,
+            PaymentMethodId = method.Id,
+            Amount = request.Amount,
+            Currency = request.Currency,
+            Status = result.Approved ? PaymentStatus.Authorized : PaymentStatus.Failed,
+            FailureCode = result.FailureCode,
+            GatewayReference = result.Reference,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        payment.Transactions.Add(NewTransaction(payment, TransactionKind.Authorize, request.Amount, result, idempotencyKey!, fingerprint, now));
+        db.Payments.Add(payment);
+        if (result.Approved)
+        {
+            db.AddEvent(
+                new PaymentAuthorized(payment.Id, payment.OrderId, payment.CustomerId, payment.Amount, payment.Currency),
+                payment.Id, payment.Version, now);
+        }
+        else
+        {
+            db.AddEvent(
+                new PaymentFailed(payment.Id, payment.OrderId, payment.CustomerId, payment.Amount, payment.Currency, result.FailureCode!),
+                payment.Id, payment.Version, now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        {
+            // A concurrent request with the same key won; answer as it did.
+            db.ChangeTracker.Clear();
+            return await ReplayAsync(db, idempotencyKey!, TransactionKind.Authorize, null, fingerprint, cancellationToken)
+                   ?? throw new InvalidOperationException("The idempotency key's transaction vanished.", exception);
+        }
+
+        logger.LogInformation(
+            "Authorization {PaymentId} for order {OrderId}: {Status} {FailureCode}",
+            payment.Id, payment.OrderId, payment.Status, payment.FailureCode);
+        return Outcome(payment);
+    }
+
+    private static Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> Capture(
+        Guid id,
+        CapturePaymentRequest request,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
+        PaymentDbContext db,
+        IPaymentGateway gateway,
+        TimeProvider clock,
+        ILogger<PaymentDbContext> logger,
+        HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        if (request.Amount is { } requested)
+        {
+            ValidateAmount(validation, "amount", requested);
+        }
+
+        return ChangeAsync(
+            id, TransactionKind.Capture, Fingerprint("capture", id, request.Amount), idempotencyKey, validation, db, clock, logger, context,
+            async (payment, key) =>
+            {
+                if (payment.Status != PaymentStatus.Authorized)
+                {
+                    return Http.Conflict($"Payment {id} is {payment.Status}; only an authorized payment can be captured.");
+                }
+
+                var amount = request.Amount ?? payment.Amount;
+                if (amount > payment.Amount)
+                {
+                    return Http.Unprocessable($"Cannot capture {amount}: only {payment.Amount} was authorized.");
+                }
+
+                var result = await gateway.CaptureAsync(payment.GatewayReference!, amount, key, cancellationToken);
+                if (result.Approved)
+                {
+                    payment.Status = PaymentStatus.Captured;
+                    payment.CapturedAmount = amount;
+                }
+
+                return (amount, result);
+            },
+            (payment, amount) => new PaymentCaptured(payment.Id, payment.OrderId, payment.CustomerId, amount, payment.Currency),
+            cancellationToken);
+    }
+
+    private static Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> Void(
+        Guid id,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
+        PaymentDbContext db,
+        IPaymentGateway gateway,
+        TimeProvider clock,
+        ILogger<PaymentDbContext> logger,
+        HttpContext context,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(
+            id, TransactionKind.Void, Fingerprint("void", id), idempotencyKey, new Validation(), db, clock, logger, context,
+            async (payment, key) =>
+            {
+                if (payment.Status != PaymentStatus.Authorized)
+                {
+                    return Http.Conflict($"Payment {id} is {payment.Status}; only an authorized payment can be voided.");
+                }
+
+                var result = await gateway.VoidAsync(payment.GatewayReference!, key, cancellationToken);
+                if (result.Approved)
+                {
+                    payment.Status = PaymentStatus.Voided;
+                }
+
+                return (payment.Amount, result);
+            },
+            (payment, amount) => new PaymentVoided(payment.Id, payment.OrderId, payment.CustomerId, amount, payment.Currency),
+            cancellationToken);
+
+    private static Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> Refund(
+        Guid id,
+        RefundPaymentRequest request,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
+        PaymentDbContext db,
+        IPaymentGateway gateway,
+        TimeProvider clock,
+        ILogger<PaymentDbContext> logger,
+        HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        if (request.Amount is { } requested)
+        {
+            ValidateAmount(validation, "amount", requested);
+        }
+
+        validation.Optional("reason", request.Reason, Limits.Reason);
+        return ChangeAsync(
+            id, TransactionKind.Refund, Fingerprint("refund", id, request.Amount), idempotencyKey, validation, db, clock, logger, context,
+            async (payment, key) =>
+            {
+                if (payment.Status is not (PaymentStatus.Captured or PaymentStatus.PartiallyRefunded))
+                {
+                    return Http.Conflict($"Payment {id} is {payment.Status}; only a captured payment can be refunded.");
+                }
+
+                var refundable = payment.CapturedAmount - payment.RefundedAmount;
+                var amount = request.Amount ?? refundable;
+                if (amount > refundable)
+                {
+                    return Http.Unprocessable($"Cannot refund {amount}: only {refundable} is refundable.");
+                }
+
+                var result = await gateway.RefundAsync(payment.GatewayReference!, amount, key, cancellationToken);
+                if (result.Approved)
+                {
+                    payment.RefundedAmount += amount;
+                    payment.Status = payment.RefundedAmount == payment.CapturedAmount
+                        ? PaymentStatus.Refunded
+                        : PaymentStatus.PartiallyRefunded;
+                }
+
+                return (amount, result);
+            },
+            (payment, amount) => new PaymentRefunded(
+                payment.Id, payment.OrderId, payment.CustomerId, amount, payment.RefundedAmount, payment.Currency),
+            cancellationToken);
+    }
+
+    private static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> Get(
+        Guid id, PaymentDbContext db, HttpContext context, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (payment is null)
+        {
+            return Http.NotFound($"No payment {id}.");
+        }
+
+        Http.SetETag(context, payment.Version);
+        return TypedResults.Ok(ToResponse(payment));
+    }
+
+    private static async Task<Results<Ok<List<PaymentResponse>>, ValidationProblem>> List(
+        Guid? orderId, PaymentDbContext db, CancellationToken cancellationToken)
+    {
+        if (orderId is null || orderId == Guid.Empty)
+        {
+            return Http.Invalid("orderId", "Required.");
+        }
+
+        var payments = await db.Payments.AsNoTracking()
+            .Where(p => p.OrderId == orderId)
+            .OrderByDescending(p => p.CreatedAt)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(payments.Select(ToResponse).ToList());
+    }
+
+    private static Results<Ok<GatewayOutageResponse>, ProblemHttpResult> SetOutage(
+        GatewayOutageRequest request, IPaymentGateway gateway, ILogger<PaymentDbContext> logger)
+    {
+        if (gateway is not SimulatedPaymentGateway simulated)
+        {
+            return Http.NotFound("Only the simulated gateway has an outage switch.");
+        }
+
+        simulated.OutageEnabled = request.Enabled;
+        logger.LogWarning("Simulated payment gateway outage switched {State}", request.Enabled ? "on" : "off");
+        return TypedResults.Ok(new GatewayOutageResponse(simulated.OutageEnabled));
+    }
+
+    /// <summary>
+    /// Capture, void and refund: replay a known key, else load, check version and state, call the gateway
+    /// (<paramref name="act"/> returns the amount and the gateway's answer, or a problem) and record the
+    /// transaction, the new state and — when approved — the event, in one transaction.
+    /// </summary>
+    private static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
+        Guid id,
+        TransactionKind kind,
+        string fingerprint,
+        string? idempotencyKey,
+        Validation validation,
+        PaymentDbContext db,
+        TimeProvider clock,
+        ILogger logger,
+        HttpContext context,
+        Func<CardPayment, string, Task<OneOf>> act,
+        Func<CardPayment, decimal, object> approvedEvent,
+        CancellationToken cancellationToken)
+    {
+        ValidateKey(validation, idempotencyKey);
+        if (!Http.TryReadIfMatch(context, out var expectedVersion))
+        {
+            validation.Add("If-Match", "An entity tag holding the version, e.g. \"3\".");
+        }
+
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var earlier = await ReplayAsync(db, idempotencyKey!, kind, id, fingerprint, cancellationToken);
+        if (earlier is not null)
+        {
+            return earlier;
+        }
+
+        var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (payment is null)
+        {
+            return Http.NotFound($"No payment {id}.");
+        }
+
+        if (expectedVersion is { } expected && expected != payment.Version)
+        {
+            return Http.VersionConflict(payment.Version);
+        }
+
+        OneOf outcome;
+        try
+        {
+            outcome = await act(payment, idempotencyKey!);
+        }
+        catch (PaymentGatewayUnavailableException exception)
+        {
+            logger.LogWarning("{Kind} of payment {PaymentId} not answered by the gateway: {FailureCode}", kind, id, exception.Code);
+            return PaymentProblems.Unavailable(exception);
+        }
+
+        if (outcome.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var now = clock.GetUtcNow();
+        var (amount, result) = (outcome.Amount, outcome.Result!);
+        var transaction = NewTransaction(payment, kind, amount, result, idempotencyKey!, fingerprint, now);
+        db.Transactions.Add(transaction);
+        payment.Transactions.Add(transaction);
+        payment.Version++;
+        payment.UpdatedAt = now;
+        if (result.Approved)
+        {
+            RecordEvent(db, approvedEvent(payment, amount), payment, now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Http.Conflict($"Payment {id} changed meanwhile; reload it and retry.");
+        }
+        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        {
+            db.ChangeTracker.Clear();
+            return await ReplayAsync(db, idempotencyKey!, kind, id, fingerprint, cancellationToken)
+                   ?? throw new InvalidOperationException("The idempotency key's transaction vanished.", exception);
+        }
+
+        logger.LogInformation("{Kind} of payment {PaymentId}: {Approved}", kind, id, result.Approved ? "approved" : result.FailureCode);
+        return result.Approved ? Outcome(payment) : PaymentProblems.Declined(payment.Id, result.FailureCode!);
+    }
+
+    private static void RecordEvent(PaymentDbContext db, object @event, CardPayment payment, DateTimeOffset now)
+    {
+        switch (@event)
+        {
+            case PaymentCaptured captured:
+                db.AddEvent(captured, payment.Id, payment.Version, now);
+                break;
+            case PaymentVoided voided:
+                db.AddEvent(voided, payment.Id, payment.Version, now);
+                break;
+            case PaymentRefunded refunded:
+                db.AddEvent(refunded, payment.Id, payment.Version, now);
+                break;
+            default:
+                throw new InvalidOperationException($"Unexpected event {@event.GetType().Name}.");
+        }
+    }
+
+    /// <summary>
+    /// The original outcome when <paramref name="key"/> was used before for the same request; a 409 when it was
+    /// used for something else; null when it is new.
+    /// </summary>
+    private static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
+        PaymentDbContext db, string key, TransactionKind kind, Guid? paymentId, string fingerprint, CancellationToken cancellationToken)
+    {
+        var earlier = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.IdempotencyKey == key, cancellationToken);
+        if (earlier is null)
+        {
+            return null;
+        }
+
+        if (earlier.Kind != kind || earlier.RequestFingerprint != fingerprint || (paymentId is { } id && earlier.PaymentId != id))
+        {
+            return Http.Conflict("This Idempotency-Key was already used for a different request.");
+        }
+
+        var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == earlier.PaymentId, cancellationToken);
+        return earlier.Succeeded ? Outcome(payment) : PaymentProblems.Declined(payment.Id, earlier.FailureCode!);
+    }
+
+    private static Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult> Outcome(CardPayment payment) =>
+        payment.Status == PaymentStatus.Failed
+            ? PaymentProblems.Declined(payment.Id, payment.FailureCode!)
+            : TypedResults.Created($"/payments/{payment.Id}", ToResponse(payment));
+
+    private static PaymentTransaction NewTransaction(
+        CardPayment payment, TransactionKind kind, decimal amount, GatewayResult result, string key, string fingerprint, DateTimeOffset now) =>
+        new()
+        {
+            Id = Guid.CreateVersion7(),
+            PaymentId = payment.Id,
+            Kind = kind,
+            Amount = amount,
+            Succeeded = result.Approved,
+            FailureCode = result.FailureCode,
+            IdempotencyKey = key,
+            RequestFingerprint = fingerprint,
+            GatewayReference = result.Reference,
+            OccurredAt = now,
+        };
+
+    private static string Fingerprint(string operation, params object?[] parts) =>
+        string.Join('|', [operation, .. parts.Select(p => Convert.ToString(p, CultureInfo.InvariantCulture) ?? "-")]);
+
+    private static void ValidateKey(Validation validation, string? key) =>
+        validation.Required(IdempotencyHeader, key, Limits.IdempotencyKey);
+
+    private static void ValidateAmount(Validation validation, string field, decimal amount)
+    {
+        if (amount <= 0)
+        {
+            validation.Add(field, "Greater than zero.");
+        }
+        else if (amount != decimal.Round(amount, 2) || amount >= 10_000_000_000_000_000m)
+        {
+            validation.Add(field, "At most two decimals and sixteen integer digits.");
+        }
+    }
+
+    internal static PaymentResponse ToResponse(CardPayment p) =>
+        new(
+            p.Id,
+            p.OrderId,
+            p.PaymentMethodId,
+            p.Amount,
+            p.Currency,
+            p.Status,
+            p.CapturedAmount,
+            p.RefundedAmount,
+            p.FailureCode,
+            [.. p.Transactions.OrderBy(t => t.OccurredAt).ThenBy(t => t.Id).Select(t => new PaymentTransactionResponse(
+                t.Id, t.Kind, t.Amount, t.Succeeded, t.FailureCode, t.IdempotencyKey, t.OccurredAt))],
+            p.Version);
+
+    /// <summary>What a capture/void/refund step decided: a problem, or an amount and the gateway's answer.</summary>
+    private readonly record struct OneOf(ProblemHttpResult? Problem, decimal Amount, GatewayResult? Result)
+    {
+        public static implicit operator OneOf(ProblemHttpResult problem) => new(problem, 0, null);
+
+        public static implicit operator OneOf((decimal Amount, GatewayResult Result) answer) => new(null, answer.Amount, answer.Result);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json.Serialization;
+
+namespace Commerce.Product.Contracts;
+
+[JsonConverter(typeof(JsonStringEnumConverter<ProductStatus>))]
+public enum ProductStatus
+{
+    Active,
+    Discontinued,
+}
+
+/// <summary>A specification line, e.g. ("Weight", "1.2 kg").</summary>
+public sealed record ProductAttribute(string Name, string Value);
+
+public sealed record CreateProductRequest(
+    string Sku,
+    string Name,
+    string Category,
+    decimal Price,
+    string Currency,
+    string? Description = null,
+    IReadOnlyList<ProductAttribute>? Attributes = null,
+    IReadOnlyList<string>? ImageUrls = null);
+
+/// <summary>Replaces the descriptive fields; the price changes through its own operation.</summary>
+public sealed record UpdateProductRequest(
+    string Name,
+    string Category,
+    string? Description = null,
+    IReadOnlyList<ProductAttribute>? Attributes = null,
+    IReadOnlyList<string>? ImageUrls = null);
+
+public sealed record ChangePriceRequest(decimal Price, string Currency);
+
+/// <summary>Everything about a product. <see cref="AvailableQuantity"/> is a cache of Inventory's figure (null until Inventory reports).</summary>
+public sealed record ProductResponse(
+    Guid Id,
+    string Sku,
+    string Name,
+    string Description,
+    string Category,
+    decimal Price,
+    string Currency,
+    ProductStatus Status,
+    IReadOnlyList<ProductAttribute> Attributes,
+    IReadOnlyList<string> ImageUrls,
+    int? AvailableQuantity,
+    int Version);
+
+public sealed record ProductSummary(
+    Guid Id,
+    string Sku,
+    string Name,
+    string Category,
+    decimal Price,
+    string Currency,
+    ProductStatus Status,
+    int? AvailableQuantity);
+
+public sealed record ProductPage(IReadOnlyList<ProductSummary> Items, int Page, int PageSize, int TotalCount);
+
+/// <summary>Query string of GET /products. All filters optional; Page is 1-based.</summary>
+public sealed record ProductSearch
+{
+    public string? Text { get; init; }
+
+    public string? Category { get; init; }
+
+    public decimal? MinPrice { get; init; }
+
+    public decimal? MaxPrice { get; init; }
+
+    public ProductStatus? Status { get; init; }
+
+    public int? Page { get; init; }
+
+    public int? PageSize { get; init; }
+}

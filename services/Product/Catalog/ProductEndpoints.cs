@@ -1,0 +1,402 @@
+using Commerce.Product.Contracts;
+using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Commerce.Product.Catalog;
+
+public static class ProductEndpoints
+{
+    public static IEndpointRouteBuilder MapProducts(this IEndpointRouteBuilder routes)
+    {
+        var products = routes.MapContextGroup("Product", "/products");
+        products.MapGet("/", Search).WithName("SearchProducts");
+        products.MapGet("/{id:guid}", Get).WithName("GetProduct");
+        products.MapPost("/", Create).WithName("CreateProduct");
+        products.MapPut("/{id:guid}", Update).WithName("UpdateProduct");
+        products.MapPut("/{id:guid}/price", ChangePrice).WithName("ChangeProductPrice");
+        products.MapPost("/{id:guid}/discontinue", Discontinue).WithName("DiscontinueProduct");
+        return routes;
+    }
+
+    private static async Task<Results<Ok<ProductPage>, ValidationProblem>> Search(
+        [AsParameters] SearchQuery query, ProductDbContext db, CancellationToken cancellationToken)
+    {
+        var page = query.Page ?? 1;
+        var pageSize = query.PageSize ?? Limits.DefaultPageSize;
+        var validation = new Validation();
+        if (page < 1)
+        {
+            validation.Add("page", "Starts at 1.");
+        }
+
+        if (pageSize is < 1 or > Limits.MaxPageSize)
+        {
+            validation.Add("pageSize", $"Between 1 and {Limits.MaxPageSize}.");
+        }
+
+        if (query.MinPrice < 0 || query.MaxPrice < 0)
+        {
+            validation.Add("minPrice", "Prices are not negative.");
+        }
+
+        if (query.MinPrice > query.MaxPrice)
+        {
+            validation.Add("minPrice", "Must not exceed maxPrice.");
+        }
+
+        validation.Optional("text", query.Text, Limits.Name);
+        validation.Optional("category", query.Category, Limits.Category);
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var filtered = db.Products.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            var pattern = $"%{EscapeLike(query.Text.Trim())}%";
+            filtered = filtered.Where(p =>
+                EF.Functions.ILike(p.Name, pattern, "\\") ||
+                EF.Functions.ILike(p.Description, pattern, "\\") ||
+                EF.Functions.ILike(p.Sku, pattern, "\\"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Category))
+        {
+            var category = query.Category.Trim().ToLowerInvariant();
+            filtered = filtered.Where(p => p.Category.ToLower() == category);
+        }
+
+        if (query.MinPrice is { } min)
+        {
+            filtered = filtered.Where(p => p.Price >= min);
+        }
+
+        if (query.MaxPrice is { } max)
+        {
+            filtered = filtered.Where(p => p.Price <= max);
+        }
+
+        if (query.Status is { } status)
+        {
+            filtered = filtered.Where(p => p.Status == status);
+        }
+
+        var total = await filtered.CountAsync(cancellationToken);
+        var items = await filtered
+            .OrderBy(p => p.Name).ThenBy(p => p.Id)
+            .Skip((page - 1) * pageSize)
+            .Take(pageSize)
+            .Select(p => new ProductSummary(
+                p.Id,
+                p.Sku,
+                p.Name,
+                p.Category,
+                p.Price,
+                p.Currency,
+                p.Status,
+                db.StockLevels.Any(s => s.Sku == p.Sku) ? db.StockLevels.Where(s => s.Sku == p.Sku).Sum(s => s.Available) : null))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new ProductPage(items, page, pageSize, total));
+    }
+
+    private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> Get(
+        Guid id, ProductDbContext db, HttpContext context, CancellationToken cancellationToken)
+    {
+        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (product is null)
+        {
+            return Http.NotFound($"No product {id}.");
+        }
+
+        Http.SetETag(context, product.Version);
+        return TypedResults.Ok(await ToResponseAsync(db, product, cancellationToken));
+    }
+
+    private static async Task<Results<Created<ProductResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateProductRequest request,
+        ProductDbContext db,
+        TimeProvider clock,
+        HttpContext context,
+        ILogger<ProductDbContext> logger,
+        CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        validation.Required("sku", request.Sku, Limits.Sku);
+        ValidateDescriptive(validation, request.Name, request.Description, request.Category, request.Attributes, request.ImageUrls);
+        ValidatePrice(validation, request.Price, request.Currency);
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var sku = request.Sku.Trim();
+        if (await db.Products.AnyAsync(p => p.Sku == sku, cancellationToken))
+        {
+            return Http.Conflict($"A product with SKU {sku} exists.");
+        }
+
+        var now = clock.GetUtcNow();
+        var product = new CatalogProduct
+        {
+            Id = Guid.CreateVersion7(),
+            Sku = sku,
+            Name = request.Name.Trim(),
+            Description = request.Description?.Trim() ?? "",
+            Category = request.Category.Trim(),
+            Price = request.Price,
+            Currency = request.Currency,
+            Attributes = ToAttributes(request.Attributes),
+            ImageUrls = [.. request.ImageUrls ?? []],
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Products.Add(product);
+        db.AddEvent(
+            new ProductCreated(product.Id, product.Sku, product.Name, product.Category, product.Price, product.Currency),
+            product.Id,
+            product.Version,
+            now);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        {
+            return Http.Conflict($"A product with SKU {sku} exists.");
+        }
+
+        logger.LogInformation("Created product {ProductId} with SKU {Sku}", product.Id, product.Sku);
+        Http.SetETag(context, product.Version);
+        return TypedResults.Created($"/products/{product.Id}", await ToResponseAsync(db, product, cancellationToken));
+    }
+
+    private static Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> Update(
+        Guid id,
+        UpdateProductRequest request,
+        ProductDbContext db,
+        TimeProvider clock,
+        HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        ValidateDescriptive(validation, request.Name, request.Description, request.Category, request.Attributes, request.ImageUrls);
+        return ChangeAsync(id, validation, db, clock, context, (product, now) =>
+        {
+            product.Name = request.Name.Trim();
+            product.Description = request.Description?.Trim() ?? "";
+            product.Category = request.Category.Trim();
+            product.Attributes = ToAttributes(request.Attributes);
+            product.ImageUrls = [.. request.ImageUrls ?? []];
+            return db.AddEvent(
+                new ProductUpdated(product.Id, product.Sku, product.Name, product.Description, product.Category),
+                product.Id,
+                product.Version,
+                now);
+        }, cancellationToken);
+    }
+
+    private static Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> ChangePrice(
+        Guid id,
+        ChangePriceRequest request,
+        ProductDbContext db,
+        TimeProvider clock,
+        HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        ValidatePrice(validation, request.Price, request.Currency);
+        return ChangeAsync(id, validation, db, clock, context, (product, now) =>
+        {
+            if (product.Price == request.Price && product.Currency == request.Currency)
+            {
+                return null;
+            }
+
+            var old = product.Price;
+            product.Price = request.Price;
+            product.Currency = request.Currency;
+            return db.AddEvent(
+                new ProductPriceChanged(product.Id, product.Sku, old, product.Price, product.Currency),
+                product.Id,
+                product.Version,
+                now);
+        }, cancellationToken);
+    }
+
+    private static Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> Discontinue(
+        Guid id, ProductDbContext db, TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
+        ChangeAsync(id, new Validation(), db, clock, context, (product, now) =>
+        {
+            product.Status = ProductStatus.Discontinued;
+            return db.AddEvent(new ProductDiscontinued(product.Id, product.Sku), product.Id, product.Version, now);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Loads, checks version and state, bumps the version, applies <paramref name="change"/> (which queues the
+    /// event with the new version, or returns null when nothing changed) and saves change and event in one
+    /// transaction.
+    /// </summary>
+    private static async Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
+        Guid id,
+        Validation validation,
+        ProductDbContext db,
+        TimeProvider clock,
+        HttpContext context,
+        Func<CatalogProduct, DateTimeOffset, OutboxMessage?> change,
+        CancellationToken cancellationToken)
+    {
+        if (!Http.TryReadIfMatch(context, out var expectedVersion))
+        {
+            validation.Add("If-Match", "An entity tag holding the version, e.g. \"3\".");
+        }
+
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (product is null)
+        {
+            return Http.NotFound($"No product {id}.");
+        }
+
+        if (expectedVersion is { } expected && expected != product.Version)
+        {
+            return Http.VersionConflict(product.Version);
+        }
+
+        if (product.Status == ProductStatus.Discontinued)
+        {
+            return Http.Conflict($"Product {id} is discontinued and can no longer change.");
+        }
+
+        var now = clock.GetUtcNow();
+        product.Version++;
+        if (change(product, now) is null)
+        {
+            product.Version--;
+        }
+        else
+        {
+            product.UpdatedAt = now;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                var current = await db.Products.AsNoTracking().Where(p => p.Id == id).Select(p => p.Version)
+                    .FirstAsync(cancellationToken);
+                return Http.VersionConflict(current);
+            }
+        }
+
+        Http.SetETag(context, product.Version);
+        return TypedResults.Ok(await ToResponseAsync(db, product, cancellationToken));
+    }
+
+    private static void ValidateDescriptive(
+        Validation validation,
+        string? name,
+        string? description,
+        string? category,
+        IReadOnlyList<ProductAttribute>? attributes,
+        IReadOnlyList<string>? imageUrls)
+    {
+        validation.Required("name", name, Limits.Name);
+        validation.Optional("description", description, Limits.Description);
+        validation.Required("category", category, Limits.Category);
+        if (attributes is { Count: > Limits.Attributes })
+        {
+            validation.Add("attributes", $"At most {Limits.Attributes}.");
+        }
+
+        for (var i = 0; i < Math.Min(attributes?.Count ?? 0, Limits.Attributes); i++)
+        {
+            validation.Required($"attributes[{i}].name", attributes![i]?.Name, Limits.AttributeName);
+            validation.Required($"attributes[{i}].value", attributes[i]?.Value, Limits.AttributeValue);
+        }
+
+        if (attributes?.Where(a => a?.Name is not null).GroupBy(a => a.Name.Trim(), StringComparer.OrdinalIgnoreCase)
+                .Any(g => g.Count() > 1) == true)
+        {
+            validation.Add("attributes", "Names are unique.");
+        }
+
+        if (imageUrls is { Count: > Limits.ImageUrls })
+        {
+            validation.Add("imageUrls", $"At most {Limits.ImageUrls}.");
+        }
+
+        for (var i = 0; i < Math.Min(imageUrls?.Count ?? 0, Limits.ImageUrls); i++)
+        {
+            var url = imageUrls![i];
+            if (url is null || url.Length > Limits.ImageUrl ||
+                !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                validation.Add($"imageUrls[{i}]", "An absolute http(s) URL.");
+            }
+        }
+    }
+
+    private static void ValidatePrice(Validation validation, decimal price, string? currency)
+    {
+        if (price <= 0)
+        {
+            validation.Add("price", "Greater than zero.");
+        }
+        else if (price != decimal.Round(price, 2) || price >= 10_000_000_000_000_000m)
+        {
+            validation.Add("price", "At most two decimals and sixteen integer digits.");
+        }
+
+        validation.Currency("currency", currency);
+    }
+
+    private static List<SpecificationAttribute> ToAttributes(IReadOnlyList<ProductAttribute>? attributes) =>
+        attributes?.Select(a => new SpecificationAttribute { Name = a.Name.Trim(), Value = a.Value.Trim() }).ToList() ?? [];
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
+
+    private static async Task<ProductResponse> ToResponseAsync(
+        ProductDbContext db, CatalogProduct product, CancellationToken cancellationToken)
+    {
+        var warehouses = await db.StockLevels.Where(s => s.Sku == product.Sku).Select(s => s.Available).ToListAsync(cancellationToken);
+        int? available = warehouses.Count == 0 ? null : warehouses.Sum();
+        return new ProductResponse(
+            product.Id,
+            product.Sku,
+            product.Name,
+            product.Description,
+            product.Category,
+            product.Price,
+            product.Currency,
+            product.Status,
+            [.. product.Attributes.Select(a => new ProductAttribute(a.Name, a.Value))],
+            product.ImageUrls,
+            available,
+            product.Version);
+    }
+
+    /// <summary>GET /products query string (binds by property name).</summary>
+    private sealed record SearchQuery(
+        string? Text,
+        string? Category,
+        decimal? MinPrice,
+        decimal? MaxPrice,
+        ProductStatus? Status,
+        int? Page,
+        int? PageSize);
+}

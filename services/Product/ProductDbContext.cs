@@ -1,0 +1,120 @@
+using Commerce.Product.Contracts;
+using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commerce.Product;
+
+public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options) : DbContext(options)
+{
+    public const string Schema = "product";
+
+    public DbSet<CatalogProduct> Products => Set<CatalogProduct>();
+
+    public DbSet<StockLevel> StockLevels => Set<StockLevel>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.AddCommerceMessaging();
+
+        modelBuilder.Entity<CatalogProduct>(product =>
+        {
+            product.ToTable("products");
+            product.HasKey(p => p.Id);
+            product.Property(p => p.Sku).HasMaxLength(Limits.Sku);
+            product.HasIndex(p => p.Sku).IsUnique();
+            product.Property(p => p.Name).HasMaxLength(Limits.Name);
+            product.Property(p => p.Description).HasMaxLength(Limits.Description);
+            product.Property(p => p.Category).HasMaxLength(Limits.Category);
+            product.HasIndex(p => p.Category);
+            product.Property(p => p.Price).HasPrecision(18, 2);
+            product.HasIndex(p => p.Price);
+            product.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
+            product.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
+            product.Property(p => p.Version).IsConcurrencyToken();
+            product.OwnsMany(p => p.Attributes, attribute => attribute.ToJson("attributes"));
+        });
+
+        modelBuilder.Entity<StockLevel>(stock =>
+        {
+            stock.ToTable("stock_levels");
+            stock.HasKey(s => new { s.Sku, s.Warehouse });
+            stock.Property(s => s.Sku).HasMaxLength(Limits.Sku);
+            stock.Property(s => s.Warehouse).HasMaxLength(Limits.Warehouse);
+        });
+
+        modelBuilder.UseSnakeCaseNames();
+    }
+}
+
+/// <summary>A catalog entry. Named apart from the namespace so <c>Product</c> stays unambiguous.</summary>
+public sealed class CatalogProduct
+{
+    public required Guid Id { get; init; }
+
+    public required string Sku { get; init; }
+
+    public required string Name { get; set; }
+
+    public required string Description { get; set; }
+
+    public required string Category { get; set; }
+
+    public required decimal Price { get; set; }
+
+    public required string Currency { get; set; }
+
+    public ProductStatus Status { get; set; } = ProductStatus.Active;
+
+    public List<SpecificationAttribute> Attributes { get; set; } = [];
+
+    public List<string> ImageUrls { get; set; } = [];
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public int Version { get; set; } = 1;
+}
+
+public sealed class SpecificationAttribute
+{
+    public required string Name { get; set; }
+
+    public required string Value { get; set; }
+}
+
+/// <summary>
+/// Product's cache of Inventory's available quantity, per SKU and warehouse (Inventory versions each stock item
+/// separately, so caching per warehouse and summing keeps the figure right whatever order events arrive in).
+/// <see cref="SourceVersion"/> is the stock item's version in the newest event applied.
+/// </summary>
+public sealed class StockLevel
+{
+    public required string Sku { get; init; }
+
+    public required string Warehouse { get; init; }
+
+    public required int Available { get; set; }
+
+    public required int SourceVersion { get; set; }
+
+    public required DateTimeOffset UpdatedAt { get; set; }
+}
+
+internal static class Limits
+{
+    public const int Sku = 64;
+    public const int Warehouse = 64;
+    public const int Name = 200;
+    public const int Description = 4000;
+    public const int Category = 100;
+    public const int AttributeName = 100;
+    public const int AttributeValue = 500;
+    public const int Attributes = 50;
+    public const int ImageUrl = 2000;
+    public const int ImageUrls = 20;
+    public const int MaxPageSize = 100;
+    public const int DefaultPageSize = 20;
+}

@@ -1,0 +1,54 @@
+using Commerce.ServiceDefaults.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Commerce.ServiceDefaults;
+
+/// <summary>Returned by <see cref="CommerceContextExtensions.AddCommerceContext{TDbContext}"/> to declare event handlers and demo data.</summary>
+public sealed class CommerceContextBuilder<TDbContext>
+    where TDbContext : DbContext
+{
+    internal CommerceContextBuilder(IHostApplicationBuilder builder, CommerceContextRegistration registration)
+    {
+        Builder = builder;
+        Registration = registration;
+    }
+
+    public IHostApplicationBuilder Builder { get; }
+
+    public CommerceContextRegistration Registration { get; }
+
+    /// <summary>
+    /// Handles <typeparamref name="TEvent"/> (type name = event type) published by <paramref name="publisher"/>.
+    /// The handler changes <typeparamref name="TDbContext"/> without saving: the inbox saves its changes together
+    /// with the processed event id in one transaction, so a redelivered event has no second effect. Unless
+    /// <paramref name="ignoreStaleVersions"/> is false, an event whose aggregate version is not newer than the last
+    /// one applied for that aggregate (from that publisher) is recorded and skipped without calling the handler.
+    /// Co-hosted publishers deliver to this context automatically; a remote publisher needs
+    /// Commerce:Outbox:Subscriptions:{ThisContext}:{Publisher} in its configuration.
+    /// </summary>
+    public CommerceContextBuilder<TDbContext> HandleEvent<TEvent>(
+        string publisher,
+        Func<IncomingEvent<TEvent>, TDbContext, CancellationToken, Task> handler,
+        bool ignoreStaleVersions = true)
+    {
+        var registration = new EventHandlerRegistration<TEvent, TDbContext>(
+            new EventSubscription(publisher, typeof(TEvent).Name), handler, ignoreStaleVersions);
+        Registration.Handlers[EventHandlerKey(publisher, typeof(TEvent).Name)] = registration;
+        return this;
+    }
+
+    /// <summary>Idempotent demo data loaded by the host's <c>seed-demo</c> command (runs as the context's role).</summary>
+    public CommerceContextBuilder<TDbContext> SeedDemoData(Func<TDbContext, IServiceProvider, CancellationToken, Task> seed)
+    {
+        Registration.Seeders.Add(async (services, cancellationToken) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            await seed(scope.ServiceProvider.GetRequiredService<TDbContext>(), scope.ServiceProvider, cancellationToken);
+        });
+        return this;
+    }
+
+    internal static string EventHandlerKey(string publisher, string eventType) => $"{publisher}/{eventType}";
+}

@@ -1,0 +1,54 @@
+using Commerce.ServiceDefaults.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commerce.ServiceDefaults;
+
+/// <summary>
+/// What the host knows about one context it runs: names, its own schema, role and connection string, and the
+/// type-erased operations the shared machinery (migrator, inbox endpoint, dispatcher, seeding) performs on it.
+/// One singleton per context, resolved as <c>IEnumerable&lt;CommerceContextRegistration&gt;</c>.
+/// </summary>
+public sealed class CommerceContextRegistration
+{
+    internal CommerceContextRegistration(string name, string schema, string connectionString, Type dbContextType)
+    {
+        Name = name;
+        Schema = schema;
+        ConnectionString = connectionString;
+        DbContextType = dbContextType;
+        var role = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Username;
+        Role = string.IsNullOrWhiteSpace(role)
+            ? throw new InvalidOperationException($"The {name} connection string names no user (role).")
+            : role;
+    }
+
+    /// <summary>PascalCase context name, e.g. "Inventory"; also the key of ConnectionStrings:{Name} and Services:{Name}.</summary>
+    public string Name { get; }
+
+    /// <summary>Lowercase name used in paths, e.g. "inventory" (/events/inventory, /ops/inventory/...).</summary>
+    public string Slug => Name.ToLowerInvariant();
+
+    public string Schema { get; }
+
+    /// <summary>The login role the context connects as; owner of <see cref="Schema"/>, and of nothing else.</summary>
+    public string Role { get; }
+
+    public string ConnectionString { get; }
+
+    public Type DbContextType { get; }
+
+    /// <summary>Events this context handles, by publisher and type (its subscriptions when co-hosted).</summary>
+    public IReadOnlyCollection<EventSubscription> Handles => [.. Handlers.Values.Select(h => h.Subscription)];
+
+    internal Dictionary<string, IEventHandlerRegistration> Handlers { get; } = new(StringComparer.Ordinal);
+
+    internal List<Func<IServiceProvider, CancellationToken, Task>> Seeders { get; } = [];
+
+    internal OutboxSignal Signal { get; } = new();
+
+    internal Func<IServiceProvider, DbContext> ResolveDbContext { get; set; } =
+        _ => throw new InvalidOperationException("No DbContext registered.");
+}
+
+/// <summary>A subscriber's interest in one publisher's event type.</summary>
+public sealed record EventSubscription(string Publisher, string EventType);

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commerce.ServiceDefaults.Http;
+
+/// <summary>RFC 9457 responses with the statuses every context uses.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+
+    /// <summary>409: an illegal state transition, an If-Match version mismatch or a concurrent update.</summary>
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+
+    /// <summary>422: well-formed input that breaks a business rule (e.g. not enough stock).</summary>
+    public static ProblemHttpResult Unprocessable(string detail, string title = "Business rule violated") =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: detail);
+
+    public static ValidationProblem Validation(string field, string error) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [error] });
+}
+
+/// <summary>Collects field errors; <see cref="Problem"/> turns them into a 400 validation problem.</summary>
+public sealed class ValidationErrors
+{
+    private readonly Dictionary<string, List<string>> errors = new(StringComparer.Ordinal);
+
+    public bool Any => errors.Count > 0;
+
+    public ValidationErrors Add(string field, string error)
+    {
+        if (!errors.TryGetValue(field, out var list))
+        {
+            errors[field] = list = [];
+        }
+
+        list.Add(error);
+        return this;
+    }
+
+    /// <summary>Adds <paramref name="error"/> when <paramref name="valid"/> is false.</summary>
+    public ValidationErrors Check(bool valid, string field, string error) => valid ? this : Add(field, error);
+
+    /// <summary>Required, trimmed non-empty, at most <paramref name="maxLength"/> characters.</summary>
+    public ValidationErrors Text(string? value, string field, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return Add(field, "Required.");
+        }
+
+        return Check(value.Length <= maxLength, field, $"At most {maxLength} characters.");
+    }
+
+    public ValidationProblem Problem() =>
+        TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+}
+
+/// <summary>If-Match / ETag handling with the aggregate version as the entity tag.</summary>
+public static class ETags
+{
+    public static string For(int version) => $"\"{version}\"";
+
+    /// <summary>True when the request has no If-Match, or one naming <paramref name="version"/> (or *).</summary>
+    public static bool Matches(HttpRequest request, int version)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return true;
+        }
+
+        return header.Split(',').Select(t => t.Trim()).Any(tag =>
+            tag == "*" || tag.Replace("W/", "", StringComparison.Ordinal).Trim('"') == version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public static ProblemHttpResult Mismatch(int current) =>
+        Problems.Conflict($"If-Match does not match the current version {current}; reload and retry.");
+}
+
+/// <summary>Turns malformed bodies and lost optimistic-concurrency races into problem details.</summary>
+internal sealed class CommerceExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(ErrorsOf(json))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request body is not valid JSON for this operation.",
+            },
+            BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message },
+            DbUpdateConcurrencyException => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Conflict",
+                Detail = "The resource was changed concurrently; reload and retry.",
+            },
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static Dictionary<string, string[]> ErrorsOf(JsonException json)
+    {
+        const string missing = "missing required properties including: ";
+        var at = json.Message.IndexOf(missing, StringComparison.Ordinal);
+        var field = FieldOf(json.Path);
+        if (at < 0)
+        {
+            return new Dictionary<string, string[]> { [field] = [FirstSentence(json.Message)] };
+        }
+
+        // "...missing required properties including: 'sku', 'quantity'." names every absent field.
+        var prefix = field == "$" ? "" : field + ".";
+        return json.Message[(at + missing.Length)..]
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(name => prefix + name.Trim('\'', '.'))
+            .Distinct(StringComparer.Ordinal)
+            .ToDictionary(name => name, _ => new[] { "Required." }, StringComparer.Ordinal);
+    }
+
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+
+    private static string FirstSentence(string message)
+    {
+        // System.Text.Json appends "Path: ... | LineNumber: ..." which the field name already says.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Commerce.ServiceDefaults.Messaging;
+
+public sealed record DeadLetterResponse(
+    Guid DeliveryId,
+    Guid EventId,
+    string EventType,
+    string AggregateId,
+    int AggregateVersion,
+    DateTimeOffset OccurredAt,
+    string Subscriber,
+    int Attempts,
+    string? LastError);
+
+public sealed record ReplayResponse(Guid DeliveryId, string Status);
+
+internal static class MessagingEndpoints
+{
+    /// <summary>POST /events/{context} (the inbox) and the operator's dead-letter endpoints under /ops/{context}.</summary>
+    public static void MapMessaging(this IEndpointRouteBuilder endpoints, CommerceContextRegistration context)
+    {
+        endpoints.MapPost($"/events/{context.Slug}", async Task<Ok<InboxResponse>> (
+                EventEnvelope envelope, IServiceProvider services, ILoggerFactory loggers, TimeProvider time,
+                CancellationToken cancellationToken) =>
+            {
+                var outcome = await Inbox.HandleAsync(context, envelope, services,
+                    loggers.CreateLogger("Commerce.Inbox"), time, cancellationToken);
+                return TypedResults.Ok(new InboxResponse(envelope.Id, outcome));
+            })
+            .ExcludeFromDescription();
+
+        var ops = endpoints.MapGroup($"/ops/{context.Slug}").ExcludeFromDescription();
+
+        ops.MapGet("/dead-letters", async (IServiceProvider services, CancellationToken cancellationToken) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = context.ResolveDbContext(scope.ServiceProvider);
+            var rows = await (from d in db.Set<OutboxDelivery>()
+                              join m in db.Set<OutboxMessage>() on d.MessageId equals m.Id
+                              where d.Status == DeliveryStatus.DeadLettered
+                              orderby m.OccurredAt
+                              select new DeadLetterResponse(d.Id, m.Id, m.Type, m.AggregateId, m.AggregateVersion,
+                                  m.OccurredAt, d.Subscriber, d.Attempts, d.LastError))
+                .Take(500)
+                .ToListAsync(cancellationToken);
+            return TypedResults.Ok(rows);
+        });
+
+        ops.MapPost("/dead-letters/{deliveryId:guid}/replay", async Task<Results<Accepted<ReplayResponse>, ProblemHttpResult>> (
+            Guid deliveryId, IServiceProvider services, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = context.ResolveDbContext(scope.ServiceProvider);
+            var now = time.GetUtcNow();
+            var replayed = await db.Set<OutboxDelivery>()
+                .Where(d => d.Id == deliveryId && d.Status == DeliveryStatus.DeadLettered)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.Status, DeliveryStatus.Pending)
+                    .SetProperty(d => d.Attempts, 0)
+                    .SetProperty(d => d.NextAttemptAt, now), cancellationToken);
+            if (replayed == 0)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+                    title: "No such dead letter", detail: $"Delivery {deliveryId} is not dead-lettered in {context.Name}.");
+            }
+
+            loggers.CreateLogger("Commerce.Outbox").LogInformation("{Context} dead letter {DeliveryId} replayed by an operator",
+                context.Name, deliveryId);
+            context.Signal.Pulse();
+            return TypedResults.Accepted($"/ops/{context.Slug}/dead-letters", new ReplayResponse(deliveryId, "Pending"));
+        });
+    }
+}

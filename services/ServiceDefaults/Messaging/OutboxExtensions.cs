@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commerce.ServiceDefaults.Messaging;
+
+public static class OutboxExtensions
+{
+    /// <summary>
+    /// Queues a domain event in the context's outbox. It is written by the same SaveChanges (and so the same
+    /// transaction) as the state change; the dispatcher delivers it to subscribers afterwards, at least once.
+    /// The type name of <typeparamref name="TEvent"/> is the event type subscribers register for.
+    /// </summary>
+    /// <param name="aggregateVersion">The aggregate's version after the change; subscribers use it to drop stale events.</param>
+    public static OutboxMessage AddEvent<TEvent>(
+        this DbContext db, TEvent @event, string aggregateId, int aggregateVersion, DateTimeOffset occurredAt)
+        where TEvent : notnull
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var message = new OutboxMessage
+        {
+            Id = Guid.CreateVersion7(),
+            Type = typeof(TEvent).Name,
+            AggregateId = aggregateId,
+            AggregateVersion = aggregateVersion,
+            OccurredAt = occurredAt,
+            Payload = JsonSerializer.Serialize(@event, CommerceJson.Options),
+        };
+        db.Set<OutboxMessage>().Add(message);
+        return message;
+    }
+
+    /// <inheritdoc cref="AddEvent{TEvent}(DbContext, TEvent, string, int, DateTimeOffset)"/>
+    public static OutboxMessage AddEvent<TEvent>(
+        this DbContext db, TEvent @event, Guid aggregateId, int aggregateVersion, DateTimeOffset occurredAt)
+        where TEvent : notnull =>
+        db.AddEvent(@event, aggregateId.ToString(), aggregateVersion, occurredAt);
+}

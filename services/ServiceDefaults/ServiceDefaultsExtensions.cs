@@ -1,0 +1,141 @@
+using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Http;
+using Commerce.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Refit;
+using Scalar.AspNetCore;
+
+namespace Commerce.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Request bodies above this are rejected with 413 before any endpoint runs.</summary>
+    public const long MaxRequestBodyBytes = 256 * 1024;
+
+    /// <summary>
+    /// Once per host, before any context: problem details (400/404/409/422 shapes), strict JSON, body size limit,
+    /// health checks, OpenAPI, the outbox dispatcher's HTTP client and options, service addresses.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddProblemDetails();
+        services.AddExceptionHandler<CommerceExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => CommerceJson.Configure(o.SerializerOptions));
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.AddHealthChecks();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ServiceAddresses>();
+        services.AddSingleton<EventSubscriptions>();
+        services.Configure<OutboxOptions>(builder.Configuration.GetSection("Commerce:Outbox"));
+        services.AddHttpClient(OutboxDispatcher.HttpClientName);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a context: its DbContext on its own connection string (ConnectionStrings:{name}, else derived from
+    /// ConnectionStrings:Admin with role commerce_{name}) with migrations history in its own schema, its readiness
+    /// check, its OpenAPI document "{name lowercase}", its outbox dispatcher and its inbox endpoint.
+    /// The DbContext must call <see cref="MessagingModel.AddCommerceMessaging"/> and use the schema as default.
+    /// </summary>
+    public static CommerceContextBuilder<TDbContext> AddCommerceContext<TDbContext>(this IHostApplicationBuilder builder, string name)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var schema = name.ToLowerInvariant();
+        var registration = new CommerceContextRegistration(name, schema, ConnectionStringFor(builder.Configuration, name), typeof(TDbContext));
+        var services = builder.Services;
+
+        services.AddSingleton(registration);
+        services.AddDbContext<TDbContext>(options => options
+            .UseNpgsql(registration.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
+            .AddInterceptors(new OutboxSignalInterceptor(registration.Signal)));
+        registration.ResolveDbContext = sp => sp.GetRequiredService<TDbContext>();
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDbContext>>($"{schema}-database", tags: ["ready"]);
+        services.AddOpenApi(registration.Slug);
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
+            ActivatorUtilities.CreateInstance<OutboxDispatcher>(sp, registration));
+        return new CommerceContextBuilder<TDbContext>(builder, registration);
+    }
+
+    /// <summary>
+    /// A Refit client for another context's API (its contracts' interface), based at Services:{context}:BaseUrl or
+    /// this host's own address — co-hosted contexts still call each other over HTTP.
+    /// </summary>
+    public static IHttpClientBuilder AddContextClient<TApi>(this IHostApplicationBuilder builder, string context)
+        where TApi : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Services
+            .AddRefitClient<TApi>(new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) })
+            .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<ServiceAddresses>().For(context));
+    }
+
+    /// <summary>
+    /// Once per host, after Build: exception → problem details, /health/live, /health/ready, each context's
+    /// /events/{context} inbox and /ops/{context}/dead-letters, and in Development /openapi/{context}.json plus
+    /// the Scalar reference at /scalar.
+    /// </summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+        var contexts = app.Services.GetServices<CommerceContextRegistration>().ToList();
+        foreach (var context in contexts)
+        {
+            app.MapMessaging(context);
+        }
+
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference(options => options
+                .WithTitle("Commerce")
+                .AddDocuments(contexts.Select(c => c.Slug)));
+        }
+
+        return app;
+    }
+
+    /// <summary>The route group of a context's API: its prefix, OpenAPI document and tag.</summary>
+    public static RouteGroupBuilder MapContextGroup(this IEndpointRouteBuilder endpoints, string context, string prefix) =>
+        endpoints.MapGroup(prefix).WithGroupName(context.ToLowerInvariant()).WithTags(context);
+
+    public static string ConnectionStringFor(IConfiguration configuration, string context)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration.GetConnectionString(context);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        var admin = configuration.GetConnectionString("Admin")
+                    ?? throw new InvalidOperationException($"Configure ConnectionStrings:{context} (or ConnectionStrings:Admin to derive it).");
+        var role = $"commerce_{context.ToLowerInvariant()}";
+        return new NpgsqlConnectionStringBuilder(admin)
+        {
+            Username = role,
+            Password = configuration[$"Commerce:RolePasswords:{context}"] ?? $"{role}_local",
+        }.ConnectionString;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+
+namespace Commerce.Shipping.Contracts;
+
+/// <summary>Ordered: a tracking update that would move a shipment backwards is ignored.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ShipmentStatus>))]
+public enum ShipmentStatus
+{
+    LabelCreated,
+    InTransit,
+    Delivered,
+}
+
+public sealed record ShippingAddress(
+    string Recipient,
+    string Line1,
+    string City,
+    string PostalCode,
+    string Country,
+    string? Line2 = null,
+    string? Region = null);
+
+public sealed record ShipmentItem(Guid ProductId, string Sku, int Quantity);
+
+/// <summary>Idempotent per order: creating a shipment for an order that has one returns the existing shipment.</summary>
+public sealed record CreateShipmentRequest(Guid OrderId, ShippingAddress Address, IReadOnlyList<ShipmentItem> Items);
+
+public sealed record TrackingEventResponse(ShipmentStatus Status, string? Location, DateTimeOffset OccurredAt);
+
+public sealed record ShipmentResponse(
+    Guid Id,
+    Guid OrderId,
+    string Carrier,
+    string TrackingNumber,
+    ShipmentStatus Status,
+    ShippingAddress Address,
+    IReadOnlyList<ShipmentItem> Items,
+    IReadOnlyList<TrackingEventResponse> TrackingEvents,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DeliveredAt,
+    int Version);
+
+/// <summary>What the carrier pushes to POST /shipments/carrier/webhook. <see cref="EventId"/> deduplicates redeliveries.</summary>
+public sealed record CarrierTrackingUpdate(
+    Guid EventId,
+    string TrackingNumber,
+    ShipmentStatus Status,
+    string? Location,
+    DateTimeOffset OccurredAt);
+
+public sealed record CarrierOutageRequest(bool Enabled);
+
+public sealed record CarrierOutageResponse(bool Enabled);
+
+/// <summary>Postal codes the simulated carrier rejects as undeliverable (422).</summary>
+public static class TestAddresses
+{
+    public const string UndeliverablePostalCode = "00000";
+}

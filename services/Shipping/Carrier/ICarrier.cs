@@ -1,0 +1,21 @@
+using Commerce.Shipping.Contracts;
+using Commerce.Shipping.Shipments;
+
+namespace Commerce.Shipping.Carrier;
+
+/// <summary>
+/// The shipping carrier at the edge: books a label and returns a tracking number. Tracking updates come back
+/// later through the webhook (<see cref="TrackingUpdates"/>).
+/// </summary>
+public interface ICarrier
+{
+    /// <exception cref="CarrierRejectedException">The carrier will not deliver there (422, don't retry).</exception>
+    /// <exception cref="CarrierUnavailableException">The carrier could not be reached (503, retry).</exception>
+    Task<CarrierLabel> CreateLabelAsync(Guid orderId, ShippingAddress address, int parcels, CancellationToken cancellationToken);
+}
+
+public sealed record CarrierLabel(string Carrier, string TrackingNumber);
+
+public sealed class CarrierRejectedException(string message) : Exception(message);
+
+public sealed class CarrierUnavailableException(string message) : Exception(message);

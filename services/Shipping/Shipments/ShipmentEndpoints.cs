@@ -1,0 +1,248 @@
+using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Messaging;
+using Commerce.Shipping.Carrier;
+using Commerce.Shipping.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Commerce.Shipping.Shipments;
+
+public static class ShipmentEndpoints
+{
+    public static IEndpointRouteBuilder MapShipments(this IEndpointRouteBuilder routes)
+    {
+        var shipments = routes.MapContextGroup("Shipping", "/shipments");
+        shipments.MapPost("/", Create).WithName("CreateShipment");
+        shipments.MapGet("/{id:guid}", Get).WithName("GetShipment");
+        shipments.MapGet("/by-order/{orderId:guid}", GetForOrder).WithName("GetShipmentForOrder");
+        shipments.MapPost("/carrier/webhook", Webhook).WithName("CarrierWebhook");
+        shipments.MapPost("/carrier/outage", SetOutage).WithName("SetCarrierOutage");
+        return routes;
+    }
+
+    /// <summary>201 with a new shipment; 200 with the existing one when the order already has a shipment.</summary>
+    private static async Task<Results<Created<ShipmentResponse>, Ok<ShipmentResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateShipmentRequest request,
+        ShippingDbContext db,
+        ICarrier carrier,
+        TimeProvider clock,
+        HttpContext context,
+        ILogger<ShippingDbContext> logger,
+        CancellationToken cancellationToken)
+    {
+        var validation = Validate(request);
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var existing = await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.OrderId == request.OrderId, cancellationToken);
+        if (existing is not null)
+        {
+            Http.SetETag(context, existing.Version);
+            return TypedResults.Ok(ToResponse(existing));
+        }
+
+        CarrierLabel label;
+        try
+        {
+            label = await carrier.CreateLabelAsync(request.OrderId, request.Address, request.Items.Count, cancellationToken);
+        }
+        catch (CarrierRejectedException rejected)
+        {
+            return Http.Unprocessable(rejected.Message);
+        }
+        catch (CarrierUnavailableException unavailable)
+        {
+            logger.LogWarning("Carrier unavailable for order {OrderId}: {Reason}", request.OrderId, unavailable.Message);
+            return TypedResults.Problem(
+                unavailable.Message,
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Carrier unavailable",
+                extensions: new Dictionary<string, object?> { ["retryable"] = true });
+        }
+
+        var now = clock.GetUtcNow();
+        var a = request.Address;
+        var shipment = new Shipment
+        {
+            Id = Guid.CreateVersion7(),
+            OrderId = request.OrderId,
+            Carrier = label.Carrier,
+            TrackingNumber = label.TrackingNumber,
+            Status = ShipmentStatus.LabelCreated,
+            Address = new ShipmentAddress
+            {
+                Recipient = a.Recipient.Trim(),
+                Line1 = a.Line1.Trim(),
+                Line2 = string.IsNullOrWhiteSpace(a.Line2) ? null : a.Line2.Trim(),
+                City = a.City.Trim(),
+                Region = string.IsNullOrWhiteSpace(a.Region) ? null : a.Region.Trim(),
+                PostalCode = a.PostalCode.Trim(),
+                Country = a.Country,
+            },
+            Items = [.. request.Items.Select(i => new ShipmentLine { ProductId = i.ProductId, Sku = i.Sku.Trim(), Quantity = i.Quantity })],
+            CreatedAt = now,
+        };
+        shipment.TrackingEvents.Add(new TrackingEvent
+        {
+            Id = Guid.CreateVersion7(),
+            ShipmentId = shipment.Id,
+            Status = ShipmentStatus.LabelCreated,
+            OccurredAt = now,
+        });
+        db.Shipments.Add(shipment);
+        db.AddEvent(new ShipmentCreated(shipment.Id, shipment.OrderId, shipment.Carrier, shipment.TrackingNumber), shipment.Id, shipment.Version, now);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        {
+            // A concurrent create for the same order won; its shipment is the order's shipment.
+            db.ChangeTracker.Clear();
+            var winner = await db.Shipments.AsNoTracking().FirstAsync(s => s.OrderId == request.OrderId, cancellationToken);
+            Http.SetETag(context, winner.Version);
+            return TypedResults.Ok(ToResponse(winner));
+        }
+
+        logger.LogInformation(
+            "Shipment {ShipmentId} for order {OrderId}: {Carrier} {TrackingNumber}", shipment.Id, shipment.OrderId, shipment.Carrier, shipment.TrackingNumber);
+        Http.SetETag(context, shipment.Version);
+        return TypedResults.Created($"/shipments/{shipment.Id}", ToResponse(shipment));
+    }
+
+    private static async Task<Results<Ok<ShipmentResponse>, ProblemHttpResult>> Get(
+        Guid id, ShippingDbContext db, HttpContext context, CancellationToken cancellationToken)
+    {
+        var shipment = await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (shipment is null)
+        {
+            return Http.NotFound($"No shipment {id}.");
+        }
+
+        Http.SetETag(context, shipment.Version);
+        return TypedResults.Ok(ToResponse(shipment));
+    }
+
+    private static async Task<Results<Ok<ShipmentResponse>, ProblemHttpResult>> GetForOrder(
+        Guid orderId, ShippingDbContext db, HttpContext context, CancellationToken cancellationToken)
+    {
+        var shipment = await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.OrderId == orderId, cancellationToken);
+        if (shipment is null)
+        {
+            return Http.NotFound($"No shipment for order {orderId}.");
+        }
+
+        Http.SetETag(context, shipment.Version);
+        return TypedResults.Ok(ToResponse(shipment));
+    }
+
+    /// <summary>
+    /// The carrier's push. Redeliveries (same event id) and updates older than the shipment's status change
+    /// nothing and still answer 200, so the carrier stops retrying them.
+    /// </summary>
+    private static async Task<Results<Ok<ShipmentResponse>, ValidationProblem, ProblemHttpResult>> Webhook(
+        CarrierTrackingUpdate update, TrackingUpdates tracking, ShippingDbContext db, CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        if (update.EventId == Guid.Empty)
+        {
+            validation.Add("eventId", "Required.");
+        }
+
+        validation.Required("trackingNumber", update.TrackingNumber, Limits.TrackingNumber);
+        if (!Enum.IsDefined(update.Status))
+        {
+            validation.Add("status", "LabelCreated, InTransit or Delivered.");
+        }
+
+        validation.Optional("location", update.Location, Limits.City);
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        if (await tracking.ApplyAsync(update, cancellationToken) == TrackingOutcome.UnknownTrackingNumber)
+        {
+            return Http.NotFound($"No shipment with tracking number {update.TrackingNumber}.");
+        }
+
+        var shipment = await db.Shipments.AsNoTracking().FirstAsync(s => s.TrackingNumber == update.TrackingNumber, cancellationToken);
+        return TypedResults.Ok(ToResponse(shipment));
+    }
+
+    private static Results<Ok<CarrierOutageResponse>, ProblemHttpResult> SetOutage(
+        CarrierOutageRequest request, ICarrier carrier, ILogger<ShippingDbContext> logger)
+    {
+        if (carrier is not SimulatedCarrier simulated)
+        {
+            return Http.NotFound("Only the simulated carrier has an outage switch.");
+        }
+
+        simulated.OutageEnabled = request.Enabled;
+        logger.LogWarning("Simulated carrier outage switched {State}", request.Enabled ? "on" : "off");
+        return TypedResults.Ok(new CarrierOutageResponse(simulated.OutageEnabled));
+    }
+
+    private static Validation Validate(CreateShipmentRequest request)
+    {
+        var validation = new Validation();
+        if (request.OrderId == Guid.Empty)
+        {
+            validation.Add("orderId", "Required.");
+        }
+
+        var a = request.Address;
+        validation.Required("address.recipient", a.Recipient, Limits.Name);
+        validation.Required("address.line1", a.Line1, Limits.AddressLine);
+        validation.Optional("address.line2", a.Line2, Limits.AddressLine);
+        validation.Required("address.city", a.City, Limits.City);
+        validation.Optional("address.region", a.Region, Limits.City);
+        validation.Required("address.postalCode", a.PostalCode, Limits.PostalCode);
+        if (a.Country is null || a.Country.Length != 2 || !a.Country.All(char.IsAsciiLetterUpper))
+        {
+            validation.Add("address.country", "An ISO 3166-1 alpha-2 code, e.g. US.");
+        }
+
+        if (request.Items.Count is 0 or > Limits.Items)
+        {
+            validation.Add("items", $"Between 1 and {Limits.Items} lines.");
+        }
+
+        for (var i = 0; i < Math.Min(request.Items.Count, Limits.Items); i++)
+        {
+            var item = request.Items[i];
+            validation.Required($"items[{i}].sku", item.Sku, Limits.Sku);
+            if (item.ProductId == Guid.Empty)
+            {
+                validation.Add($"items[{i}].productId", "Required.");
+            }
+
+            if (item.Quantity is < 1 or > Limits.Quantity)
+            {
+                validation.Add($"items[{i}].quantity", $"Between 1 and {Limits.Quantity}.");
+            }
+        }
+
+        return validation;
+    }
+
+    private static ShipmentResponse ToResponse(Shipment s) =>
+        new(
+            s.Id,
+            s.OrderId,
+            s.Carrier,
+            s.TrackingNumber,
+            s.Status,
+            new ShippingAddress(s.Address.Recipient, s.Address.Line1, s.Address.City, s.Address.PostalCode, s.Address.Country, s.Address.Line2, s.Address.Region),
+            [.. s.Items.Select(i => new ShipmentItem(i.ProductId, i.Sku, i.Quantity))],
+            [.. s.TrackingEvents.OrderBy(t => t.Status).ThenBy(t => t.OccurredAt).Select(t => new TrackingEventResponse(t.Status, t.Location, t.OccurredAt))],
+            s.CreatedAt,
+            s.DeliveredAt,
+            s.Version);
+}

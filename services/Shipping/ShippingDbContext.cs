@@ -1,0 +1,139 @@
+using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Messaging;
+using Commerce.Shipping.Contracts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commerce.Shipping;
+
+public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> options) : DbContext(options)
+{
+    public const string Schema = "shipping";
+
+    public DbSet<Shipment> Shipments => Set<Shipment>();
+
+    public DbSet<TrackingEvent> TrackingEvents => Set<TrackingEvent>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.AddCommerceMessaging();
+
+        modelBuilder.Entity<Shipment>(shipment =>
+        {
+            shipment.ToTable("shipments");
+            shipment.HasKey(s => s.Id);
+            // One shipment per order: what makes create idempotent even under concurrent requests.
+            shipment.HasIndex(s => s.OrderId).IsUnique();
+            shipment.Property(s => s.Carrier).HasMaxLength(50);
+            shipment.Property(s => s.TrackingNumber).HasMaxLength(Limits.TrackingNumber);
+            shipment.HasIndex(s => s.TrackingNumber).IsUnique();
+            shipment.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
+            shipment.Property(s => s.Version).IsConcurrencyToken();
+            shipment.OwnsOne(s => s.Address, address =>
+            {
+                address.Property(a => a.Recipient).HasMaxLength(Limits.Name);
+                address.Property(a => a.Line1).HasMaxLength(Limits.AddressLine);
+                address.Property(a => a.Line2).HasMaxLength(Limits.AddressLine);
+                address.Property(a => a.City).HasMaxLength(Limits.City);
+                address.Property(a => a.Region).HasMaxLength(Limits.City);
+                address.Property(a => a.PostalCode).HasMaxLength(Limits.PostalCode);
+                address.Property(a => a.Country).HasMaxLength(2).IsFixedLength();
+            });
+            shipment.OwnsMany(s => s.Items, items => items.ToJson("items"));
+            shipment.HasMany(s => s.TrackingEvents).WithOne().HasForeignKey(t => t.ShipmentId);
+            shipment.Navigation(s => s.TrackingEvents).AutoInclude();
+        });
+
+        modelBuilder.Entity<TrackingEvent>(tracking =>
+        {
+            tracking.ToTable("tracking_events");
+            tracking.HasKey(t => t.Id);
+            tracking.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
+            tracking.Property(t => t.Location).HasMaxLength(Limits.City);
+            // The carrier's event id: a redelivered webhook finds its row instead of applying twice.
+            tracking.HasIndex(t => t.CarrierEventId).IsUnique();
+        });
+
+        modelBuilder.UseSnakeCaseNames();
+    }
+}
+
+public sealed class Shipment
+{
+    public required Guid Id { get; init; }
+
+    public required Guid OrderId { get; init; }
+
+    public required string Carrier { get; init; }
+
+    public required string TrackingNumber { get; init; }
+
+    public required ShipmentStatus Status { get; set; }
+
+    /// <summary>The address as it was when the order shipped; never updated.</summary>
+    public required ShipmentAddress Address { get; init; }
+
+    public required List<ShipmentLine> Items { get; init; }
+
+    public List<TrackingEvent> TrackingEvents { get; init; } = [];
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    public int Version { get; set; } = 1;
+}
+
+public sealed class ShipmentAddress
+{
+    public required string Recipient { get; init; }
+
+    public required string Line1 { get; init; }
+
+    public string? Line2 { get; init; }
+
+    public required string City { get; init; }
+
+    public string? Region { get; init; }
+
+    public required string PostalCode { get; init; }
+
+    public required string Country { get; init; }
+}
+
+public sealed class ShipmentLine
+{
+    public required Guid ProductId { get; init; }
+
+    public required string Sku { get; init; }
+
+    public required int Quantity { get; init; }
+}
+
+public sealed class TrackingEvent
+{
+    public required Guid Id { get; init; }
+
+    public required Guid ShipmentId { get; init; }
+
+    public required ShipmentStatus Status { get; init; }
+
+    public string? Location { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>Null for the label-created entry Shipping writes itself.</summary>
+    public Guid? CarrierEventId { get; init; }
+}
+
+internal static class Limits
+{
+    public const int Name = 200;
+    public const int AddressLine = 200;
+    public const int City = 100;
+    public const int PostalCode = 20;
+    public const int TrackingNumber = 50;
+    public const int Sku = 64;
+    public const int Items = 100;
+    public const int Quantity = 10_000;
+}

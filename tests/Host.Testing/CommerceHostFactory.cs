@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Commerce.Host.Testing;
+
+/// <summary>
+/// The real host on a real loopback port (Kestrel, so the outbox dispatcher and Refit clients reach co-hosted
+/// contexts over HTTP exactly as in production), running <paramref name="contexts"/> against one test database.
+/// Fast test defaults: 20 ms outbox polling and retry base, 3 attempts, reservation sweeper off (tests sweep
+/// explicitly). <paramref name="settings"/> override any of them.
+/// </summary>
+public class CommerceHostFactory(
+    string adminConnectionString,
+    string contexts,
+    IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+{
+    public string AdminConnectionString => adminConnectionString;
+
+    /// <summary>Starts the server on a free loopback port; call once before using <see cref="WebApplicationFactory{T}.CreateClient()"/>.</summary>
+    public CommerceHostFactory Start()
+    {
+        UseKestrel(0);
+        StartServer();
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Admin", adminConnectionString);
+        builder.UseSetting("Commerce:Contexts", contexts);
+        builder.UseSetting("Commerce:Outbox:PollInterval", "00:00:00.020");
+        builder.UseSetting("Commerce:Outbox:RetryBaseDelay", "00:00:00.020");
+        builder.UseSetting("Commerce:Outbox:MaxAttempts", "3");
+        builder.UseSetting("Inventory:Reservations:SweeperEnabled", "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+global using Temporalio.Client;
+global using Temporalio.Exceptions;
+global using Temporalio.Worker;
+global using Xunit;

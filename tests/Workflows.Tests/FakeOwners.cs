@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using Commerce.Activities;
+using Commerce.Workflows.OrderSaga;
+using Temporalio.Activities;
+using Temporalio.Client;
+using Temporalio.Exceptions;
+
+namespace Commerce.Workflows.Tests;
+
+/// <summary>
+/// Same-named stand-ins for the saga's activities, for tests about the workflow's decisions rather than the
+/// services. Each records its calls; a test scripts failures per step.
+/// </summary>
+public sealed class FakeOwners(ITemporalClient client)
+{
+    private readonly ConcurrentDictionary<string, Func<Exception?>> failures = new();
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public static IReadOnlyList<OrderLine> Lines { get; } = [new(Guid.Parse("7f0c4c2e-4d3b-4f0e-9a55-0c7f9d1b2a01"), "SKU-1", 2)];
+
+    /// <summary>When set, the carrier "delivers" as soon as the order is marked shipped, as a fast carrier would.</summary>
+    public bool CarrierDeliversAtOnce { get; set; } = true;
+
+    public int CountOf(string activity) => Calls.Count(call => call == activity);
+
+    /// <summary>Every attempt of <paramref name="activity"/> fails with what <paramref name="failure"/> returns (null: succeeds).</summary>
+    public void FailWith(string activity, Func<Exception?> failure) => failures[activity] = failure;
+
+    public void FailAlways(string activity, string message = "service unavailable") =>
+        FailWith(activity, () => new HttpRequestException(message));
+
+    public void Reject(string activity, string errorType, string message) =>
+        FailWith(activity, () => new ApplicationFailureException(message, errorType, nonRetryable: true));
+
+    public void Heal(string activity) => failures.TryRemove(activity, out _);
+
+    [Activity("MarkOrderSubmitted")]
+    public Task<SubmittedOrder> MarkOrderSubmittedAsync(OrderStepInput input) =>
+        Run("MarkOrderSubmitted", () => new SubmittedOrder(input.OrderId, Guid.Empty, 42.50m, "EUR", Lines));
+
+    [Activity("ReserveStock")]
+    public Task<StockReservation> ReserveStockAsync(ReserveStockInput input) =>
+        Run("ReserveStock", () => new StockReservation(input.OrderId, DateTimeOffset.UtcNow.AddMinutes(15)));
+
+    [Activity("AuthorizePayment")]
+    public Task<PaymentAuthorization> AuthorizePaymentAsync(AuthorizePaymentInput input) =>
+        Run("AuthorizePayment", () => new PaymentAuthorization(Guid.NewGuid()));
+
+    [Activity("ConfirmOrder")]
+    public Task ConfirmOrderAsync(OrderStepInput input) => Run("ConfirmOrder");
+
+    [Activity("CapturePayment")]
+    public Task CapturePaymentAsync(PaymentStepInput input) => Run("CapturePayment");
+
+    [Activity("CreateShipment")]
+    public Task<ShipmentRecord> CreateShipmentAsync(OrderStepInput input) =>
+        Run("CreateShipment", () => new ShipmentRecord(Guid.NewGuid(), "TRACK-1"));
+
+    [Activity("FulfilStock")]
+    public Task FulfilStockAsync(OrderStepInput input) => Run("FulfilStock");
+
+    [Activity("MarkOrderShipped")]
+    public async Task MarkOrderShippedAsync(OrderStepInput input)
+    {
+        await Run("MarkOrderShipped");
+        if (CarrierDeliversAtOnce)
+        {
+            await client.GetWorkflowHandle<OrderSagaWorkflow>(ActivityExecutionContext.Current.Info.WorkflowId!)
+                .SignalAsync(saga => saga.CarrierDeliveredAsync(new CarrierDelivered("TRACK-1", DateTimeOffset.UtcNow)));
+        }
+    }
+
+    [Activity("MarkOrderDelivered")]
+    public Task MarkOrderDeliveredAsync(OrderStepInput input) => Run("MarkOrderDelivered");
+
+    [Activity("ReversePayment")]
+    public Task ReversePaymentAsync(OrderStepInput input) => Run("ReversePayment");
+
+    [Activity("ReleaseStock")]
+    public Task ReleaseStockAsync(OrderStepInput input) => Run("ReleaseStock");
+
+    [Activity("CancelOrder")]
+    public Task CancelOrderAsync(CancelOrderInput input) => Run("CancelOrder");
+
+    private Task Run(string activity) => Run(activity, () => true);
+
+    private Task<T> Run<T>(string activity, Func<T> result)
+    {
+        Calls.Enqueue(activity);
+        if (failures.TryGetValue(activity, out var failure) && failure() is { } exception)
+        {
+            return Task.FromException<T>(exception);
+        }
+
+        return Task.FromResult(result());
+    }
+}

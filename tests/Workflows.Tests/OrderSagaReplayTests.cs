@@ -1,0 +1,78 @@
+using Commerce.Activities;
+using Commerce.Workflows.OrderSaga;
+using Temporalio.Common;
+using Temporalio.Worker;
+
+namespace Commerce.Workflows.Tests;
+
+/// <summary>
+/// Determinism guard. Histories recorded from earlier versions of the saga live in Histories/; today's code must
+/// replay every one of them, or running orders would break on deploy. A change that has to alter the command
+/// sequence goes through Workflow.Patched, and new histories are recorded with COMMERCE_RECORD_HISTORIES set to
+/// this folder's path.
+/// </summary>
+public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<SagaServer>
+{
+    private static readonly string RecordedFolder = Path.Combine(AppContext.BaseDirectory, "Histories");
+
+    [Fact]
+    public async Task Replay_RecordedHistories_ReplayWithoutNondeterminism()
+    {
+        var files = Directory.GetFiles(RecordedFolder, "*.json");
+        Assert.True(files.Length >= 4, $"Expected recorded histories in {RecordedFolder}, found {files.Length}.");
+
+        var replayer = new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<OrderSagaWorkflow>());
+        foreach (var file in files)
+        {
+            var history = WorkflowHistory.FromJson(Path.GetFileNameWithoutExtension(file), await File.ReadAllTextAsync(file));
+            var result = await replayer.ReplayWorkflowAsync(history, throwOnReplayFailure: false);
+            Assert.True(result.ReplayFailure is null, $"{Path.GetFileName(file)}: {result.ReplayFailure}");
+        }
+    }
+
+    [Fact]
+    public async Task Replay_FreshHistoriesOfEveryPath_ReplayWithoutNondeterminism()
+    {
+        var histories = new List<(string Name, WorkflowHistory History)>();
+        await RecordAsync("delivered", histories, _ => { });
+        await RecordAsync("out-of-stock", histories, owners => owners.Reject("ReserveStock", BusinessFailures.OutOfStock, "none left"));
+        await RecordAsync("declined", histories, owners => owners.Reject("AuthorizePayment", BusinessFailures.PaymentDeclined, "declined"));
+        await RecordAsync("parked-then-retried", histories, owners => owners.FailAlways("ReserveStock"), retryAfterParking: true);
+
+        var replayer = new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<OrderSagaWorkflow>());
+        foreach (var (name, history) in histories)
+        {
+            var result = await replayer.ReplayWorkflowAsync(history, throwOnReplayFailure: false);
+            Assert.True(result.ReplayFailure is null, $"{name}: {result.ReplayFailure}");
+        }
+
+        if (Environment.GetEnvironmentVariable("COMMERCE_RECORD_HISTORIES") is { Length: > 0 } folder)
+        {
+            foreach (var (name, history) in histories)
+            {
+                await File.WriteAllTextAsync(Path.Combine(folder, $"{name}.json"), history.ToJson());
+            }
+        }
+    }
+
+    private async Task RecordAsync(
+        string name,
+        List<(string, WorkflowHistory)> histories,
+        Action<FakeOwners> script,
+        bool retryAfterParking = false)
+    {
+        await using var harness = SagaHarness.Start(server);
+        script(harness.Owners);
+        var order = SagaHarness.NewOrder();
+        var decision = await harness.SubmitAsync(order);
+        if (retryAfterParking)
+        {
+            Assert.True(decision.NeedsAttention);
+            harness.Owners.Heal("ReserveStock");
+            await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
+        }
+
+        await harness.Handle(order).GetResultAsync();
+        histories.Add((name, await harness.Handle(order).FetchHistoryAsync()));
+    }
+}

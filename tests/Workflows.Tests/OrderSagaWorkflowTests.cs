@@ -1,0 +1,237 @@
+using Commerce.Activities;
+using Commerce.Workflows.OrderSaga;
+using Temporalio.Client;
+using Temporalio.Exceptions;
+
+namespace Commerce.Workflows.Tests;
+
+/// <summary>The saga's decisions, with same-named fake activities on the time-skipping offline server.</summary>
+public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<SagaServer>
+{
+    [Fact]
+    public async Task Submit_EverythingSucceeds_AcceptsEarlyThenRunsEveryStepToDelivered()
+    {
+        await using var harness = SagaHarness.Start(server);
+        var order = SagaHarness.NewOrder();
+
+        var decision = await harness.SubmitAsync(order);
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.True(decision.Decision?.Accepted);
+        Assert.Equal(SagaStages.Delivered, result.Outcome);
+        Assert.Equal(
+            ["MarkOrderSubmitted", "ReserveStock", "AuthorizePayment", "ConfirmOrder", "CapturePayment", "CreateShipment",
+                "FulfilStock", "MarkOrderShipped", "MarkOrderDelivered"],
+            harness.Owners.Calls);
+        var status = await harness.Handle(order).QueryAsync(saga => saga.GetStatus());
+        Assert.Equal(SagaStages.Delivered, status.Stage);
+        Assert.Contains(status.CompletedSteps, step => step.Step == SagaSteps.AwaitDelivery);
+    }
+
+    [Fact]
+    public async Task Submit_OutOfStock_RejectedEarlyAndNothingCharged()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.Reject("ReserveStock", BusinessFailures.OutOfStock, "SKU-1: 2 requested, 1 available");
+        var order = SagaHarness.NewOrder();
+
+        var decision = await harness.SubmitAsync(order);
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.False(decision.Decision?.Accepted);
+        Assert.Contains("1 available", decision.Decision?.RejectionReason, StringComparison.Ordinal);
+        Assert.Equal(SagaStages.Rejected, result.Outcome);
+        Assert.Equal(0, harness.Owners.CountOf("AuthorizePayment"));
+        Assert.Equal(1, harness.Owners.CountOf("ReserveStock"));
+        Assert.Equal(1, harness.Owners.CountOf("ReleaseStock"));
+        Assert.Equal(1, harness.Owners.CountOf("CancelOrder"));
+    }
+
+    [Fact]
+    public async Task Submit_PaymentDeclined_ReleasesStockCancelsOrderAndNeverCaptures()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.Reject("AuthorizePayment", BusinessFailures.PaymentDeclined, "Card declined");
+        var order = SagaHarness.NewOrder();
+
+        var decision = await harness.SubmitAsync(order);
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.False(decision.Decision?.Accepted);
+        Assert.Equal(SagaStages.Rejected, result.Outcome);
+        Assert.Equal(0, harness.Owners.CountOf("CapturePayment"));
+        Assert.Equal(["ReversePayment", "ReleaseStock", "CancelOrder"], harness.Owners.Calls.Skip(3));
+    }
+
+    [Fact]
+    public async Task Submit_Twice_OneSagaAndOneAuthorization()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CarrierDeliversAtOnce = false;
+        var order = SagaHarness.NewOrder();
+
+        var first = await harness.SubmitAsync(order);
+        var second = await harness.SubmitAsync(order);
+
+        Assert.True(first.Decision?.Accepted);
+        Assert.True(second.Decision?.Accepted);
+        Assert.Equal(1, harness.Owners.CountOf("AuthorizePayment"));
+        Assert.Equal(1, harness.Owners.CountOf("MarkOrderSubmitted"));
+        await harness.Handle(order).TerminateAsync("test done");
+    }
+
+    [Fact]
+    public async Task Step_ExhaustsRetries_ParksWithSearchAttributesThenOperatorRetryCompletes()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.FailAlways("ReserveStock", "inventory is down");
+        var order = SagaHarness.NewOrder();
+
+        var parked = await harness.SubmitAsync(order);
+
+        Assert.True(parked.NeedsAttention);
+        Assert.Equal(SagaSteps.ReserveInventory, parked.FailedStep);
+        Assert.Contains("inventory is down", parked.LastError, StringComparison.Ordinal);
+        Assert.Equal(SagaHarness.FastSettings.StepMaxAttempts, harness.Owners.CountOf("ReserveStock"));
+        var stuck = await ListAsync(harness.Client, $"OrderId = '{order.OrderId}' AND NeedsAttention = true AND FailedStep = 'reserve-inventory'");
+        Assert.Single(stuck);
+
+        harness.Owners.Heal("ReserveStock");
+        await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.Equal(SagaStages.Delivered, result.Outcome);
+        Assert.Empty(await ListAsync(harness.Client, $"OrderId = '{order.OrderId}' AND NeedsAttention = true"));
+    }
+
+    [Fact]
+    public async Task Retry_OrderNotStuck_IsRefused()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CarrierDeliversAtOnce = false;
+        var order = SagaHarness.NewOrder();
+        await harness.SubmitAsync(order);
+
+        var refusal = await Assert.ThrowsAsync<WorkflowUpdateFailedException>(
+            () => harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync()));
+
+        Assert.Contains("not waiting for an operator", refusal.InnerException?.Message, StringComparison.Ordinal);
+        await harness.Handle(order).TerminateAsync("test done");
+    }
+
+    [Fact]
+    public async Task Cancel_AfterCaptureWhileShippingIsStuck_RefundsReleasesAndCancels()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.FailAlways("CreateShipment", "carrier is down");
+        var order = SagaHarness.NewOrder();
+        await harness.SubmitAsync(order);
+        await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+
+        await harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelOrderRequest("Customer changed their mind")));
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.Equal(SagaStages.Cancelled, result.Outcome);
+        Assert.Equal("Customer changed their mind", result.Reason);
+        Assert.Equal(1, harness.Owners.CountOf("CapturePayment"));
+        Assert.Equal(["ReversePayment", "ReleaseStock", "CancelOrder"], harness.Owners.Calls.TakeLast(3));
+    }
+
+    [Fact]
+    public async Task Cancel_AfterShipment_IsRefused()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CarrierDeliversAtOnce = false;
+        var order = SagaHarness.NewOrder();
+        await harness.SubmitAsync(order);
+        await harness.WaitForStatusAsync(order, status => status.Stage == SagaStages.Shipped);
+
+        var refusal = await Assert.ThrowsAsync<WorkflowUpdateFailedException>(() =>
+            harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelOrderRequest("too late"))));
+
+        Assert.Contains("shipped", refusal.InnerException?.Message, StringComparison.Ordinal);
+        Assert.Equal(0, harness.Owners.CountOf("ReversePayment"));
+        await harness.Handle(order).TerminateAsync("test done");
+    }
+
+    [Fact]
+    public async Task Payment_RetryingPastTheReservationWindow_ReleasesAndCancels()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.FailAlways("AuthorizePayment", "gateway outage");
+        var order = SagaHarness.NewOrder(SagaHarness.FastSettings with { StepMaxAttempts = 1000 });
+
+        var started = DateTime.UtcNow;
+        await harness.SubmitAsync(order);
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.Equal(SagaStages.Cancelled, result.Outcome);
+        Assert.Contains("reservation expired", result.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(["ReversePayment", "ReleaseStock", "CancelOrder"], harness.Owners.Calls.TakeLast(3));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15), "15 virtual minutes should take seconds of wall time.");
+    }
+
+    [Fact]
+    public async Task Confirm_ParkedUntilTheReservationWindowCloses_ReleasesAndCancels()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.FailAlways("ConfirmOrder", "order service is down");
+        var order = SagaHarness.NewOrder();
+
+        await harness.SubmitAsync(order);
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.Equal(SagaStages.Cancelled, result.Outcome);
+        Assert.Contains("reservation expired", result.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(SagaHarness.FastSettings.StepMaxAttempts, harness.Owners.CountOf("ConfirmOrder"));
+        Assert.Equal(["ReversePayment", "ReleaseStock", "CancelOrder"], harness.Owners.Calls.TakeLast(3));
+    }
+
+    [Fact]
+    public async Task Workflow_CancelledThroughTemporal_StillCompensates()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.FailAlways("CapturePayment", "payment service is down");
+        var order = SagaHarness.NewOrder();
+        await harness.SubmitAsync(order);
+        await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+
+        await harness.Handle(order).CancelAsync();
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => harness.Handle(order).GetResultAsync());
+
+        Assert.IsType<CanceledFailureException>(failure.InnerException);
+        Assert.Equal(["ReversePayment", "ReleaseStock", "CancelOrder"], harness.Owners.Calls.TakeLast(3));
+    }
+
+    [Fact]
+    public async Task Compensation_KeepsFailing_ParksUntilOperatorRetries()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.Reject("AuthorizePayment", BusinessFailures.PaymentDeclined, "Card declined");
+        harness.Owners.FailAlways("ReleaseStock", "inventory is down");
+        var order = SagaHarness.NewOrder();
+
+        await harness.SubmitAsync(order);
+        var parked = await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+        Assert.Equal(SagaSteps.ReleaseInventory, parked.FailedStep);
+        Assert.Equal(SagaStages.Compensating, parked.Stage);
+
+        harness.Owners.Heal("ReleaseStock");
+        await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.Equal(SagaStages.Rejected, result.Outcome);
+        Assert.Equal(1, harness.Owners.CountOf("CancelOrder"));
+    }
+
+    private static async Task<List<WorkflowExecution>> ListAsync(ITemporalClient client, string query)
+    {
+        var found = new List<WorkflowExecution>();
+        await foreach (var execution in client.ListWorkflowsAsync(query))
+        {
+            found.Add(execution);
+        }
+
+        return found;
+    }
+}

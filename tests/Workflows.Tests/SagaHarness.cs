@@ -1,0 +1,119 @@
+using Commerce.OfflineTemporal;
+using Commerce.Workflows.OrderSaga;
+using Temporalio.Client;
+using Temporalio.Worker;
+
+namespace Commerce.Workflows.Tests;
+
+/// <summary>
+/// One time-skipping offline Temporal server per test class; each test runs its sagas on a task queue of its own
+/// with its own <see cref="FakeOwners"/>, so tests in a class never see each other's activities.
+/// </summary>
+public sealed class SagaServer : IAsyncLifetime
+{
+    private OfflineTemporalServer? server;
+
+    public ITemporalClient Client => server?.Client ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        server = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions { TimeSkipping = true });
+        await OrderSearchAttributes.RegisterAsync(server.Client);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>A worker with fake owners on a fresh task queue, plus shortcuts for starting and steering sagas.</summary>
+public sealed class SagaHarness : IAsyncDisposable
+{
+    /// <summary>Small budgets keep the tests short; time skipping makes the waits free anyway.</summary>
+    public static readonly OrderSagaSettings FastSettings = OrderSagaSettings.Default with
+    {
+        StepMaxAttempts = 3,
+        StepInitialRetryInterval = TimeSpan.FromSeconds(1),
+        StepMaximumRetryInterval = TimeSpan.FromSeconds(2),
+        StepAttemptTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    private readonly TemporalWorker worker;
+    private readonly Task running;
+    private readonly CancellationTokenSource stop = new();
+
+    private SagaHarness(ITemporalClient client, FakeOwners owners, string taskQueue)
+    {
+        Client = client;
+        Owners = owners;
+        TaskQueue = taskQueue;
+        worker = new TemporalWorker(client, new TemporalWorkerOptions(taskQueue)
+            .AddWorkflow<OrderSagaWorkflow>()
+            .AddAllActivities(owners));
+        running = worker.ExecuteAsync(stop.Token);
+    }
+
+    public ITemporalClient Client { get; }
+
+    public FakeOwners Owners { get; }
+
+    public string TaskQueue { get; }
+
+    public static SagaHarness Start(SagaServer server, FakeOwners? owners = null) =>
+        new(server.Client, owners ?? new FakeOwners(server.Client), $"saga-tests-{Guid.NewGuid():N}");
+
+    public static OrderSagaInput NewOrder(OrderSagaSettings? settings = null) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), settings ?? FastSettings);
+
+    public WorkflowOptions StartOptions(OrderSagaInput input) => new(OrderSagaWorkflow.IdFor(input.OrderId), TaskQueue)
+    {
+        IdConflictPolicy = Temporalio.Api.Enums.V1.WorkflowIdConflictPolicy.UseExisting,
+        TypedSearchAttributes = OrderSearchAttributes.ForNewSaga(input),
+    };
+
+    /// <summary>Submits the way the API does: update-with-start, answered at acceptance, rejection or parking.</summary>
+    public Task<OrderSagaStatus> SubmitAsync(OrderSagaInput input) =>
+        Client.ExecuteUpdateWithStartWorkflowAsync(
+            (OrderSagaWorkflow saga) => saga.WaitForDecisionAsync(),
+            new WorkflowUpdateWithStartOptions(
+                WithStartWorkflowOperation.Create((OrderSagaWorkflow saga) => saga.RunAsync(input), StartOptions(input))));
+
+    public WorkflowHandle<OrderSagaWorkflow, OrderSagaResult> Handle(OrderSagaInput input) =>
+        Client.GetWorkflowHandle<OrderSagaWorkflow, OrderSagaResult>(OrderSagaWorkflow.IdFor(input.OrderId));
+
+    /// <summary>Polls the saga's query until it reports what the test waits for (the saga has no event to await).</summary>
+    public async Task<OrderSagaStatus> WaitForStatusAsync(OrderSagaInput input, Func<OrderSagaStatus, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var status = await Handle(input).QueryAsync(saga => saga.GetStatus());
+            if (condition(status))
+            {
+                return status;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException)
+        {
+            // The normal way a worker stops.
+        }
+
+        worker.Dispose();
+        stop.Dispose();
+    }
+}
