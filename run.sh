@@ -36,4 +36,26 @@ export ConnectionStrings__Admin="Host=127.0.0.1;Port=$POSTGRES_PORT;Username=pos
   "${as_server_user[@]}" "$POSTGRES_BIN_DIR/psql" -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres -qc \
     "CREATE DATABASE commerce"
 
-dotnet run --project services/Host --configuration Release -- --urls "${COMMERCE_URLS:-http://127.0.0.1:5080}"
+# Each context connects as its own role (commerce_<context>) that owns only its schema. Passwords are random
+# per machine, kept in .local/roles.env; `migrate` creates or updates the roles from these connection strings.
+roles_env="$state/roles.env"
+if [ ! -f "$roles_env" ]; then
+  umask 077
+  for context in Customer Product Inventory Order Payment Shipping Notification; do
+    echo "COMMERCE_PASSWORD_$context=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  done >"$roles_env"
+fi
+source "$roles_env"
+for context in Customer Product Inventory Order Payment Shipping Notification; do
+  password_variable="COMMERCE_PASSWORD_$context"
+  role="commerce_$(echo "$context" | tr '[:upper:]' '[:lower:]')"
+  export "ConnectionStrings__$context=Host=127.0.0.1;Port=$POSTGRES_PORT;Database=commerce;Username=$role;Password=${!password_variable}"
+done
+
+urls="${COMMERCE_URLS:-http://127.0.0.1:5080}"
+dotnet build services/Host --configuration Release -nologo -v quiet
+# Explicit, idempotent steps before serving: roles, schemas, grants and migrations; then the demo data.
+dotnet run --project services/Host --configuration Release --no-build -- migrate
+dotnet run --project services/Host --configuration Release --no-build -- seed-demo
+echo "Serving on $urls (API reference: $urls/scalar, health: $urls/health/ready)"
+dotnet run --project services/Host --configuration Release --no-build -- --urls "$urls"

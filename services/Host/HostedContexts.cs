@@ -1,8 +1,11 @@
+using Commerce.Checkout;
 using Commerce.Customer;
 using Commerce.Inventory;
+using Commerce.Notification;
 using Commerce.Order;
 using Commerce.Payment;
 using Commerce.Product;
+using Commerce.Shipping;
 
 namespace Commerce.Host;
 
@@ -19,9 +22,21 @@ public static class HostedContexts
         new("Customer", b => b.AddCustomerContext(), e => e.MapCustomerContext()),
         new("Product", b => b.AddProductContext(), e => e.MapProductContext()),
         new("Payment", b => b.AddPaymentContext(), e => e.MapPaymentContext()),
+        new("Shipping", b => b.AddShippingContext(), e => e.MapShippingContext()),
+        new("Notification", b => b.AddNotificationContext(), e => e.MapNotificationContext()),
     ];
 
-    /// <summary>Commerce:Contexts (comma-separated names, or an array); all contexts when unset.</summary>
+    /// <summary>
+    /// The order process's parts, which own no data: the Checkout API (starts and steers sagas) and the saga
+    /// worker. Selected by name like contexts, so production can run the worker in processes of its own.
+    /// </summary>
+    public static IReadOnlyList<HostedContext> Processes { get; } =
+    [
+        new(CheckoutModule.Name, b => b.AddCheckout(), e => e.MapCheckout()),
+        new("SagaWorker", b => b.AddOrderSagaWorker(), _ => { }),
+    ];
+
+    /// <summary>Commerce:Contexts (comma-separated names, or an array); every context and process when unset.</summary>
     public static IReadOnlyList<HostedContext> Selected(IConfiguration configuration)
     {
         var section = configuration.GetSection("Commerce:Contexts");
@@ -29,18 +44,19 @@ public static class HostedContexts
                 ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : section.GetChildren().Select(c => c.Value ?? "").Where(v => v.Length > 0))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        IReadOnlyList<HostedContext> known = [.. All, .. Processes];
         if (names.Count == 0)
         {
-            return All;
+            return known;
         }
 
-        var unknown = names.Except(All.Select(c => c.Name), StringComparer.OrdinalIgnoreCase).ToList();
+        var unknown = names.Except(known.Select(c => c.Name), StringComparer.OrdinalIgnoreCase).ToList();
         if (unknown.Count > 0)
         {
             throw new InvalidOperationException(
-                $"Unknown context(s) in Commerce:Contexts: {string.Join(", ", unknown)}. Known: {string.Join(", ", All.Select(c => c.Name))}.");
+                $"Unknown context(s) in Commerce:Contexts: {string.Join(", ", unknown)}. Known: {string.Join(", ", known.Select(c => c.Name))}.");
         }
 
-        return [.. All.Where(c => names.Contains(c.Name))];
+        return [.. known.Where(c => names.Contains(c.Name))];
     }
 }

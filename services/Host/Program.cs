@@ -7,6 +7,12 @@ using Commerce.ServiceDefaults.Database;
 var command = args.FirstOrDefault() is "migrate" or "seed-demo" ? args[0] : null;
 var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 
+if (command == "migrate")
+{
+    // EF Core logs its probe of a not-yet-created history table as a failed command; it is expected there.
+    builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
+}
+
 builder.AddServiceDefaults();
 var contexts = HostedContexts.Selected(builder.Configuration);
 foreach (var context in contexts)

@@ -3,6 +3,7 @@ using Commerce.ServiceDefaults.Database;
 using Commerce.Notification.Templates;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
+using DeliveryStatus = Commerce.Notification.Contracts.DeliveryStatus;
 
 namespace Commerce.Notification;
 

@@ -80,8 +80,9 @@ public static class ServiceDefaultsExtensions
         where TApi : class
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Refit 16 builds requests with the source-generated client; the reflection request builder is not installed.
         return builder.Services
-            .AddRefitClient<TApi>(new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) })
+            .AddRefitGeneratedClient<TApi>(new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) })
             .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<ServiceAddresses>().For(context));
     }
 

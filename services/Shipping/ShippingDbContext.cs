@@ -29,15 +29,16 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
             shipment.HasIndex(s => s.TrackingNumber).IsUnique();
             shipment.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
             shipment.Property(s => s.Version).IsConcurrencyToken();
-            shipment.OwnsOne(s => s.Address, address =>
+            // A complex property (no key of its own); UseSnakeCaseNames does not reach its columns, hence the names.
+            shipment.ComplexProperty(s => s.Address, address =>
             {
-                address.Property(a => a.Recipient).HasMaxLength(Limits.Name);
-                address.Property(a => a.Line1).HasMaxLength(Limits.AddressLine);
-                address.Property(a => a.Line2).HasMaxLength(Limits.AddressLine);
-                address.Property(a => a.City).HasMaxLength(Limits.City);
-                address.Property(a => a.Region).HasMaxLength(Limits.City);
-                address.Property(a => a.PostalCode).HasMaxLength(Limits.PostalCode);
-                address.Property(a => a.Country).HasMaxLength(2).IsFixedLength();
+                address.Property(a => a.Recipient).HasColumnName("address_recipient").HasMaxLength(Limits.Name);
+                address.Property(a => a.Line1).HasColumnName("address_line1").HasMaxLength(Limits.AddressLine);
+                address.Property(a => a.Line2).HasColumnName("address_line2").HasMaxLength(Limits.AddressLine);
+                address.Property(a => a.City).HasColumnName("address_city").HasMaxLength(Limits.City);
+                address.Property(a => a.Region).HasColumnName("address_region").HasMaxLength(Limits.City);
+                address.Property(a => a.PostalCode).HasColumnName("address_postal_code").HasMaxLength(Limits.PostalCode);
+                address.Property(a => a.Country).HasColumnName("address_country").HasMaxLength(2).IsFixedLength();
             });
             shipment.OwnsMany(s => s.Items, items => items.ToJson("items"));
             shipment.HasMany(s => s.TrackingEvents).WithOne().HasForeignKey(t => t.ShipmentId);

@@ -14,7 +14,7 @@ using Npgsql;
 namespace Commerce.Customer.Tests;
 
 /// <summary>The Customer context's database as `migrate` leaves it (role, schema, migrations), built once per run.</summary>
-public sealed class CustomerTemplate : DatabaseTemplate
+public sealed class CustomerDatabaseTemplate : DatabaseTemplate
 {
     public override string Name => "customer";
 
@@ -135,7 +135,7 @@ internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : IL
 /// <summary>One test class's database (a copy of the template) and the host serving it.</summary>
 public sealed class CustomerFixture : IAsyncLifetime
 {
-    private readonly PostgresDatabase<CustomerTemplate> database = new();
+    private readonly PostgresDatabase<CustomerDatabaseTemplate> database = new();
 
     public ContextApp App { get; private set; } = null!;
 

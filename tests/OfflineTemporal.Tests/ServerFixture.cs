@@ -26,5 +26,34 @@ internal static class Server
         StickyQueueScheduleToStartTimeout = TimeSpan.FromSeconds(1),
     };
 
+    /// <summary>Long-polls the history (no sleeping) until an event of <paramref name="type"/> is recorded.</summary>
+    public static async Task WaitForEventAsync(ITemporalClient client, string workflowId, Temporalio.Api.Enums.V1.EventType type)
+    {
+        var token = Google.Protobuf.ByteString.Empty;
+        while (true)
+        {
+            var page = await client.Connection.WorkflowService.GetWorkflowExecutionHistoryAsync(new()
+            {
+                Namespace = client.Options.Namespace,
+                Execution = new() { WorkflowId = workflowId },
+                NextPageToken = token,
+                WaitNewEvent = true,
+            });
+            if (page.History.Events.Any(e => e.EventType == type))
+            {
+                return;
+            }
+
+            if (!page.NextPageToken.IsEmpty)
+            {
+                token = page.NextPageToken;
+            }
+            else if (page.History.Events.Count > 0)
+            {
+                token = Google.Protobuf.ByteString.CopyFromUtf8(page.History.Events[^1].EventId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
     public static WorkflowOptions Options(string taskQueue, string? id = null) => new(id ?? NewId(), taskQueue);
 }

@@ -68,6 +68,7 @@ public class TimerTests
             using (server.PauseTimeSkipping())
             {
                 var handle = await server.Client.StartWorkflowAsync((TimerWorkflow w) => w.RunAsync(TimeSpan.FromHours(2), false), Server.Options(tq));
+                await Server.WaitForEventAsync(server.Client, handle.Id, EventType.TimerStarted);
                 var resultTask = handle.GetResultAsync();
                 Assert.False(resultTask.IsCompleted);
                 server.Skip(TimeSpan.FromHours(3));

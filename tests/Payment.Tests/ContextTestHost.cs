@@ -14,7 +14,7 @@ using Npgsql;
 namespace Commerce.Payment.Tests;
 
 /// <summary>The Payment context's database as `migrate` leaves it (role, schema, migrations), built once per run.</summary>
-public sealed class PaymentTemplate : DatabaseTemplate
+public sealed class PaymentDatabaseTemplate : DatabaseTemplate
 {
     public override string Name => "payment";
 
@@ -135,7 +135,7 @@ internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : IL
 /// <summary>One test class's database (a copy of the template) and the host serving it.</summary>
 public sealed class PaymentFixture : IAsyncLifetime
 {
-    private readonly PostgresDatabase<PaymentTemplate> database = new();
+    private readonly PostgresDatabase<PaymentDatabaseTemplate> database = new();
 
     public ContextApp App { get; private set; } = null!;
 

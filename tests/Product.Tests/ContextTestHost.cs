@@ -14,7 +14,7 @@ using Npgsql;
 namespace Commerce.Product.Tests;
 
 /// <summary>The Product context's database as `migrate` leaves it (role, schema, migrations), built once per run.</summary>
-public sealed class ProductTemplate : DatabaseTemplate
+public sealed class ProductDatabaseTemplate : DatabaseTemplate
 {
     public override string Name => "product";
 
@@ -135,7 +135,7 @@ internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : IL
 /// <summary>One test class's database (a copy of the template) and the host serving it.</summary>
 public sealed class ProductFixture : IAsyncLifetime
 {
-    private readonly PostgresDatabase<ProductTemplate> database = new();
+    private readonly PostgresDatabase<ProductDatabaseTemplate> database = new();
 
     public ContextApp App { get; private set; } = null!;
 

@@ -1,4 +1,5 @@
 using Commerce.Activities;
+using Commerce.SagaTesting;
 using Commerce.Workflows.OrderSaga;
 using Temporalio.Common;
 using Temporalio.Worker;

@@ -1,4 +1,5 @@
 using Commerce.Activities;
+using Commerce.SagaTesting;
 using Commerce.Workflows.OrderSaga;
 using Temporalio.Client;
 using Temporalio.Exceptions;

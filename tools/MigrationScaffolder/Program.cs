@@ -12,10 +12,12 @@ using Microsoft.Extensions.DependencyInjection;
 Dictionary<string, Type> contexts = new(StringComparer.OrdinalIgnoreCase)
 {
     ["Customer"] = typeof(Commerce.Customer.CustomerDbContext),
+    ["Notification"] = typeof(Commerce.Notification.NotificationDbContext),
     ["Inventory"] = typeof(Commerce.Inventory.InventoryDbContext),
     ["Order"] = typeof(Commerce.Order.OrderDbContext),
     ["Payment"] = typeof(Commerce.Payment.PaymentDbContext),
     ["Product"] = typeof(Commerce.Product.ProductDbContext),
+    ["Shipping"] = typeof(Commerce.Shipping.ShippingDbContext),
 };
 
 if (args.Length != 2 || !contexts.TryGetValue(args[0], out var contextType))

@@ -387,7 +387,6 @@ namespace Commerce.Order.Migrations
                     b.OwnsMany("Commerce.Order.OrderHistoryEntry", "History", b1 =>
                         {
                             b1.Property<Guid>("Id")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("uuid")
                                 .HasColumnName("id");
 
@@ -431,7 +430,6 @@ namespace Commerce.Order.Migrations
                     b.OwnsMany("Commerce.Order.OrderItem", "Items", b1 =>
                         {
                             b1.Property<Guid>("Id")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("uuid")
                                 .HasColumnName("id");
 

@@ -5,7 +5,7 @@ using Temporalio.Activities;
 using Temporalio.Client;
 using Temporalio.Exceptions;
 
-namespace Commerce.Workflows.Tests;
+namespace Commerce.SagaTesting;
 
 /// <summary>
 /// Same-named stand-ins for the saga's activities, for tests about the workflow's decisions rather than the

@@ -2,8 +2,9 @@ using Commerce.OfflineTemporal;
 using Commerce.Workflows.OrderSaga;
 using Temporalio.Client;
 using Temporalio.Worker;
+using Xunit;
 
-namespace Commerce.Workflows.Tests;
+namespace Commerce.SagaTesting;
 
 /// <summary>
 /// One time-skipping offline Temporal server per test class; each test runs its sagas on a task queue of its own
@@ -14,6 +15,8 @@ public sealed class SagaServer : IAsyncLifetime
     private OfflineTemporalServer? server;
 
     public ITemporalClient Client => server?.Client ?? throw new InvalidOperationException("Not started.");
+
+    public string Address => server?.Address ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
     {

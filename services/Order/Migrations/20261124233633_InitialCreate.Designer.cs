@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Commerce.Order.Migrations
 {
     [DbContext(typeof(OrderDbContext))]
-    [Migration("20261124232900_InitialCreate")]
+    [Migration("20261124233633_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -390,7 +390,6 @@ namespace Commerce.Order.Migrations
                     b.OwnsMany("Commerce.Order.OrderHistoryEntry", "History", b1 =>
                         {
                             b1.Property<Guid>("Id")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("uuid")
                                 .HasColumnName("id");
 
@@ -434,7 +433,6 @@ namespace Commerce.Order.Migrations
                     b.OwnsMany("Commerce.Order.OrderItem", "Items", b1 =>
                         {
                             b1.Property<Guid>("Id")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("uuid")
                                 .HasColumnName("id");
 

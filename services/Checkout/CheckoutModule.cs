@@ -1,0 +1,85 @@
+using Commerce.Activities;
+using Commerce.Checkout.Orders;
+using Commerce.Checkout.Worker;
+using Commerce.Inventory.Contracts;
+using Commerce.Order.Contracts;
+using Commerce.Payment.Contracts;
+using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Messaging;
+using Commerce.Shipping.Contracts;
+using Commerce.Workflows.OrderSaga;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Temporalio.Extensions.Hosting;
+
+namespace Commerce.Checkout;
+
+/// <summary>
+/// The order process, in two parts a host can run together or apart: the Checkout API (starts and steers sagas,
+/// relays the carrier's deliveries to them) and the saga worker (runs workflows and activities).
+/// </summary>
+public static class CheckoutModule
+{
+    public const string Name = "Checkout";
+
+    public static IHostApplicationBuilder AddCheckout(this IHostApplicationBuilder builder)
+    {
+        builder.AddTemporalClientOnce();
+        builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("Checkout"));
+        builder.AddContextClientOnce<IOrderApi>("Order");
+        builder.Services.AddOpenApi(Name.ToLowerInvariant());
+
+        // Shipping's delivered events come here over HTTP like any subscriber's, and become signals to the saga.
+        builder.Services.Configure<OutboxOptions>(options =>
+            options.Subscriptions[Name] = new Dictionary<string, string[]> { ["Shipping"] = [nameof(ShipmentDelivered)] });
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapCheckout(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapCheckoutOrders();
+        endpoints.MapCarrierDeliveryRelay();
+        return endpoints;
+    }
+
+    /// <summary>The worker for <see cref="OrderSagaWorkflow.TaskQueue"/>; registers the saga's search attributes first.</summary>
+    public static IHostApplicationBuilder AddOrderSagaWorker(this IHostApplicationBuilder builder)
+    {
+        builder.AddTemporalClientOnce();
+        builder.AddContextClientOnce<IOrderApi>("Order");
+        builder.AddContextClientOnce<IInventoryApi>("Inventory");
+        builder.AddContextClientOnce<IPaymentApi>("Payment");
+        builder.AddContextClientOnce<IShippingApi>("Shipping");
+        builder.Services.AddHostedService<SearchAttributeRegistration>();
+        builder.Services
+            .AddHostedTemporalWorker(OrderSagaWorkflow.TaskQueue)
+            .AddWorkflow<OrderSagaWorkflow>()
+            .AddScopedActivities<OrderActivities>()
+            .AddScopedActivities<InventoryActivities>()
+            .AddScopedActivities<PaymentActivities>()
+            .AddScopedActivities<ShippingActivities>();
+        return builder;
+    }
+
+    private static void AddTemporalClientOnce(this IHostApplicationBuilder builder)
+    {
+        if (builder.Services.Any(service => service.ServiceType == typeof(Temporalio.Client.ITemporalClient)))
+        {
+            return;
+        }
+
+        var temporal = builder.Configuration.GetSection("Temporal").Get<TemporalOptions>() ?? new TemporalOptions();
+        builder.Services.AddTemporalClient(temporal.Address, temporal.Namespace);
+    }
+
+    private static void AddContextClientOnce<TApi>(this IHostApplicationBuilder builder, string context)
+        where TApi : class
+    {
+        if (builder.Services.All(service => service.ServiceType != typeof(TApi)))
+        {
+            builder.AddContextClient<TApi>(context);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Messaging;
+using Commerce.Shipping.Contracts;
+using Commerce.Workflows.OrderSaga;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Temporalio.Client;
+using Temporalio.Exceptions;
+
+namespace Commerce.Checkout.Orders;
+
+/// <summary>
+/// Shipping's ShipmentDelivered events arrive here from its outbox (at least once) and become the saga's
+/// carrier-delivered signal. No inbox is needed: the saga keeps the first delivery and ignores repeats.
+/// </summary>
+internal static class CarrierDeliveryRelay
+{
+    public static IEndpointRouteBuilder MapCarrierDeliveryRelay(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost($"/events/{CheckoutModule.Name.ToLowerInvariant()}", RelayAsync).ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<InboxResponse>, BadRequest<string>>> RelayAsync(
+        EventEnvelope envelope, ITemporalClient temporal, ILoggerFactory loggers)
+    {
+        if (envelope.Type != nameof(ShipmentDelivered))
+        {
+            return TypedResults.Ok(new InboxResponse(envelope.Id, InboxOutcome.Unhandled));
+        }
+
+        var delivered = envelope.Payload.Deserialize<ShipmentDelivered>(CommerceJson.Options);
+        if (delivered is null)
+        {
+            return TypedResults.BadRequest("The ShipmentDelivered payload is empty.");
+        }
+
+        try
+        {
+            await temporal.GetWorkflowHandle<OrderSagaWorkflow>(OrderSagaWorkflow.IdFor(delivered.OrderId))
+                .SignalAsync(saga => saga.CarrierDeliveredAsync(new CarrierDelivered(delivered.TrackingNumber, delivered.DeliveredAt)));
+        }
+        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+        {
+            // A shipment outside any running saga (finished, or created by hand): nothing waits for it.
+            loggers.CreateLogger(typeof(CarrierDeliveryRelay)).LogInformation(
+                "No running saga for order {OrderId}; delivery {TrackingNumber} not relayed", delivered.OrderId, delivered.TrackingNumber);
+        }
+
+        return TypedResults.Ok(new InboxResponse(envelope.Id, InboxOutcome.Processed));
+    }
+}

@@ -1,0 +1,170 @@
+using System.Net;
+using Commerce.Checkout.Contracts;
+using Commerce.Cli;
+using Commerce.Inventory.Contracts;
+using Commerce.Order.Contracts;
+using Commerce.Payment.Contracts;
+using Commerce.Shipping.Contracts;
+using Commerce.Workflows.OrderSaga;
+using Refit;
+using CancelOrderRequest = Commerce.Checkout.Contracts.CancelOrderRequest;
+using SubmitOrderRequest = Commerce.Checkout.Contracts.SubmitOrderRequest;
+
+namespace Commerce.Checkout.Tests;
+
+/// <summary>The order saga end to end over HTTP: real contexts, real PostgreSQL, the offline Temporal server in real time.</summary>
+public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem>
+{
+    [Fact]
+    public async Task Submit_HappyPath_AcceptedEarlyThenDeliveredWithStockAndMoneyMovedOnce()
+    {
+        var order = await system.NewOrderAsync(stock: 10, quantity: 2);
+
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var result = await system.Saga(order.OrderId).GetResultAsync();
+
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        Assert.Equal(SubmissionOutcomes.Accepted, submitted.Content?.Outcome);
+        Assert.Equal(SagaStages.Delivered, result.Outcome);
+        var view = await system.Checkout.GetAsync(order.OrderId);
+        Assert.Equal(nameof(OrderStatus.Delivered), view.OrderStatus);
+        Assert.Equal(SagaStages.Delivered, view.Saga?.Stage);
+        var stock = await system.Inventory.GetStockAsync(order.Sku);
+        Assert.Equal((8, 0), (stock.OnHand, stock.Reserved));
+        Assert.Equal(1, await system.PaymentTransactionsAsync(order.OrderId, nameof(TransactionKind.Authorize)));
+        Assert.Equal(1, await system.PaymentTransactionsAsync(order.OrderId, nameof(TransactionKind.Capture)));
+        Assert.Equal(ShipmentStatus.Delivered, (await system.Shipping.GetShipmentForOrderAsync(order.OrderId)).Status);
+    }
+
+    [Fact]
+    public async Task Submit_OutOfStock_RejectedEarlyWithNothingCharged()
+    {
+        var order = await system.NewOrderAsync(stock: 1, quantity: 2);
+
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var result = await system.Saga(order.OrderId).GetResultAsync();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, submitted.StatusCode);
+        Assert.Equal(SagaStages.Rejected, result.Outcome);
+        Assert.Empty(await system.Payments.ListPaymentsAsync(order.OrderId));
+        Assert.Equal(OrderStatus.Cancelled, (await system.Orders.GetOrderAsync(order.OrderId)).Status);
+        Assert.Equal(1, (await system.Inventory.GetStockAsync(order.Sku)).Available);
+    }
+
+    [Fact]
+    public async Task Submit_PaymentDeclined_ReservationReleasedOrderCancelledNoCapture()
+    {
+        var order = await system.NewOrderAsync(stock: 5, quantity: 2, card: TestCards.Declined);
+
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var result = await system.Saga(order.OrderId).GetResultAsync();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, submitted.StatusCode);
+        Assert.Equal(SagaStages.Rejected, result.Outcome);
+        Assert.Equal(0, await system.PaymentTransactionsAsync(order.OrderId, nameof(TransactionKind.Capture)));
+        Assert.Equal(ReservationStatus.Released, (await system.Inventory.GetReservationAsync(Activities.InventoryActivities.ReservationKey(order.OrderId))).Status);
+        Assert.Equal(5, (await system.Inventory.GetStockAsync(order.Sku)).Available);
+        Assert.Equal(OrderStatus.Cancelled, (await system.Orders.GetOrderAsync(order.OrderId)).Status);
+    }
+
+    [Fact]
+    public async Task Submit_Twice_OneSagaAndOneAuthorization()
+    {
+        var order = await system.NewOrderAsync();
+
+        var submits = await Task.WhenAll(
+            system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId)),
+            system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId)));
+        await system.Saga(order.OrderId).GetResultAsync();
+        var again = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+
+        Assert.All(submits, s => Assert.Equal(HttpStatusCode.OK, s.StatusCode));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(1, await system.PaymentTransactionsAsync(order.OrderId, nameof(TransactionKind.Authorize)));
+        Assert.Equal(1, await system.PaymentTransactionsAsync(order.OrderId, nameof(TransactionKind.Capture)));
+    }
+
+    [Fact]
+    public async Task Cancel_AfterCaptureWhileTheCarrierIsDown_RefundsReleasesAndCancels()
+    {
+        var order = await system.NewOrderAsync(stock: 4, quantity: 3);
+        system.Outages.TakeDown("/shipments");
+        try
+        {
+            await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+            await system.WaitForSagaAsync(order.OrderId, saga => saga.NeedsAttention);
+
+            var cancelled = await system.Checkout.CancelAsync(order.OrderId, new CancelOrderRequest("Customer changed their mind"));
+            var result = await system.Saga(order.OrderId).GetResultAsync();
+
+            Assert.NotNull(cancelled.Saga);
+            Assert.Equal(SagaStages.Cancelled, result.Outcome);
+        }
+        finally
+        {
+            system.Outages.BringUp("/shipments");
+        }
+
+        var payment = Assert.Single(await system.Payments.ListPaymentsAsync(order.OrderId));
+        Assert.Equal(PaymentStatus.Refunded, payment.Status);
+        Assert.Equal(4, (await system.Inventory.GetStockAsync(order.Sku)).Available);
+        Assert.Equal(OrderStatus.Cancelled, (await system.Orders.GetOrderAsync(order.OrderId)).Status);
+    }
+
+    [Fact]
+    public async Task Cancel_OrderAlreadyShipped_IsAConflict()
+    {
+        var order = await system.NewOrderAsync();
+        await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        await system.WaitForSagaAsync(order.OrderId, saga => saga.Stage is SagaStages.Shipped or SagaStages.Delivered);
+
+        var refusal = await Assert.ThrowsAnyAsync<ApiException>(() =>
+            system.Checkout.CancelAsync(order.OrderId, new CancelOrderRequest("too late")));
+
+        Assert.Equal(HttpStatusCode.Conflict, refusal.StatusCode);
+    }
+
+    [Fact]
+    public async Task ContextDownMidSaga_RetriesThenParksThenCliRetryCompletesIt()
+    {
+        var order = await system.NewOrderAsync();
+        system.Outages.TakeDown("/inventory");
+
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        Assert.True(submitted.Content?.Saga.NeedsAttention);
+        Assert.Equal(SagaSteps.ReserveInventory, submitted.Content?.Saga.FailedStep);
+        var stuck = await system.Checkout.ListAsync(needsAttention: true);
+        Assert.Contains(stuck.Items, s => s.OrderId == order.OrderId && s.FailedStep == SagaSteps.ReserveInventory);
+
+        system.Outages.BringUp("/inventory");
+        using var output = new StringWriter();
+        var exit = await CommerceCommand.RunAsync(
+            ["orders", "retry", order.OrderId.ToString(), "--address", system.Temporal.Address],
+            new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+        var result = await system.Saga(order.OrderId).GetResultAsync();
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.Equal(SagaStages.Delivered, result.Outcome);
+    }
+
+    [Fact]
+    public async Task Submit_UnknownOrder_IsNotFound()
+    {
+        var response = await system.Checkout.SubmitAsync(Guid.NewGuid(), new SubmitOrderRequest(Guid.NewGuid()));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Submit_WithoutPaymentMethod_IsAValidationProblemAndStartsNothing()
+    {
+        var order = await system.NewOrderAsync();
+
+        var response = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(Guid.Empty));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null((await system.Checkout.GetAsync(order.OrderId)).Saga);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Commerce.ServiceDefaults;
+using Commerce.Shipping.Contracts;
+using Microsoft.AspNetCore.Http;
+using Refit;
+
+namespace Commerce.Shipping.Tests;
+
+/// <summary>The carrier is driven by hand through the webhook here.</summary>
+public sealed class ManualCarrierFixture : ShippingFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } =
+        new Dictionary<string, string?> { ["Shipping:Carrier:AutoAdvance"] = "false" };
+}
+
+public sealed class ShipmentTests(ManualCarrierFixture fixture) : IClassFixture<ManualCarrierFixture>
+{
+    private readonly IShippingApi api = RestService.For<IShippingApi>(
+        fixture.Client, new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) });
+
+    [Fact]
+    public async Task Create_NewOrder_GetsTrackingNumberAndWritesShipmentCreated()
+    {
+        var request = NewShipment();
+
+        var shipment = await api.CreateShipmentAsync(request);
+
+        Assert.Equal((ShipmentStatus.LabelCreated, request.OrderId, 1), (shipment.Status, shipment.OrderId, shipment.Version));
+        Assert.StartsWith("SIM", shipment.TrackingNumber, StringComparison.Ordinal);
+        Assert.Equal(request.Address, shipment.Address);
+        Assert.Equal(request.Items, shipment.Items);
+        Assert.Equal(shipment.Id, (await api.GetShipmentForOrderAsync(request.OrderId)).Id);
+        var (type, version, _) = Assert.Single(await fixture.Sql.EventsAsync("shipping", shipment.Id));
+        Assert.Equal((nameof(ShipmentCreated), 1), (type, version));
+    }
+
+    [Fact]
+    public async Task Create_SameOrderConcurrently_MakesOneShipment()
+    {
+        var request = NewShipment();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => fixture.Client.PostAsJsonAsync("/shipments", request, CommerceJson.Options)));
+        var shipments = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<ShipmentResponse>(CommerceJson.Options)));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, r.StatusCode.ToString()));
+        Assert.Single(shipments.Select(s => s!.Id).Distinct());
+        Assert.Equal(1, await fixture.Sql.CountAsync("shipping.shipments", $"order_id = '{request.OrderId}'"));
+        Assert.Single(await fixture.Sql.EventsAsync("shipping", shipments[0]!.Id));
+    }
+
+    [Fact]
+    public async Task Create_UndeliverableAddress_Returns422AndWritesNothing()
+    {
+        var before = await CountsAsync();
+        var request = NewShipment() with { Address = Address() with { PostalCode = TestAddresses.UndeliverablePostalCode } };
+
+        var response = await fixture.Client.PostAsJsonAsync("/shipments", request, CommerceJson.Options);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Create_CarrierDown_Returns503ThenSucceedsOnRetry()
+    {
+        var request = NewShipment();
+        var before = await CountsAsync();
+
+        await api.SetCarrierOutageAsync(new CarrierOutageRequest(true));
+        HttpResponseMessage during;
+        try
+        {
+            during = await fixture.Client.PostAsJsonAsync("/shipments", request, CommerceJson.Options);
+        }
+        finally
+        {
+            await api.SetCarrierOutageAsync(new CarrierOutageRequest(false));
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(ShipmentStatus.LabelCreated, (await api.CreateShipmentAsync(request)).Status);
+    }
+
+    [Theory]
+    [InlineData("""{"orderId":"00000000-0000-0000-0000-000000000000","address":{"recipient":"A","line1":"L","city":"C","postalCode":"1","country":"US"},"items":[{"productId":"5d7c1f7e-0000-4000-8000-000000000001","sku":"S","quantity":1}]}""", "orderId")]
+    [InlineData("""{"orderId":"5d7c1f7e-0000-4000-8000-000000000009","address":{"recipient":"A","line1":"L","city":"C","postalCode":"1","country":"USA"},"items":[{"productId":"5d7c1f7e-0000-4000-8000-000000000001","sku":"S","quantity":1}]}""", "address.country")]
+    [InlineData("""{"orderId":"5d7c1f7e-0000-4000-8000-000000000009","address":{"recipient":"A","line1":"L","city":"C","postalCode":"1","country":"US"},"items":[]}""", "items")]
+    [InlineData("""{"orderId":"5d7c1f7e-0000-4000-8000-000000000009","address":{"recipient":"A","line1":"L","city":"C","postalCode":"1","country":"US"},"items":[{"productId":"5d7c1f7e-0000-4000-8000-000000000001","sku":"S","quantity":0}]}""", "items[0].quantity")]
+    [InlineData("""{"orderId":"5d7c1f7e-0000-4000-8000-000000000009","items":[]}""", "address")]
+    public async Task Create_InvalidInput_Returns400AndWritesNothing(string body, string field)
+    {
+        var before = await CountsAsync();
+
+        var response = await fixture.Client.PostAsync("/shipments", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, (await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>())!.Errors.Keys);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Webhook_InTransitThenDelivered_AdvancesAndWritesOneEventPerVersion()
+    {
+        var shipment = await api.CreateShipmentAsync(NewShipment());
+
+        var inTransit = await api.PushTrackingUpdateAsync(Update(shipment, ShipmentStatus.InTransit));
+        var delivered = await api.PushTrackingUpdateAsync(Update(shipment, ShipmentStatus.Delivered));
+
+        Assert.Equal((ShipmentStatus.InTransit, 2), (inTransit.Status, inTransit.Version));
+        Assert.Equal((ShipmentStatus.Delivered, 3), (delivered.Status, delivered.Version));
+        Assert.NotNull(delivered.DeliveredAt);
+        Assert.Equal([ShipmentStatus.LabelCreated, ShipmentStatus.InTransit, ShipmentStatus.Delivered], delivered.TrackingEvents.Select(t => t.Status));
+        var events = await fixture.Sql.EventsAsync("shipping", shipment.Id);
+        Assert.Equal([nameof(ShipmentCreated), nameof(TrackingUpdated), nameof(ShipmentDelivered)], events.Select(e => e.Type));
+        Assert.Equal([1, 2, 3], events.Select(e => e.Version));
+    }
+
+    [Fact]
+    public async Task Webhook_SameCarrierEventTwice_AppliedOnce()
+    {
+        var shipment = await api.CreateShipmentAsync(NewShipment());
+        var update = Update(shipment, ShipmentStatus.InTransit);
+
+        await Task.WhenAll(api.PushTrackingUpdateAsync(update), api.PushTrackingUpdateAsync(update));
+        var again = await api.PushTrackingUpdateAsync(update);
+
+        Assert.Equal(2, again.Version);
+        Assert.Equal(2, again.TrackingEvents.Count);
+        Assert.Equal(2, (await fixture.Sql.EventsAsync("shipping", shipment.Id)).Count);
+    }
+
+    [Fact]
+    public async Task Webhook_OlderUpdateAfterNewer_IsIgnored()
+    {
+        var shipment = await api.CreateShipmentAsync(NewShipment());
+
+        await api.PushTrackingUpdateAsync(Update(shipment, ShipmentStatus.Delivered));
+        var late = await api.PushTrackingUpdateAsync(Update(shipment, ShipmentStatus.InTransit));
+
+        Assert.Equal((ShipmentStatus.Delivered, 2), (late.Status, late.Version));
+        Assert.Equal([nameof(ShipmentCreated), nameof(ShipmentDelivered)], (await fixture.Sql.EventsAsync("shipping", shipment.Id)).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task Webhook_UnknownTrackingNumber_Returns404_AndUnknownShipmentIs404()
+    {
+        var webhook = await fixture.Client.PostAsJsonAsync("/shipments/carrier/webhook",
+            new CarrierTrackingUpdate(Guid.NewGuid(), "NOPE", ShipmentStatus.InTransit, null, DateTimeOffset.UtcNow), CommerceJson.Options);
+        var get = await fixture.Client.GetAsync($"/shipments/{Guid.NewGuid()}");
+        var byOrder = await fixture.Client.GetAsync($"/shipments/by-order/{Guid.NewGuid()}");
+
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound), (webhook.StatusCode, get.StatusCode, byOrder.StatusCode));
+    }
+
+    private async Task<(long, long, long)> CountsAsync() => (
+        await fixture.Sql.CountAsync("shipping.shipments"),
+        await fixture.Sql.CountAsync("shipping.tracking_events"),
+        await fixture.Sql.CountAsync("shipping.outbox_messages"));
+
+    internal static CreateShipmentRequest NewShipment() =>
+        new(Guid.NewGuid(), Address(), [new ShipmentItem(Guid.NewGuid(), "SKU-1", 2), new ShipmentItem(Guid.NewGuid(), "SKU-2", 1)]);
+
+    private static ShippingAddress Address() => new("Ada Lovelace", "12 St James's Square", "London", "SW1Y 4JH", "GB");
+
+    private static CarrierTrackingUpdate Update(ShipmentResponse shipment, ShipmentStatus status) =>
+        new(Guid.NewGuid(), shipment.TrackingNumber, status, "Depot", DateTimeOffset.UtcNow);
+}
