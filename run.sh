@@ -38,19 +38,30 @@ export ConnectionStrings__Admin="Host=127.0.0.1;Port=$POSTGRES_PORT;Username=pos
 
 # Each context connects as its own role (commerce_<context>) that owns only its schema. Passwords are random
 # per machine, kept in .local/roles.env; `migrate` creates or updates the roles from these connection strings.
+contexts=(Customer Product Inventory Order Payment Shipping Notification)
 roles_env="$state/roles.env"
-if [ ! -f "$roles_env" ]; then
-  umask 077
-  for context in Customer Product Inventory Order Payment Shipping Notification; do
-    echo "COMMERCE_PASSWORD_$context=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-  done >"$roles_env"
-fi
+touch "$roles_env" && chmod 600 "$roles_env"
+for context in "${contexts[@]}"; do
+  grep -q "^COMMERCE_PASSWORD_$context=" "$roles_env" ||
+    echo "COMMERCE_PASSWORD_$context=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >>"$roles_env"
+done
 source "$roles_env"
-for context in Customer Product Inventory Order Payment Shipping Notification; do
+for context in "${contexts[@]}"; do
   password_variable="COMMERCE_PASSWORD_$context"
   role="commerce_$(echo "$context" | tr '[:upper:]' '[:lower:]')"
   export "ConnectionStrings__$context=Host=127.0.0.1;Port=$POSTGRES_PORT;Database=commerce;Username=$role;Password=${!password_variable}"
 done
+
+# The order saga needs Temporal: use the one at Temporal__Address when set (e.g. `temporal server start-dev`),
+# otherwise start the project's offline Temporal-compatible server on 127.0.0.1:7233 for this run.
+if [ -z "${Temporal__Address:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null; then
+  dotnet build tests/OfflineTemporal --configuration Release -nologo -v quiet
+  dotnet run --project tests/OfflineTemporal --configuration Release --no-build -- --port 7233 >"$state/temporal.log" 2>&1 &
+  temporal_pid=$!
+  trap 'kill "$temporal_pid" 2>/dev/null || true; stop_postgres' EXIT
+  for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null && break; sleep 0.1; done
+  echo "Offline Temporal listening on 127.0.0.1:7233 (log in .local/temporal.log)"
+fi
 
 urls="${COMMERCE_URLS:-http://127.0.0.1:5080}"
 dotnet build services/Host --configuration Release -nologo -v quiet

@@ -105,7 +105,12 @@ public static class NotificationContext
         {
             db.Contacts.Add(new CustomerContact
             {
-                CustomerId = e.Event.CustomerId, Name = "", Email = "", Language = "en", Deleted = true, SourceVersion = e.AggregateVersion,
+                CustomerId = e.Event.CustomerId,
+                Name = "",
+                Email = "",
+                Language = "en",
+                Deleted = true,
+                SourceVersion = e.AggregateVersion,
             });
             return;
         }

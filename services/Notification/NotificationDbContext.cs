@@ -1,6 +1,6 @@
 using Commerce.Notification.Contracts;
-using Commerce.ServiceDefaults.Database;
 using Commerce.Notification.Templates;
+using Commerce.ServiceDefaults.Database;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
 using DeliveryStatus = Commerce.Notification.Contracts.DeliveryStatus;

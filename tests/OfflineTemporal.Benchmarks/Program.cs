@@ -11,15 +11,21 @@ var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) :
 
 await using var server = await OfflineTemporalServer.StartAsync();
 const string TaskQueue = "benchmark";
-using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(TaskQueue)
+// The worker gets its own connection, as a worker process would have.
+var workerClient = await server.ConnectClientAsync();
+using var worker = new TemporalWorker(workerClient, new TemporalWorkerOptions(TaskQueue)
 {
-    MaxConcurrentWorkflowTaskPolls = 8,
-    MaxConcurrentActivityTaskPolls = 8,
+    // One poll answers one task: enough concurrent polls keep the worker fed at this load.
+    MaxConcurrentWorkflowTaskPolls = 40,
+    MaxConcurrentActivityTaskPolls = 20,
+    MaxConcurrentWorkflowTasks = 200,
+    MaxConcurrentActivities = 200,
 }.AddWorkflow<ThreeStepWorkflow>().AddAllActivities(new StepActivities()));
 using var stop = new CancellationTokenSource();
 var running = worker.ExecuteAsync(stop.Token);
 
-await RunAsync(server.Client, "warmup", 50);
+// Warm-up long enough for the JIT to promote hot paths (tier 1) before measuring.
+await RunAsync(server.Client, "warmup", 1000);
 var (elapsed, latencies) = await RunAsync(server.Client, "run", count);
 
 latencies.Sort();

@@ -1,6 +1,6 @@
 using Temporalio.Api.Enums.V1;
-using ParentClosePolicy = Temporalio.Workflows.ParentClosePolicy;
 using Temporalio.Workflows;
+using ParentClosePolicy = Temporalio.Workflows.ParentClosePolicy;
 
 namespace Commerce.OfflineTemporal.Tests;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
 namespace Commerce.OfflineTemporal;
@@ -42,14 +43,18 @@ internal static class Program
         });
 
         Console.WriteLine($"Offline Temporal (test double / offline dev server, in-memory) listening on {server.Address}, namespace '{ns}'. Ctrl+C to stop.");
+        // Ctrl+C and SIGTERM stop the server cleanly instead of killing the process mid-request.
         var stop = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            stop.TrySetResult();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         await stop.Task;
+        Console.WriteLine("Offline Temporal stopping.");
         return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Commerce.Customer.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -35,10 +36,10 @@ public static partial class CustomerEndpoints
             .FirstOrDefaultAsync(c => c.Id == id && c.Status != CustomerStatus.Deleted, cancellationToken);
         if (customer is null)
         {
-            return Http.NotFound($"No customer {id}.");
+            return Problems.NotFound($"No customer {id}.");
         }
 
-        Http.SetETag(context, customer.Version);
+        context.Response.Headers.ETag = ETags.For(customer.Version);
         return TypedResults.Ok(ToResponse(customer));
     }
 
@@ -51,7 +52,7 @@ public static partial class CustomerEndpoints
         CancellationToken cancellationToken)
     {
         var preferences = request.Preferences ?? DefaultPreferences;
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         ValidateProfile(validation, request.Name, request.Email, request.Phone, preferences);
         if (request.Addresses is { Count: > Limits.AddressesPerCustomer })
         {
@@ -63,7 +64,7 @@ public static partial class CustomerEndpoints
             ValidateAddress(validation, $"addresses[{i}].", request.Addresses![i]);
         }
 
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -73,11 +74,11 @@ public static partial class CustomerEndpoints
         if (await db.Customers.AnyAsync(
                 c => c.NormalizedEmail == normalizedEmail && c.Status != CustomerStatus.Deleted, cancellationToken))
         {
-            return Http.Conflict("A customer with this e-mail address exists.");
+            return Problems.Conflict("A customer with this e-mail address exists.");
         }
 
         var now = clock.GetUtcNow();
-        var customer = NewCustomer(request, preferences, now);
+        var customer = NewCustomer(Guid.CreateVersion7(), request, preferences, now);
         db.Customers.Add(customer);
         db.AddEvent(Registered(customer), customer.Id, customer.Version, now);
         try
@@ -86,11 +87,11 @@ public static partial class CustomerEndpoints
         }
         catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
         {
-            return Http.Conflict("A customer with this e-mail address exists.");
+            return Problems.Conflict("A customer with this e-mail address exists.");
         }
 
         logger.LogInformation("Registered customer {CustomerId}", customer.Id);
-        Http.SetETag(context, customer.Version);
+        context.Response.Headers.ETag = ETags.For(customer.Version);
         return TypedResults.Created($"/customers/{customer.Id}", ToResponse(customer));
     }
 
@@ -102,7 +103,7 @@ public static partial class CustomerEndpoints
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         ValidateProfile(validation, request.Name, request.Email, request.Phone, request.Preferences);
         return ChangeAsync(id, validation, db, clock, context, async (customer, now) =>
         {
@@ -112,7 +113,7 @@ public static partial class CustomerEndpoints
                     c => c.NormalizedEmail == normalizedEmail && c.Status != CustomerStatus.Deleted && c.Id != id,
                     cancellationToken))
             {
-                return Http.Conflict("A customer with this e-mail address exists.");
+                return Problems.Conflict("A customer with this e-mail address exists.");
             }
 
             customer.Name = request.Name.Trim();
@@ -138,13 +139,13 @@ public static partial class CustomerEndpoints
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         ValidateAddress(validation, "", request);
         return ChangeAsync(id, validation, db, clock, context, (customer, now) =>
         {
             if (customer.Addresses.Count >= Limits.AddressesPerCustomer)
             {
-                return Task.FromResult<object>(Http.Unprocessable($"A customer has at most {Limits.AddressesPerCustomer} addresses."));
+                return Task.FromResult<object>(Problems.Unprocessable($"A customer has at most {Limits.AddressesPerCustomer} addresses."));
             }
 
             var address = AttachAddress(customer, request, now);
@@ -162,7 +163,7 @@ public static partial class CustomerEndpoints
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         if (!Enum.IsDefined(request.Level))
         {
             validation.Add("level", "Unknown membership level.");
@@ -172,7 +173,7 @@ public static partial class CustomerEndpoints
         {
             if (request.Level <= customer.Membership)
             {
-                return Task.FromResult<object>(Http.Unprocessable(
+                return Task.FromResult<object>(Problems.Unprocessable(
                     $"{request.Level} is not an upgrade from {customer.Membership}."));
             }
 
@@ -191,8 +192,8 @@ public static partial class CustomerEndpoints
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
-        validation.Required("reason", request.Reason, Limits.Reason);
+        var validation = new ValidationErrors();
+        validation.Text(request.Reason, "reason", Limits.Reason);
         return ChangeAsync(id, validation, db, clock, context, (customer, now) =>
         {
             customer.Status = CustomerStatus.Suspended;
@@ -205,7 +206,7 @@ public static partial class CustomerEndpoints
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
         Guid id, CustomerDbContext db, TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
     {
-        var result = await ChangeAsync(id, new Validation(), db, clock, context, (customer, now) =>
+        var result = await ChangeAsync(id, new ValidationErrors(), db, clock, context, (customer, now) =>
         {
             customer.Status = CustomerStatus.Deleted;
             customer.DeletedAt = now;
@@ -227,7 +228,7 @@ public static partial class CustomerEndpoints
     /// </summary>
     private static async Task<Results<Ok<CustomerResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
         Guid id,
-        Validation validation,
+        ValidationErrors validation,
         CustomerDbContext db,
         TimeProvider clock,
         HttpContext context,
@@ -235,12 +236,7 @@ public static partial class CustomerEndpoints
         CancellationToken cancellationToken,
         bool allowSuspended = false)
     {
-        if (!Http.TryReadIfMatch(context, out var expectedVersion))
-        {
-            validation.Add("If-Match", "An entity tag holding the version, e.g. \"3\".");
-        }
-
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -249,17 +245,17 @@ public static partial class CustomerEndpoints
             .FirstOrDefaultAsync(c => c.Id == id && c.Status != CustomerStatus.Deleted, cancellationToken);
         if (customer is null)
         {
-            return Http.NotFound($"No customer {id}.");
+            return Problems.NotFound($"No customer {id}.");
         }
 
-        if (expectedVersion is { } expected && expected != customer.Version)
+        if (!ETags.Matches(context.Request, customer.Version))
         {
-            return Http.VersionConflict(customer.Version);
+            return ETags.Mismatch(customer.Version);
         }
 
         if (customer.Status == CustomerStatus.Suspended && !allowSuspended)
         {
-            return Http.Conflict($"Customer {id} is suspended.");
+            return Problems.Conflict($"Customer {id} is suspended.");
         }
 
         var now = clock.GetUtcNow();
@@ -270,31 +266,26 @@ public static partial class CustomerEndpoints
             return rejection;
         }
 
+        // A concurrent writer that saved first makes this a DbUpdateConcurrencyException: a 409 from ServiceDefaults.
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            var current = await db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => c.Version)
-                .FirstAsync(cancellationToken);
-            return Http.VersionConflict(current);
-        }
         catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
         {
-            return Http.Conflict("A customer with this e-mail address exists.");
+            return Problems.Conflict("A customer with this e-mail address exists.");
         }
 
-        Http.SetETag(context, customer.Version);
+        context.Response.Headers.ETag = ETags.For(customer.Version);
         return TypedResults.Ok(ToResponse(customer));
     }
 
-    internal static CustomerProfile NewCustomer(RegisterCustomerRequest request, CustomerPreferences preferences, DateTimeOffset now)
+    internal static CustomerProfile NewCustomer(Guid id, RegisterCustomerRequest request, CustomerPreferences preferences, DateTimeOffset now)
     {
         var email = request.Email.Trim();
         var customer = new CustomerProfile
         {
-            Id = Guid.CreateVersion7(),
+            Id = id,
             Name = request.Name.Trim(),
             Email = email,
             NormalizedEmail = email.ToLowerInvariant(),
@@ -345,10 +336,10 @@ public static partial class CustomerEndpoints
     }
 
     private static void ValidateProfile(
-        Validation validation, string? name, string? email, string? phone, CustomerPreferences? preferences)
+        ValidationErrors validation, string? name, string? email, string? phone, CustomerPreferences? preferences)
     {
-        validation.Required("name", name, Limits.Name);
-        validation.Required("email", email, Limits.Email);
+        validation.Text(name, "name", Limits.Name);
+        validation.Text(email, "email", Limits.Email);
         if (!string.IsNullOrWhiteSpace(email) && !EmailPattern().IsMatch(email.Trim()))
         {
             validation.Add("email", "Not an e-mail address.");
@@ -382,7 +373,7 @@ public static partial class CustomerEndpoints
         }
     }
 
-    private static void ValidateAddress(Validation validation, string prefix, AddressInput? address)
+    private static void ValidateAddress(ValidationErrors validation, string prefix, AddressInput? address)
     {
         if (address is null)
         {
@@ -395,12 +386,12 @@ public static partial class CustomerEndpoints
             validation.Add(prefix + "kind", "Billing or Shipping.");
         }
 
-        validation.Required(prefix + "recipient", address.Recipient, Limits.Name);
-        validation.Required(prefix + "line1", address.Line1, Limits.AddressLine);
+        validation.Text(address.Recipient, prefix + "recipient", Limits.Name);
+        validation.Text(address.Line1, prefix + "line1", Limits.AddressLine);
         validation.Optional(prefix + "line2", address.Line2, Limits.AddressLine);
-        validation.Required(prefix + "city", address.City, Limits.City);
+        validation.Text(address.City, prefix + "city", Limits.City);
         validation.Optional(prefix + "region", address.Region, Limits.City);
-        validation.Required(prefix + "postalCode", address.PostalCode, Limits.PostalCode);
+        validation.Text(address.PostalCode, prefix + "postalCode", Limits.PostalCode);
         if (address.Country is null || address.Country.Length != 2 || !address.Country.All(char.IsAsciiLetterUpper))
         {
             validation.Add(prefix + "country", "An ISO 3166-1 alpha-2 code, e.g. US.");

@@ -2,11 +2,11 @@ using Commerce.Notification.Channels;
 using Commerce.Notification.Contracts;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
-using DeliveryStatus = Commerce.Notification.Contracts.DeliveryStatus;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using DeliveryStatus = Commerce.Notification.Contracts.DeliveryStatus;
 
 namespace Commerce.Notification.Sending;
 

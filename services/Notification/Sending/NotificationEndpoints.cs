@@ -1,6 +1,7 @@
 using Commerce.Notification.Channels;
 using Commerce.Notification.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,13 +31,13 @@ public static class NotificationEndpoints
         NotificationDispatcher dispatcher,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         if (request.CustomerId == Guid.Empty)
         {
             validation.Add("customerId", "Required.");
         }
 
-        validation.Required("templateKey", request.TemplateKey, Limits.TemplateKey);
+        validation.Text(request.TemplateKey, "templateKey", Limits.TemplateKey);
         validation.Optional("idempotencyKey", request.IdempotencyKey, Limits.IdempotencyKey);
         if (request.Channel is { } only && !Enum.IsDefined(only))
         {
@@ -48,7 +49,7 @@ public static class NotificationEndpoints
             validation.Add("data", $"At most {Limits.DataEntries} entries of up to {Limits.DataValue} characters.");
         }
 
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -65,10 +66,10 @@ public static class NotificationEndpoints
         switch (outcome)
         {
             case ComposeOutcome.UnknownTemplate:
-                return Http.Unprocessable($"No template {request.TemplateKey}.");
+                return Problems.Unprocessable($"No template {request.TemplateKey}.");
             case ComposeOutcome.UnknownCustomer:
             case ComposeOutcome.CustomerDeleted:
-                return Http.Unprocessable($"Customer {request.CustomerId} is not known to Notification (or was deleted).");
+                return Problems.Unprocessable($"Customer {request.CustomerId} is not known to Notification (or was deleted).");
         }
 
         try
@@ -90,7 +91,7 @@ public static class NotificationEndpoints
         Guid id, NotificationDbContext db, CancellationToken cancellationToken)
     {
         var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
-        return notification is null ? Http.NotFound($"No notification {id}.") : TypedResults.Ok(ToResponse(notification));
+        return notification is null ? Problems.NotFound($"No notification {id}.") : TypedResults.Ok(ToResponse(notification));
     }
 
     private static async Task<Results<Ok<List<NotificationResponse>>, ValidationProblem>> List(
@@ -98,7 +99,7 @@ public static class NotificationEndpoints
     {
         if (customerId is null || customerId == Guid.Empty)
         {
-            return Http.Invalid("customerId", "Required.");
+            return Problems.Validation("customerId", "Required.");
         }
 
         var log = await db.Notifications.AsNoTracking()
@@ -116,7 +117,7 @@ public static class NotificationEndpoints
     {
         if (!Enum.TryParse<Channel>(channel, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
         {
-            return Http.Invalid("channel", "Email, Sms or Push.");
+            return Problems.Validation("channel", "Email, Sms or Push.");
         }
 
         log.SetFailing(parsed, request.Enabled);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Commerce.Notification.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,10 +32,10 @@ public static partial class TemplateEndpoints
         var template = await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Key == key, cancellationToken);
         if (template is null)
         {
-            return Http.NotFound($"No template {key}.");
+            return Problems.NotFound($"No template {key}.");
         }
 
-        Http.SetETag(context, template.Version);
+        context.Response.Headers.ETag = ETags.For(template.Version);
         return TypedResults.Ok(new TemplateResponse(template.Key, template.Subject, template.Body, template.Version));
     }
 
@@ -42,20 +43,15 @@ public static partial class TemplateEndpoints
     private static async Task<Results<Created<TemplateResponse>, Ok<TemplateResponse>, ValidationProblem, ProblemHttpResult>> Put(
         string key, TemplateRequest request, NotificationDbContext db, TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         if (key.Length > Limits.TemplateKey || !KeyPattern().IsMatch(key))
         {
             validation.Add("key", "Lower-case letters, digits and dashes.");
         }
 
-        validation.Required("subject", request.Subject, Limits.Subject);
-        validation.Required("body", request.Body, Limits.Body);
-        if (!Http.TryReadIfMatch(context, out var expectedVersion))
-        {
-            validation.Add("If-Match", "An entity tag holding the version, e.g. \"3\".");
-        }
-
-        if (!validation.IsValid)
+        validation.Text(request.Subject, "subject", Limits.Subject);
+        validation.Text(request.Body, "body", Limits.Body);
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -69,9 +65,9 @@ public static partial class TemplateEndpoints
         }
         else
         {
-            if (expectedVersion is { } expected && expected != template.Version)
+            if (!ETags.Matches(context.Request, template.Version))
             {
-                return Http.VersionConflict(template.Version);
+                return ETags.Mismatch(template.Version);
             }
 
             template.Subject = request.Subject;
@@ -86,10 +82,10 @@ public static partial class TemplateEndpoints
         }
         catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
         {
-            return Http.Conflict($"Template {key} was created concurrently; retry.");
+            return Problems.Conflict($"Template {key} was created concurrently; retry.");
         }
 
-        Http.SetETag(context, template.Version);
+        context.Response.Headers.ETag = ETags.For(template.Version);
         var response = new TemplateResponse(template.Key, template.Subject, template.Body, template.Version);
         return created ? TypedResults.Created($"/notifications/templates/{key}", response) : TypedResults.Ok(response);
     }

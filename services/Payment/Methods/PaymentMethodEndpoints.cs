@@ -1,6 +1,7 @@
 using Commerce.Payment.Contracts;
 using Commerce.Payment.Gateway;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -33,7 +34,7 @@ public static class PaymentMethodEndpoints
         CancellationToken cancellationToken)
     {
         // Error messages never echo the number back: it must not reach logs or clients' error reports either.
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         if (request.CustomerId == Guid.Empty)
         {
             validation.Add("customerId", "Required.");
@@ -60,7 +61,7 @@ public static class PaymentMethodEndpoints
             validation.Add("securityCode", "Three or four digits.");
         }
 
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -68,7 +69,7 @@ public static class PaymentMethodEndpoints
         var now = clock.GetUtcNow();
         if (IsExpired(request.ExpiryMonth, request.ExpiryYear, now))
         {
-            return Http.Unprocessable("The card has expired.");
+            return Problems.Unprocessable("The card has expired.");
         }
 
         CardToken token;
@@ -111,7 +112,7 @@ public static class PaymentMethodEndpoints
         Guid id, PaymentDbContext db, CancellationToken cancellationToken)
     {
         var method = await db.PaymentMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        return method is null ? Http.NotFound($"No payment method {id}.") : TypedResults.Ok(ToResponse(method));
+        return method is null ? Problems.NotFound($"No payment method {id}.") : TypedResults.Ok(ToResponse(method));
     }
 
     private static async Task<Results<Ok<List<PaymentMethodResponse>>, ValidationProblem>> List(
@@ -119,7 +120,7 @@ public static class PaymentMethodEndpoints
     {
         if (customerId is null || customerId == Guid.Empty)
         {
-            return Http.Invalid("customerId", "Required.");
+            return Problems.Validation("customerId", "Required.");
         }
 
         var methods = await db.PaymentMethods.AsNoTracking()
@@ -135,7 +136,7 @@ public static class PaymentMethodEndpoints
         var method = await db.PaymentMethods.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (method is null)
         {
-            return Http.NotFound($"No payment method {id}.");
+            return Problems.NotFound($"No payment method {id}.");
         }
 
         if (method.Removed)
@@ -152,7 +153,7 @@ public static class PaymentMethodEndpoints
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Http.Conflict("The payment method changed meanwhile; retry.");
+            return Problems.Conflict("The payment method changed meanwhile; retry.");
         }
 
         return TypedResults.NoContent();

@@ -3,6 +3,7 @@ using Commerce.Payment.Contracts;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -46,7 +47,7 @@ public static class PaymentEndpoints
         ILogger<PaymentDbContext> logger,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         ValidateKey(validation, idempotencyKey);
         if (request.OrderId == Guid.Empty)
         {
@@ -60,7 +61,7 @@ public static class PaymentEndpoints
 
         ValidateAmount(validation, "amount", request.Amount);
         validation.Currency("currency", request.Currency);
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -76,13 +77,13 @@ public static class PaymentEndpoints
             .FirstOrDefaultAsync(m => m.Id == request.PaymentMethodId, cancellationToken);
         if (method is null || method.Removed)
         {
-            return Http.Unprocessable($"No usable payment method {request.PaymentMethodId}.");
+            return Problems.Unprocessable($"No usable payment method {request.PaymentMethodId}.");
         }
 
         var now = clock.GetUtcNow();
         if (PaymentMethodEndpoints.IsExpired(method.ExpiryMonth, method.ExpiryYear, now))
         {
-            return Http.Unprocessable("The card has expired.");
+            return Problems.Unprocessable("The card has expired.");
         }
 
         GatewayResult result;
@@ -156,7 +157,7 @@ public static class PaymentEndpoints
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         if (request.Amount is { } requested)
         {
             ValidateAmount(validation, "amount", requested);
@@ -168,13 +169,13 @@ public static class PaymentEndpoints
             {
                 if (payment.Status != PaymentStatus.Authorized)
                 {
-                    return Http.Conflict($"Payment {id} is {payment.Status}; only an authorized payment can be captured.");
+                    return Problems.Conflict($"Payment {id} is {payment.Status}; only an authorized payment can be captured.");
                 }
 
                 var amount = request.Amount ?? payment.Amount;
                 if (amount > payment.Amount)
                 {
-                    return Http.Unprocessable($"Cannot capture {amount}: only {payment.Amount} was authorized.");
+                    return Problems.Unprocessable($"Cannot capture {amount}: only {payment.Amount} was authorized.");
                 }
 
                 var result = await gateway.CaptureAsync(payment.GatewayReference!, amount, key, cancellationToken);
@@ -200,12 +201,12 @@ public static class PaymentEndpoints
         HttpContext context,
         CancellationToken cancellationToken) =>
         ChangeAsync(
-            id, TransactionKind.Void, Fingerprint("void", id), idempotencyKey, new Validation(), db, clock, logger, context,
+            id, TransactionKind.Void, Fingerprint("void", id), idempotencyKey, new ValidationErrors(), db, clock, logger, context,
             async (payment, key) =>
             {
                 if (payment.Status != PaymentStatus.Authorized)
                 {
-                    return Http.Conflict($"Payment {id} is {payment.Status}; only an authorized payment can be voided.");
+                    return Problems.Conflict($"Payment {id} is {payment.Status}; only an authorized payment can be voided.");
                 }
 
                 var result = await gateway.VoidAsync(payment.GatewayReference!, key, cancellationToken);
@@ -230,7 +231,7 @@ public static class PaymentEndpoints
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         if (request.Amount is { } requested)
         {
             ValidateAmount(validation, "amount", requested);
@@ -243,14 +244,14 @@ public static class PaymentEndpoints
             {
                 if (payment.Status is not (PaymentStatus.Captured or PaymentStatus.PartiallyRefunded))
                 {
-                    return Http.Conflict($"Payment {id} is {payment.Status}; only a captured payment can be refunded.");
+                    return Problems.Conflict($"Payment {id} is {payment.Status}; only a captured payment can be refunded.");
                 }
 
                 var refundable = payment.CapturedAmount - payment.RefundedAmount;
                 var amount = request.Amount ?? refundable;
                 if (amount > refundable)
                 {
-                    return Http.Unprocessable($"Cannot refund {amount}: only {refundable} is refundable.");
+                    return Problems.Unprocessable($"Cannot refund {amount}: only {refundable} is refundable.");
                 }
 
                 var result = await gateway.RefundAsync(payment.GatewayReference!, amount, key, cancellationToken);
@@ -275,10 +276,10 @@ public static class PaymentEndpoints
         var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (payment is null)
         {
-            return Http.NotFound($"No payment {id}.");
+            return Problems.NotFound($"No payment {id}.");
         }
 
-        Http.SetETag(context, payment.Version);
+        context.Response.Headers.ETag = ETags.For(payment.Version);
         return TypedResults.Ok(ToResponse(payment));
     }
 
@@ -287,7 +288,7 @@ public static class PaymentEndpoints
     {
         if (orderId is null || orderId == Guid.Empty)
         {
-            return Http.Invalid("orderId", "Required.");
+            return Problems.Validation("orderId", "Required.");
         }
 
         var payments = await db.Payments.AsNoTracking()
@@ -302,7 +303,7 @@ public static class PaymentEndpoints
     {
         if (gateway is not SimulatedPaymentGateway simulated)
         {
-            return Http.NotFound("Only the simulated gateway has an outage switch.");
+            return Problems.NotFound("Only the simulated gateway has an outage switch.");
         }
 
         simulated.OutageEnabled = request.Enabled;
@@ -320,7 +321,7 @@ public static class PaymentEndpoints
         TransactionKind kind,
         string fingerprint,
         string? idempotencyKey,
-        Validation validation,
+        ValidationErrors validation,
         PaymentDbContext db,
         TimeProvider clock,
         ILogger logger,
@@ -330,12 +331,7 @@ public static class PaymentEndpoints
         CancellationToken cancellationToken)
     {
         ValidateKey(validation, idempotencyKey);
-        if (!Http.TryReadIfMatch(context, out var expectedVersion))
-        {
-            validation.Add("If-Match", "An entity tag holding the version, e.g. \"3\".");
-        }
-
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -349,12 +345,12 @@ public static class PaymentEndpoints
         var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (payment is null)
         {
-            return Http.NotFound($"No payment {id}.");
+            return Problems.NotFound($"No payment {id}.");
         }
 
-        if (expectedVersion is { } expected && expected != payment.Version)
+        if (!ETags.Matches(context.Request, payment.Version))
         {
-            return Http.VersionConflict(payment.Version);
+            return ETags.Mismatch(payment.Version);
         }
 
         OneOf outcome;
@@ -391,7 +387,7 @@ public static class PaymentEndpoints
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Http.Conflict($"Payment {id} changed meanwhile; reload it and retry.");
+            return Problems.Conflict($"Payment {id} changed meanwhile; reload it and retry.");
         }
         catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
         {
@@ -437,7 +433,7 @@ public static class PaymentEndpoints
 
         if (earlier.Kind != kind || earlier.RequestFingerprint != fingerprint || (paymentId is { } id && earlier.PaymentId != id))
         {
-            return Http.Conflict("This Idempotency-Key was already used for a different request.");
+            return Problems.Conflict("This Idempotency-Key was already used for a different request.");
         }
 
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == earlier.PaymentId, cancellationToken);
@@ -468,10 +464,10 @@ public static class PaymentEndpoints
     private static string Fingerprint(string operation, params object?[] parts) =>
         string.Join('|', [operation, .. parts.Select(p => Convert.ToString(p, CultureInfo.InvariantCulture) ?? "-")]);
 
-    private static void ValidateKey(Validation validation, string? key) =>
-        validation.Required(IdempotencyHeader, key, Limits.IdempotencyKey);
+    private static void ValidateKey(ValidationErrors validation, string? key) =>
+        validation.Text(key, IdempotencyHeader, Limits.IdempotencyKey);
 
-    private static void ValidateAmount(Validation validation, string field, decimal amount)
+    private static void ValidateAmount(ValidationErrors validation, string field, decimal amount)
     {
         if (amount <= 0)
         {

@@ -1,5 +1,6 @@
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,7 +31,7 @@ public static class ProductEndpoints
     {
         var page = query.Page ?? 1;
         var pageSize = query.PageSize ?? Limits.DefaultPageSize;
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         if (page < 1)
         {
             validation.Add("page", "Starts at 1.");
@@ -53,7 +54,7 @@ public static class ProductEndpoints
 
         validation.Optional("text", query.Text, Limits.Name);
         validation.Optional("category", query.Category, Limits.Category);
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -113,10 +114,10 @@ public static class ProductEndpoints
         var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (product is null)
         {
-            return Http.NotFound($"No product {id}.");
+            return Problems.NotFound($"No product {id}.");
         }
 
-        Http.SetETag(context, product.Version);
+        context.Response.Headers.ETag = ETags.For(product.Version);
         return TypedResults.Ok(await ToResponseAsync(db, product, cancellationToken));
     }
 
@@ -128,11 +129,11 @@ public static class ProductEndpoints
         ILogger<ProductDbContext> logger,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
-        validation.Required("sku", request.Sku, Limits.Sku);
+        var validation = new ValidationErrors();
+        validation.Text(request.Sku, "sku", Limits.Sku);
         ValidateDescriptive(validation, request.Name, request.Description, request.Category, request.Attributes, request.ImageUrls);
         ValidatePrice(validation, request.Price, request.Currency);
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -140,7 +141,7 @@ public static class ProductEndpoints
         var sku = request.Sku.Trim();
         if (await db.Products.AnyAsync(p => p.Sku == sku, cancellationToken))
         {
-            return Http.Conflict($"A product with SKU {sku} exists.");
+            return Problems.Conflict($"A product with SKU {sku} exists.");
         }
 
         var now = clock.GetUtcNow();
@@ -170,11 +171,11 @@ public static class ProductEndpoints
         }
         catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
         {
-            return Http.Conflict($"A product with SKU {sku} exists.");
+            return Problems.Conflict($"A product with SKU {sku} exists.");
         }
 
         logger.LogInformation("Created product {ProductId} with SKU {Sku}", product.Id, product.Sku);
-        Http.SetETag(context, product.Version);
+        context.Response.Headers.ETag = ETags.For(product.Version);
         return TypedResults.Created($"/products/{product.Id}", await ToResponseAsync(db, product, cancellationToken));
     }
 
@@ -186,7 +187,7 @@ public static class ProductEndpoints
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         ValidateDescriptive(validation, request.Name, request.Description, request.Category, request.Attributes, request.ImageUrls);
         return ChangeAsync(id, validation, db, clock, context, (product, now) =>
         {
@@ -211,7 +212,7 @@ public static class ProductEndpoints
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         ValidatePrice(validation, request.Price, request.Currency);
         return ChangeAsync(id, validation, db, clock, context, (product, now) =>
         {
@@ -233,7 +234,7 @@ public static class ProductEndpoints
 
     private static Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> Discontinue(
         Guid id, ProductDbContext db, TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
-        ChangeAsync(id, new Validation(), db, clock, context, (product, now) =>
+        ChangeAsync(id, new ValidationErrors(), db, clock, context, (product, now) =>
         {
             product.Status = ProductStatus.Discontinued;
             return db.AddEvent(new ProductDiscontinued(product.Id, product.Sku), product.Id, product.Version, now);
@@ -246,19 +247,14 @@ public static class ProductEndpoints
     /// </summary>
     private static async Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
         Guid id,
-        Validation validation,
+        ValidationErrors validation,
         ProductDbContext db,
         TimeProvider clock,
         HttpContext context,
         Func<CatalogProduct, DateTimeOffset, OutboxMessage?> change,
         CancellationToken cancellationToken)
     {
-        if (!Http.TryReadIfMatch(context, out var expectedVersion))
-        {
-            validation.Add("If-Match", "An entity tag holding the version, e.g. \"3\".");
-        }
-
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -266,17 +262,17 @@ public static class ProductEndpoints
         var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (product is null)
         {
-            return Http.NotFound($"No product {id}.");
+            return Problems.NotFound($"No product {id}.");
         }
 
-        if (expectedVersion is { } expected && expected != product.Version)
+        if (!ETags.Matches(context.Request, product.Version))
         {
-            return Http.VersionConflict(product.Version);
+            return ETags.Mismatch(product.Version);
         }
 
         if (product.Status == ProductStatus.Discontinued)
         {
-            return Http.Conflict($"Product {id} is discontinued and can no longer change.");
+            return Problems.Conflict($"Product {id} is discontinued and can no longer change.");
         }
 
         var now = clock.GetUtcNow();
@@ -288,33 +284,26 @@ public static class ProductEndpoints
         else
         {
             product.UpdatedAt = now;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                var current = await db.Products.AsNoTracking().Where(p => p.Id == id).Select(p => p.Version)
-                    .FirstAsync(cancellationToken);
-                return Http.VersionConflict(current);
-            }
+
+            // A concurrent writer that saved first makes this a DbUpdateConcurrencyException: a 409 from ServiceDefaults.
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        Http.SetETag(context, product.Version);
+        context.Response.Headers.ETag = ETags.For(product.Version);
         return TypedResults.Ok(await ToResponseAsync(db, product, cancellationToken));
     }
 
     private static void ValidateDescriptive(
-        Validation validation,
+        ValidationErrors validation,
         string? name,
         string? description,
         string? category,
         IReadOnlyList<ProductAttribute>? attributes,
         IReadOnlyList<string>? imageUrls)
     {
-        validation.Required("name", name, Limits.Name);
+        validation.Text(name, "name", Limits.Name);
         validation.Optional("description", description, Limits.Description);
-        validation.Required("category", category, Limits.Category);
+        validation.Text(category, "category", Limits.Category);
         if (attributes is { Count: > Limits.Attributes })
         {
             validation.Add("attributes", $"At most {Limits.Attributes}.");
@@ -322,8 +311,8 @@ public static class ProductEndpoints
 
         for (var i = 0; i < Math.Min(attributes?.Count ?? 0, Limits.Attributes); i++)
         {
-            validation.Required($"attributes[{i}].name", attributes![i]?.Name, Limits.AttributeName);
-            validation.Required($"attributes[{i}].value", attributes[i]?.Value, Limits.AttributeValue);
+            validation.Text(attributes![i]?.Name, $"attributes[{i}].name", Limits.AttributeName);
+            validation.Text(attributes[i]?.Value, $"attributes[{i}].value", Limits.AttributeValue);
         }
 
         if (attributes?.Where(a => a?.Name is not null).GroupBy(a => a.Name.Trim(), StringComparer.OrdinalIgnoreCase)
@@ -348,7 +337,7 @@ public static class ProductEndpoints
         }
     }
 
-    private static void ValidatePrice(Validation validation, decimal price, string? currency)
+    private static void ValidatePrice(ValidationErrors validation, decimal price, string? currency)
     {
         if (price <= 0)
         {

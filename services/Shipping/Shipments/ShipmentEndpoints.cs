@@ -1,4 +1,5 @@
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Contracts;
@@ -35,7 +36,7 @@ public static class ShipmentEndpoints
         CancellationToken cancellationToken)
     {
         var validation = Validate(request);
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
@@ -43,7 +44,7 @@ public static class ShipmentEndpoints
         var existing = await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.OrderId == request.OrderId, cancellationToken);
         if (existing is not null)
         {
-            Http.SetETag(context, existing.Version);
+            context.Response.Headers.ETag = ETags.For(existing.Version);
             return TypedResults.Ok(ToResponse(existing));
         }
 
@@ -54,7 +55,7 @@ public static class ShipmentEndpoints
         }
         catch (CarrierRejectedException rejected)
         {
-            return Http.Unprocessable(rejected.Message);
+            return Problems.Unprocessable(rejected.Message);
         }
         catch (CarrierUnavailableException unavailable)
         {
@@ -106,13 +107,13 @@ public static class ShipmentEndpoints
             // A concurrent create for the same order won; its shipment is the order's shipment.
             db.ChangeTracker.Clear();
             var winner = await db.Shipments.AsNoTracking().FirstAsync(s => s.OrderId == request.OrderId, cancellationToken);
-            Http.SetETag(context, winner.Version);
+            context.Response.Headers.ETag = ETags.For(winner.Version);
             return TypedResults.Ok(ToResponse(winner));
         }
 
         logger.LogInformation(
             "Shipment {ShipmentId} for order {OrderId}: {Carrier} {TrackingNumber}", shipment.Id, shipment.OrderId, shipment.Carrier, shipment.TrackingNumber);
-        Http.SetETag(context, shipment.Version);
+        context.Response.Headers.ETag = ETags.For(shipment.Version);
         return TypedResults.Created($"/shipments/{shipment.Id}", ToResponse(shipment));
     }
 
@@ -122,10 +123,10 @@ public static class ShipmentEndpoints
         var shipment = await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (shipment is null)
         {
-            return Http.NotFound($"No shipment {id}.");
+            return Problems.NotFound($"No shipment {id}.");
         }
 
-        Http.SetETag(context, shipment.Version);
+        context.Response.Headers.ETag = ETags.For(shipment.Version);
         return TypedResults.Ok(ToResponse(shipment));
     }
 
@@ -135,10 +136,10 @@ public static class ShipmentEndpoints
         var shipment = await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.OrderId == orderId, cancellationToken);
         if (shipment is null)
         {
-            return Http.NotFound($"No shipment for order {orderId}.");
+            return Problems.NotFound($"No shipment for order {orderId}.");
         }
 
-        Http.SetETag(context, shipment.Version);
+        context.Response.Headers.ETag = ETags.For(shipment.Version);
         return TypedResults.Ok(ToResponse(shipment));
     }
 
@@ -149,27 +150,27 @@ public static class ShipmentEndpoints
     private static async Task<Results<Ok<ShipmentResponse>, ValidationProblem, ProblemHttpResult>> Webhook(
         CarrierTrackingUpdate update, TrackingUpdates tracking, ShippingDbContext db, CancellationToken cancellationToken)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         if (update.EventId == Guid.Empty)
         {
             validation.Add("eventId", "Required.");
         }
 
-        validation.Required("trackingNumber", update.TrackingNumber, Limits.TrackingNumber);
+        validation.Text(update.TrackingNumber, "trackingNumber", Limits.TrackingNumber);
         if (!Enum.IsDefined(update.Status))
         {
             validation.Add("status", "LabelCreated, InTransit or Delivered.");
         }
 
         validation.Optional("location", update.Location, Limits.City);
-        if (!validation.IsValid)
+        if (validation.Any)
         {
             return validation.Problem();
         }
 
         if (await tracking.ApplyAsync(update, cancellationToken) == TrackingOutcome.UnknownTrackingNumber)
         {
-            return Http.NotFound($"No shipment with tracking number {update.TrackingNumber}.");
+            return Problems.NotFound($"No shipment with tracking number {update.TrackingNumber}.");
         }
 
         var shipment = await db.Shipments.AsNoTracking().FirstAsync(s => s.TrackingNumber == update.TrackingNumber, cancellationToken);
@@ -181,7 +182,7 @@ public static class ShipmentEndpoints
     {
         if (carrier is not SimulatedCarrier simulated)
         {
-            return Http.NotFound("Only the simulated carrier has an outage switch.");
+            return Problems.NotFound("Only the simulated carrier has an outage switch.");
         }
 
         simulated.OutageEnabled = request.Enabled;
@@ -189,21 +190,21 @@ public static class ShipmentEndpoints
         return TypedResults.Ok(new CarrierOutageResponse(simulated.OutageEnabled));
     }
 
-    private static Validation Validate(CreateShipmentRequest request)
+    private static ValidationErrors Validate(CreateShipmentRequest request)
     {
-        var validation = new Validation();
+        var validation = new ValidationErrors();
         if (request.OrderId == Guid.Empty)
         {
             validation.Add("orderId", "Required.");
         }
 
         var a = request.Address;
-        validation.Required("address.recipient", a.Recipient, Limits.Name);
-        validation.Required("address.line1", a.Line1, Limits.AddressLine);
+        validation.Text(a.Recipient, "address.recipient", Limits.Name);
+        validation.Text(a.Line1, "address.line1", Limits.AddressLine);
         validation.Optional("address.line2", a.Line2, Limits.AddressLine);
-        validation.Required("address.city", a.City, Limits.City);
+        validation.Text(a.City, "address.city", Limits.City);
         validation.Optional("address.region", a.Region, Limits.City);
-        validation.Required("address.postalCode", a.PostalCode, Limits.PostalCode);
+        validation.Text(a.PostalCode, "address.postalCode", Limits.PostalCode);
         if (a.Country is null || a.Country.Length != 2 || !a.Country.All(char.IsAsciiLetterUpper))
         {
             validation.Add("address.country", "An ISO 3166-1 alpha-2 code, e.g. US.");
@@ -217,7 +218,7 @@ public static class ShipmentEndpoints
         for (var i = 0; i < Math.Min(request.Items.Count, Limits.Items); i++)
         {
             var item = request.Items[i];
-            validation.Required($"items[{i}].sku", item.Sku, Limits.Sku);
+            validation.Text(item.Sku, $"items[{i}].sku", Limits.Sku);
             if (item.ProductId == Guid.Empty)
             {
                 validation.Add($"items[{i}].productId", "Required.");

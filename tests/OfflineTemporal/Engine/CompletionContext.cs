@@ -18,4 +18,7 @@ internal sealed class CompletionContext(WorkflowRun run, long completedEventId, 
     /// after this task's events are in history, so the resulting events land after them.
     /// </summary>
     public List<Action> AfterCommit { get; } = [];
+
+    /// <summary>Activities the worker asked to run eagerly: handed back in the completion response instead of a poll.</summary>
+    public List<ActivityState> Eager { get; } = [];
 }

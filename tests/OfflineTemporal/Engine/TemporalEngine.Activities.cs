@@ -62,8 +62,20 @@ internal sealed partial class TemporalEngine
             activity.ScheduleToCloseTimer = Timers.Schedule(Now + limit, () => ActivityTimedOut(run, activity, activity.Attempt, TimeoutType.ScheduleToClose));
         }
 
+        // Eager execution (as the real server offers): the worker that completes the workflow task
+        // reserved a slot and gets the activity in the response, saving a poll round trip.
+        if (attrs.RequestEagerExecution && taskQueue == run.TaskQueue && ctx.Eager.Count < MaxEagerActivities)
+        {
+            activity.Phase = ActivityPhase.Scheduled;
+            MarkBusy(activity.BusyKey(run.RunId));
+            ctx.Eager.Add(activity);
+            return;
+        }
+
         DispatchActivity(run, activity, taskQueue);
     }
+
+    private const int MaxEagerActivities = 3;
 
     private void DispatchActivity(WorkflowRun run, ActivityState activity, string taskQueue)
     {

@@ -238,8 +238,17 @@ internal sealed partial class TemporalEngine
                 action();
             }
 
+            var response = new RespondWorkflowTaskCompletedResponse();
+            foreach (var activity in ctx.Eager)
+            {
+                if (StartActivityTask(run, activity, activity.Attempt, req.Identity) is { } task)
+                {
+                    response.ActivityTasks.Add(task);
+                }
+            }
+
             DispatchQueries(run);
-            return new RespondWorkflowTaskCompletedResponse();
+            return response;
         }
     }
 
