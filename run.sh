@@ -52,8 +52,10 @@ for context in "${contexts[@]}"; do
   export "ConnectionStrings__$context=Host=127.0.0.1;Port=$POSTGRES_PORT;Database=commerce;Username=$role;Password=${!password_variable}"
 done
 
-# The order saga needs Temporal: use the one at Temporal__Address when set (e.g. `temporal server start-dev`),
-# otherwise start the project's offline Temporal-compatible server on 127.0.0.1:7233 for this run.
+# The order saga needs Temporal: use the one at COMMERCE_TEMPORAL_ADDRESS (or Temporal__Address) when set, e.g.
+# temporal-dev.yml or `temporal server start-dev`; otherwise start the project's offline Temporal-compatible server
+# (a test double and offline dev server, no Web UI) on 127.0.0.1:7233 for this run.
+if [ -n "${COMMERCE_TEMPORAL_ADDRESS:-}" ]; then export Temporal__Address="$COMMERCE_TEMPORAL_ADDRESS"; fi
 if [ -z "${Temporal__Address:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null; then
   dotnet build tests/OfflineTemporal --configuration Release -nologo -v quiet
   dotnet run --project tests/OfflineTemporal --configuration Release --no-build -- --port 7233 >"$state/temporal.log" 2>&1 &
@@ -65,6 +67,7 @@ fi
 
 urls="${COMMERCE_URLS:-http://127.0.0.1:5080}"
 dotnet build services/Host --configuration Release -nologo -v quiet
+
 # Explicit, idempotent steps before serving: roles, schemas, grants and migrations; then the demo data.
 dotnet run --project services/Host --configuration Release --no-build -- migrate
 dotnet run --project services/Host --configuration Release --no-build -- seed-demo

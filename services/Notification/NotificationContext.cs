@@ -30,20 +30,20 @@ public static class NotificationContext
             .HandleEvent<CustomerDeleted>("Customer", ForgetContactAsync)
             // Every order/payment event is its own message: a late "shipped" still notifies after "delivered".
             .HandleEvent<OrderConfirmed>("Order", (e, db, ct) =>
-                NotifyAsync(e, db, e.Event.CustomerId, TemplateKeys.OrderConfirmed, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct),
+                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.OrderConfirmed, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct),
                 ignoreStaleVersions: false)
             .HandleEvent<OrderShipped>("Order", (e, db, ct) =>
-                NotifyAsync(e, db, e.Event.CustomerId, TemplateKeys.OrderShipped, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct),
+                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.OrderShipped, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct),
                 ignoreStaleVersions: false)
             .HandleEvent<OrderDelivered>("Order", (e, db, ct) =>
-                NotifyAsync(e, db, e.Event.CustomerId, TemplateKeys.OrderDelivered, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct),
+                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.OrderDelivered, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct),
                 ignoreStaleVersions: false)
             .HandleEvent<OrderCancelled>("Order", (e, db, ct) =>
-                NotifyAsync(e, db, e.Event.CustomerId, TemplateKeys.OrderCancelled,
+                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.OrderCancelled,
                     new() { ["orderId"] = e.Event.OrderId.ToString(), ["reason"] = e.Event.Reason }, ct),
                 ignoreStaleVersions: false)
             .HandleEvent<PaymentFailed>("Payment", (e, db, ct) =>
-                NotifyAsync(e, db, e.Event.CustomerId, TemplateKeys.PaymentFailed, new()
+                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.PaymentFailed, new()
                 {
                     ["orderId"] = e.Event.OrderId.ToString(),
                     ["amount"] = e.Event.Amount.ToString("0.00", CultureInfo.InvariantCulture),
@@ -124,9 +124,9 @@ public static class NotificationContext
         contact.SourceVersion = e.AggregateVersion;
     }
 
+    /// <remarks>The composer works on the same scoped DbContext the inbox saves, so the messages commit with the event id.</remarks>
     private static async Task NotifyAsync<TEvent>(
         IncomingEvent<TEvent> incoming,
-        NotificationDbContext db,
         Guid customerId,
         string templateKey,
         Dictionary<string, string> data,

@@ -11,6 +11,7 @@ namespace Commerce.Architecture.Tests;
 /// Each context's role owns its schema and nothing else: the database itself refuses every other context's
 /// role, for every pair of contexts the host knows (new contexts are covered as soon as they are hosted).
 /// </summary>
+[Collection(ClusterRoles.Name)]
 public sealed class RoleIsolationTests(PostgresDatabase<CommerceTemplate> database) : IClassFixture<PostgresDatabase<CommerceTemplate>>
 {
     public static TheoryData<string, string> Pairs()

@@ -39,7 +39,7 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
         var orderId = Guid.NewGuid();
 
         var log = await UntilSettledAsync(customerId, 2, () =>
-            fixture.Client.DeliverAsync("notification", Envelopes.For("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customerId))));
+            fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customerId))));
 
         Assert.All(log, n => Assert.Equal(DeliveryStatus.Sent, n.Status));
         Assert.Equal([Channel.Email, Channel.Sms], log.Select(n => n.Channel).Order());
@@ -57,7 +57,7 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
     {
         var customerId = await RegisterAsync("Bo", "bo@example.com", null, NotificationChannel.Email);
         var orderId = Guid.NewGuid();
-        var envelope = Envelopes.For("Order", orderId.ToString(), 5, new OrderShipped(orderId, customerId, null));
+        var envelope = TestSupport.Envelope("Order", orderId.ToString(), 5, new OrderShipped(orderId, customerId, null));
 
         await UntilSettledAsync(customerId, 1, () => fixture.Client.DeliverAsync("notification", envelope));
         var again = await fixture.Client.DeliverAsync("notification", envelope);
@@ -75,8 +75,8 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
 
         var log = await UntilSettledAsync(pushOnly, 1, async () =>
         {
-            await fixture.Client.DeliverAsync("notification", Envelopes.For("Order", orderId.ToString(), 4, new OrderDelivered(orderId, quiet)));
-            await fixture.Client.DeliverAsync("notification", Envelopes.For("Order", orderId.ToString(), 5, new OrderDelivered(orderId, pushOnly)));
+            await fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Order", orderId.ToString(), 4, new OrderDelivered(orderId, quiet)));
+            await fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Order", orderId.ToString(), 5, new OrderDelivered(orderId, pushOnly)));
         });
 
         Assert.Empty(await api.ListNotificationsAsync(quiet));
@@ -89,10 +89,10 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
     {
         var customerId = await RegisterAsync("Cy", "old@example.com", null, NotificationChannel.Email);
         var preferences = new CustomerPreferences("en", "USD", [NotificationChannel.Email]);
-        await fixture.Client.DeliverAsync("notification", Envelopes.For("Customer", customerId.ToString(), 3,
+        await fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Customer", customerId.ToString(), 3,
             new CustomerProfileUpdated(customerId, "Cy", "new@example.com", null, preferences)));
 
-        var stale = await fixture.Client.DeliverAsync("notification", Envelopes.For("Customer", customerId.ToString(), 2,
+        var stale = await fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Customer", customerId.ToString(), 2,
             new CustomerProfileUpdated(customerId, "Cy", "older@example.com", null, preferences)));
         var queued = await api.SendAsync(new SendNotificationRequest(customerId, TemplateKeys.OrderConfirmed));
 
@@ -152,7 +152,7 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
         var customerId = await RegisterAsync("Flo", "flo@example.com", null, NotificationChannel.Email);
         var paymentId = Guid.NewGuid();
 
-        var log = await UntilSettledAsync(customerId, 1, () => fixture.Client.DeliverAsync("notification", Envelopes.For("Payment", paymentId.ToString(), 1,
+        var log = await UntilSettledAsync(customerId, 1, () => fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Payment", paymentId.ToString(), 1,
             new PaymentFailed(paymentId, Guid.NewGuid(), customerId, 12.5m, "EUR", PaymentFailureCodes.InsufficientFunds))));
 
         Assert.Contains("12.50 EUR", Assert.Single(log).Body, StringComparison.Ordinal);
@@ -164,10 +164,10 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
     {
         var customerId = Guid.NewGuid();
         var orderId = Guid.NewGuid();
-        var envelope = Envelopes.For("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customerId));
+        var envelope = TestSupport.Envelope("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customerId));
 
         var early = await fixture.Client.PostAsJsonAsync("/events/notification", envelope, CommerceJson.Options);
-        await fixture.Client.DeliverAsync("notification", Envelopes.For("Customer", customerId.ToString(), 1,
+        await fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Customer", customerId.ToString(), 1,
             new CustomerRegistered(customerId, "Gus", "gus@example.com", null, MembershipLevel.Standard,
                 new CustomerPreferences("en", "USD", [NotificationChannel.Email]))));
         var retried = await fixture.Client.DeliverAsync("notification", envelope);
@@ -181,10 +181,10 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
     public async Task CustomerDeleted_StopsNotificationsAndDropsContactData()
     {
         var customerId = await RegisterAsync("Hal", "hal@example.com", null, NotificationChannel.Email);
-        await fixture.Client.DeliverAsync("notification", Envelopes.For("Customer", customerId.ToString(), 4, new CustomerDeleted(customerId)));
+        await fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Customer", customerId.ToString(), 4, new CustomerDeleted(customerId)));
         var orderId = Guid.NewGuid();
 
-        var outcome = await fixture.Client.DeliverAsync("notification", Envelopes.For("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customerId)));
+        var outcome = await fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customerId)));
 
         Assert.Equal(InboxOutcome.Processed, outcome);
         Assert.Empty(await api.ListNotificationsAsync(customerId));
@@ -244,7 +244,7 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
     private async Task<Guid> RegisterAsync(string name, string email, string? phone, params NotificationChannel[] channels)
     {
         var customerId = Guid.NewGuid();
-        await fixture.Client.DeliverAsync("notification", Envelopes.For("Customer", customerId.ToString(), 1,
+        await fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Customer", customerId.ToString(), 1,
             new CustomerRegistered(customerId, name, email, phone, MembershipLevel.Standard, new CustomerPreferences("en", "USD", channels))));
         return customerId;
     }

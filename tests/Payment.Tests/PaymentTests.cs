@@ -34,8 +34,8 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
         var hits = await RowsContainingAsync(pan, pan[..12], pan[4..]);
         Assert.Empty(hits);
         Assert.True(await fixture.Sql.CountAsync("payment.payment_methods", $"id = '{method.Id}'") == 1, "the method row exists");
-        Assert.DoesNotContain(fixture.App.Logs, line => line.Contains(pan, StringComparison.Ordinal) || line.Contains(pan[..12], StringComparison.Ordinal));
-        Assert.Contains(fixture.App.Logs, line => line.Contains(method.Id.ToString(), StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Logs, line => line.Contains(pan, StringComparison.Ordinal) || line.Contains(pan[..12], StringComparison.Ordinal));
+        Assert.Contains(fixture.Logs, line => line.Contains(method.Id.ToString(), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -303,7 +303,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     /// <summary>Every row of every table in the database whose text form (all columns, jsonb included) contains a needle.</summary>
     private async Task<List<string>> RowsContainingAsync(params string[] needles)
     {
-        await using var connection = new NpgsqlConnection(fixture.Sql.ConnectionString);
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
         var tables = new List<string>();
         await using (var list = new NpgsqlCommand(
@@ -339,7 +339,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
 
     private async Task<byte[]> SingleBytesAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(fixture.Sql.ConnectionString);
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (byte[])(await command.ExecuteScalarAsync())!;

@@ -56,6 +56,6 @@ public sealed class ProductStockCacheTests(ProductFixture fixture) : IClassFixtu
         api.CreateProductAsync(new CreateProductRequest(sku, $"Product {sku}", "Stock", 10m, "USD"));
 
     private static EventEnvelope Stock(string sku, string warehouse, int version, int available) =>
-        Envelopes.For("Inventory", $"{sku}@{warehouse}", version,
+        TestSupport.Envelope("Inventory", $"{sku}@{warehouse}", version,
             new StockLevelChanged(sku, warehouse, OnHand: available + 1, Reserved: 1, Available: available, SkuAvailable: available));
 }

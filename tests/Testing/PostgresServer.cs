@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Npgsql;
 
 namespace Commerce.Testing;
@@ -15,7 +16,13 @@ public sealed class PostgresServer
 
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> templates = new();
 
-    private PostgresServer(string adminConnectionString) => AdminConnectionString = adminConnectionString;
+    private readonly Process? watchdog;
+
+    private PostgresServer(string adminConnectionString, Process? watchdog)
+    {
+        AdminConnectionString = adminConnectionString;
+        this.watchdog = watchdog;
+    }
 
     /// <summary>Connects as a role that may create databases and roles.</summary>
     public string AdminConnectionString { get; }
@@ -44,6 +51,15 @@ public sealed class PostgresServer
 
         return ExecuteAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
     }
+
+    /// <summary>
+    /// Restarts the throwaway cluster (fast shutdown, then a fresh start on the same port) and returns once it accepts
+    /// connections again. Every test in the process shares the server: only a test that runs alone may call this.
+    /// </summary>
+    public Task RestartAsync() =>
+        watchdog is null
+            ? throw new InvalidOperationException($"Only the throwaway cluster can be restarted; {ConnectionStringVariable} is set.")
+            : ThrowawayCluster.RestartAsync(AdminConnectionString, watchdog);
 
     /// <summary>The same server and credentials as the admin connection, in another database.</summary>
     public string ConnectionStringFor(string database) =>
@@ -83,9 +99,12 @@ public sealed class PostgresServer
     private static async Task<PostgresServer> StartAsync()
     {
         var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
-        var adminConnectionString = string.IsNullOrWhiteSpace(configured)
-            ? await ThrowawayCluster.StartAsync()
-            : new NpgsqlConnectionStringBuilder(configured) { Pooling = false }.ConnectionString;
-        return new PostgresServer(adminConnectionString);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return new PostgresServer(new NpgsqlConnectionStringBuilder(configured) { Pooling = false }.ConnectionString, null);
+        }
+
+        var (adminConnectionString, watchdog) = await ThrowawayCluster.StartAsync();
+        return new PostgresServer(adminConnectionString, watchdog);
     }
 }

@@ -13,6 +13,7 @@ namespace Commerce.Testing;
 /// The server is owned by a small watchdog shell in its own session: Ctrl-C on `dotnet test` signals the whole
 /// terminal process group, and a test host killed outright runs no finalizers, so cleanup cannot live in this
 /// process. The watchdog polls for the test process and, once it is gone, stops the server and deletes the folder.
+/// On SIGUSR1 it stops the server (fast shutdown) and starts it again on the same folder and port, for fault tests.
 /// </remarks>
 internal static class ThrowawayCluster
 {
@@ -24,11 +25,12 @@ internal static class ThrowawayCluster
         server=$!
         stop() { kill -INT "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$folder"; exit 0; }
         trap stop INT TERM HUP
+        trap 'kill -INT "$server" 2>/dev/null; wait "$server" 2>/dev/null; "$@" & server=$!' USR1
         while kill -0 "$watched" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 0.3; done
         stop
         """;
 
-    public static async Task<string> StartAsync()
+    public static async Task<(string ConnectionString, Process Watchdog)> StartAsync()
     {
         var binaries = PostgresBinaries.Find();
         var folder = Directory.CreateTempSubdirectory("commerce-pg-").FullName;
@@ -84,13 +86,61 @@ internal static class ThrowawayCluster
                 Pooling = false,
             }.ConnectionString;
             await WaitUntilAcceptingAsync(connectionString, process, output);
-            return connectionString;
+            return (connectionString, process);
         }
         catch
         {
             TryDelete(folder);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Has the watchdog restart the server and returns once the new server accepts connections: the postmaster's
+    /// start time, which only a restart changes, tells the new server from the old one still shutting down.
+    /// </summary>
+    public static async Task RestartAsync(string connectionString, Process watchdog)
+    {
+        var before = await StartTimeAsync(connectionString);
+        using (var signal = Process.Start("kill", ["-USR1", watchdog.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+            if (signal.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"Could not signal the PostgreSQL watchdog (pid {watchdog.Id}).");
+            }
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if (await StartTimeAsync(connectionString) > before)
+                {
+                    return;
+                }
+            }
+            catch (NpgsqlException) when (DateTime.UtcNow < deadline && !watchdog.HasExited)
+            {
+                // Shutting down or still starting.
+            }
+
+            if (DateTime.UtcNow >= deadline || watchdog.HasExited)
+            {
+                throw new InvalidOperationException("The throwaway PostgreSQL server did not come back after a restart.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<DateTime> StartTimeAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_postmaster_start_time()", connection);
+        return (DateTime)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>initdb and postgres refuse to run as root, so under root they run as the postgres (or nobody) user.</summary>

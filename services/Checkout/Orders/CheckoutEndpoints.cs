@@ -99,7 +99,8 @@ internal static class CheckoutEndpoints
             }
         }
         catch (Exception e) when (decisionWait.IsCancellationRequested && !cancellationToken.IsCancellationRequested
-                                  && (e is OperationCanceledException || e is RpcException { Code: RpcException.StatusCode.Cancelled }))
+                                  && (e is OperationCanceledException or WorkflowUpdateRpcTimeoutOrCanceledException
+                                      || e is RpcException { Code: RpcException.StatusCode.Cancelled }))
         {
             // No decision yet (e.g. the gateway is slow): the saga carries on; the caller follows it with GET.
             return await FindSagaAsync(temporal, orderId) is { } pending

@@ -361,7 +361,7 @@ public static partial class CustomerEndpoints
             validation.Add("preferences.language", "A language tag, e.g. en or fr-CA.");
         }
 
-        validation.Currency("preferences.currency", preferences.Currency);
+        validation.Check(Http.IsCurrencyCode(preferences.Currency), "preferences.currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
         if (preferences.NotificationChannels is null)
         {
             validation.Add("preferences.notificationChannels", "Required (may be empty).");
@@ -388,9 +388,9 @@ public static partial class CustomerEndpoints
 
         validation.Text(address.Recipient, prefix + "recipient", Limits.Name);
         validation.Text(address.Line1, prefix + "line1", Limits.AddressLine);
-        validation.Optional(prefix + "line2", address.Line2, Limits.AddressLine);
+        validation.Check(address.Line2 is null || address.Line2.Length <= Limits.AddressLine, prefix + "line2", $"At most {Limits.AddressLine} characters.");
         validation.Text(address.City, prefix + "city", Limits.City);
-        validation.Optional(prefix + "region", address.Region, Limits.City);
+        validation.Check(address.Region is null || address.Region.Length <= Limits.City, prefix + "region", $"At most {Limits.City} characters.");
         validation.Text(address.PostalCode, prefix + "postalCode", Limits.PostalCode);
         if (address.Country is null || address.Country.Length != 2 || !address.Country.All(char.IsAsciiLetterUpper))
         {

@@ -38,7 +38,7 @@ public static class NotificationEndpoints
         }
 
         validation.Text(request.TemplateKey, "templateKey", Limits.TemplateKey);
-        validation.Optional("idempotencyKey", request.IdempotencyKey, Limits.IdempotencyKey);
+        validation.Check(request.IdempotencyKey is null || request.IdempotencyKey.Length <= Limits.IdempotencyKey, "idempotencyKey", $"At most {Limits.IdempotencyKey} characters.");
         if (request.Channel is { } only && !Enum.IsDefined(only))
         {
             validation.Add("channel", "Email, Sms or Push.");

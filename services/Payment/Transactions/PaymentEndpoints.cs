@@ -60,7 +60,7 @@ public static class PaymentEndpoints
         }
 
         ValidateAmount(validation, "amount", request.Amount);
-        validation.Currency("currency", request.Currency);
+        validation.Check(Http.IsCurrencyCode(request.Currency), "currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
         if (validation.Any)
         {
             return validation.Problem();
@@ -237,7 +237,7 @@ public static class PaymentEndpoints
             ValidateAmount(validation, "amount", requested);
         }
 
-        validation.Optional("reason", request.Reason, Limits.Reason);
+        validation.Check(request.Reason is null || request.Reason.Length <= Limits.Reason, "reason", $"At most {Limits.Reason} characters.");
         return ChangeAsync(
             id, TransactionKind.Refund, Fingerprint("refund", id, request.Amount), idempotencyKey, validation, db, clock, logger, context,
             async (payment, key) =>
@@ -326,7 +326,7 @@ public static class PaymentEndpoints
         TimeProvider clock,
         ILogger logger,
         HttpContext context,
-        Func<CardPayment, string, Task<OneOf>> act,
+        Func<CardPayment, string, Task<StepOutcome>> act,
         Func<CardPayment, decimal, object> approvedEvent,
         CancellationToken cancellationToken)
     {
@@ -353,7 +353,7 @@ public static class PaymentEndpoints
             return ETags.Mismatch(payment.Version);
         }
 
-        OneOf outcome;
+        StepOutcome outcome;
         try
         {
             outcome = await act(payment, idempotencyKey!);
@@ -495,10 +495,10 @@ public static class PaymentEndpoints
             p.Version);
 
     /// <summary>What a capture/void/refund step decided: a problem, or an amount and the gateway's answer.</summary>
-    private readonly record struct OneOf(ProblemHttpResult? Problem, decimal Amount, GatewayResult? Result)
+    private readonly record struct StepOutcome(ProblemHttpResult? Problem, decimal Amount, GatewayResult? Result)
     {
-        public static implicit operator OneOf(ProblemHttpResult problem) => new(problem, 0, null);
+        public static implicit operator StepOutcome(ProblemHttpResult problem) => new(problem, 0, null);
 
-        public static implicit operator OneOf((decimal Amount, GatewayResult Result) answer) => new(null, answer.Amount, answer.Result);
+        public static implicit operator StepOutcome((decimal Amount, GatewayResult Result) answer) => new(null, answer.Amount, answer.Result);
     }
 }

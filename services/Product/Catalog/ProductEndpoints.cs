@@ -52,8 +52,8 @@ public static class ProductEndpoints
             validation.Add("minPrice", "Must not exceed maxPrice.");
         }
 
-        validation.Optional("text", query.Text, Limits.Name);
-        validation.Optional("category", query.Category, Limits.Category);
+        validation.Check(query.Text is null || query.Text.Length <= Limits.Name, "text", $"At most {Limits.Name} characters.");
+        validation.Check(query.Category is null || query.Category.Length <= Limits.Category, "category", $"At most {Limits.Category} characters.");
         if (validation.Any)
         {
             return validation.Problem();
@@ -302,7 +302,7 @@ public static class ProductEndpoints
         IReadOnlyList<string>? imageUrls)
     {
         validation.Text(name, "name", Limits.Name);
-        validation.Optional("description", description, Limits.Description);
+        validation.Check(description is null || description.Length <= Limits.Description, "description", $"At most {Limits.Description} characters.");
         validation.Text(category, "category", Limits.Category);
         if (attributes is { Count: > Limits.Attributes })
         {
@@ -348,7 +348,7 @@ public static class ProductEndpoints
             validation.Add("price", "At most two decimals and sixteen integer digits.");
         }
 
-        validation.Currency("currency", currency);
+        validation.Check(Http.IsCurrencyCode(currency), "currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
     }
 
     private static List<SpecificationAttribute> ToAttributes(IReadOnlyList<ProductAttribute>? attributes) =>

@@ -162,7 +162,7 @@ public static class ShipmentEndpoints
             validation.Add("status", "LabelCreated, InTransit or Delivered.");
         }
 
-        validation.Optional("location", update.Location, Limits.City);
+        validation.Check(update.Location is null || update.Location.Length <= Limits.City, "location", $"At most {Limits.City} characters.");
         if (validation.Any)
         {
             return validation.Problem();
@@ -201,9 +201,9 @@ public static class ShipmentEndpoints
         var a = request.Address;
         validation.Text(a.Recipient, "address.recipient", Limits.Name);
         validation.Text(a.Line1, "address.line1", Limits.AddressLine);
-        validation.Optional("address.line2", a.Line2, Limits.AddressLine);
+        validation.Check(a.Line2 is null || a.Line2.Length <= Limits.AddressLine, "address.line2", $"At most {Limits.AddressLine} characters.");
         validation.Text(a.City, "address.city", Limits.City);
-        validation.Optional("address.region", a.Region, Limits.City);
+        validation.Check(a.Region is null || a.Region.Length <= Limits.City, "address.region", $"At most {Limits.City} characters.");
         validation.Text(a.PostalCode, "address.postalCode", Limits.PostalCode);
         if (a.Country is null || a.Country.Length != 2 || !a.Country.All(char.IsAsciiLetterUpper))
         {

@@ -34,7 +34,7 @@ internal sealed partial class TemporalEngine
                         return new GetWorkflowExecutionHistoryResponse { History = new History { Events = { run.CloseEvent } } };
                     }
                 }
-                else if (from < run.History.Count || !req.WaitNewEvent || !run.IsOpen)
+                else if (from < run.HistoryLength || !req.WaitNewEvent || !run.IsOpen)
                 {
                     var pageSize = req.MaximumPageSize > 0 ? req.MaximumPageSize : int.MaxValue;
                     var events = run.History.Skip(from).Take(pageSize).ToList();
@@ -42,7 +42,7 @@ internal sealed partial class TemporalEngine
                     return new GetWorkflowExecutionHistoryResponse
                     {
                         History = new History { Events = { events } },
-                        NextPageToken = next < run.History.Count ? EncodePageToken(next) : ByteString.Empty,
+                        NextPageToken = next < run.HistoryLength ? EncodePageToken(next) : ByteString.Empty,
                     };
                 }
 
@@ -51,8 +51,9 @@ internal sealed partial class TemporalEngine
                     return new GetWorkflowExecutionHistoryResponse { History = new History() };
                 }
 
+                // A close-only poll (how clients wait for a result) is not woken by every event.
                 var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                run.HistoryWaiters.Add(tcs);
+                (closeOnly ? run.CloseWaiters : run.HistoryWaiters).Add(tcs);
                 changed = tcs.Task;
             }
 
@@ -157,12 +158,12 @@ internal sealed partial class TemporalEngine
             StartTime = Timestamp.FromDateTime(run.StartTime),
             CloseTime = run.CloseTime is { } ct ? Timestamp.FromDateTime(ct) : null,
             Status = run.Status,
-            HistoryLength = run.History.Count,
+            HistoryLength = run.HistoryLength,
             ExecutionTime = Timestamp.FromDateTime(run.ExecutionTime),
             Memo = new() { Fields = { run.Memo } },
             SearchAttributes = new() { IndexedFields = { run.SearchAttributes } },
             TaskQueue = run.TaskQueue,
-            StateTransitionCount = run.History.Count,
+            StateTransitionCount = run.HistoryLength,
             FirstRunId = run.FirstRunId,
         };
         if (run.Parent is { } parent)

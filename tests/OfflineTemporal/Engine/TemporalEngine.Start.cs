@@ -287,9 +287,12 @@ internal sealed partial class TemporalEngine
             run.WorkflowTimeouts.Add(Timers.Schedule(expires, () => TimeOutWorkflow(run)));
         }
 
-        _logger.LogInformation(
-            "Workflow started: id={WorkflowId} runId={RunId} type={WorkflowType} taskQueue={TaskQueue}",
-            run.WorkflowId, run.RunId, run.WorkflowType, run.TaskQueue);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.LogInformation(
+                "Workflow started: id={WorkflowId} runId={RunId} type={WorkflowType} taskQueue={TaskQueue}",
+                run.WorkflowId, run.RunId, run.WorkflowType, run.TaskQueue);
+        }
 
         beforeFirstTask?.Invoke(run);
         if (spec.StartDelay is { } delay)

@@ -98,7 +98,7 @@ internal sealed partial class TemporalEngine
         "StartTime" => run.StartTime,
         "CloseTime" => run.CloseTime,
         "ExecutionTime" => run.ExecutionTime,
-        "HistoryLength" => (long)run.History.Count,
+        "HistoryLength" => (long)run.HistoryLength,
         "ParentWorkflowId" => run.Parent?.WorkflowId,
         "ParentRunId" => run.Parent?.RunId,
         "RootWorkflowId" => Root(run).WorkflowId,

@@ -219,9 +219,13 @@ internal sealed partial class TemporalEngine : IAsyncDisposable
             update.Notify();
         }
 
-        _logger.LogInformation(
-            "Workflow closed: {Status} id={WorkflowId} runId={RunId} type={WorkflowType}",
-            status.ToString(), run.WorkflowId, run.RunId, run.WorkflowType);
+        // Guarded: the arguments (an array, the status string) would be built even when disabled.
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.LogInformation(
+                "Workflow closed: {Status} id={WorkflowId} runId={RunId} type={WorkflowType}",
+                status.ToString(), run.WorkflowId, run.RunId, run.WorkflowType);
+        }
 
         if (status != WorkflowExecutionStatus.ContinuedAsNew)
         {
@@ -231,6 +235,8 @@ internal sealed partial class TemporalEngine : IAsyncDisposable
 
         // Queries still work on closed workflows: the worker replays the full history.
         DispatchQueries(run);
+        run.CompactHistory();
+        run.NotifyClosed();
     }
 
     /// <summary>Ends a run from outside (terminate, timeout) even if a workflow task is in flight.</summary>

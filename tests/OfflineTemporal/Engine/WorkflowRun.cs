@@ -1,3 +1,5 @@
+using Google.Protobuf;
+using Google.Protobuf.Collections;
 using Temporalio.Api.Common.V1;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Api.History.V1;
@@ -64,7 +66,37 @@ internal sealed class WorkflowRun
 
     // --- history --------------------------------------------------------------------------
 
-    public List<HistoryEvent> History { get; } = [];
+    private List<HistoryEvent>? _events = [];
+
+    /// <summary>A closed run's events, serialized (see <see cref="CompactHistory"/>); null while open.</summary>
+    private byte[]? _compactEvents;
+
+    /// <summary>
+    /// The run's events in order. For a closed run this parses the compact copy on every call, so
+    /// callers read it once per request.
+    /// </summary>
+    public IReadOnlyList<HistoryEvent> History => (IReadOnlyList<HistoryEvent>?)_events ?? Inflate();
+
+    public int HistoryLength { get; private set; }
+
+    /// <summary>
+    /// Keeps a closed run's history as protobuf bytes: a few KB instead of tens of KB of message
+    /// objects, while describe, history fetch, replay and queries still get every event.
+    /// </summary>
+    public void CompactHistory()
+    {
+        if (_events is null)
+        {
+            return;
+        }
+
+        var history = new History();
+        history.Events.AddRange(_events);
+        _compactEvents = history.ToByteArray();
+        _events = null;
+    }
+
+    private RepeatedField<HistoryEvent> Inflate() => Temporalio.Api.History.V1.History.Parser.ParseFrom(_compactEvents).Events;
 
     /// <summary>
     /// Events that arrived while a workflow task was in flight. The SDK requires the task's
@@ -73,7 +105,11 @@ internal sealed class WorkflowRun
     /// </summary>
     public List<Action> Buffered { get; } = [];
 
+    /// <summary>History long polls waiting for any new event.</summary>
     public List<TaskCompletionSource> HistoryWaiters { get; } = [];
+
+    /// <summary>Long polls waiting for the close event only (e.g. every pending workflow result): woken once, on close.</summary>
+    public List<TaskCompletionSource> CloseWaiters { get; } = [];
 
     // --- workflow task --------------------------------------------------------------------
 
@@ -118,7 +154,7 @@ internal sealed class WorkflowRun
 
     public HistoryEvent? CloseEvent { get; set; }
 
-    public long NextEventId => History.Count + 1;
+    public long NextEventId => HistoryLength + 1;
 
     public WorkflowExecution Execution => new() { WorkflowId = WorkflowId, RunId = RunId };
 
@@ -128,14 +164,27 @@ internal sealed class WorkflowRun
         evt.EventId = NextEventId;
         evt.EventTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(now);
         evt.TaskId = evt.EventId;
-        History.Add(evt);
-        foreach (var waiter in HistoryWaiters)
+
+        // Nothing is expected to append after close; should it happen, go back to the object list.
+        _events ??= [.. Inflate()];
+        _compactEvents = null;
+        _events.Add(evt);
+        HistoryLength++;
+        Wake(HistoryWaiters);
+        return evt;
+    }
+
+    /// <summary>Wakes the long polls waiting for this run to close.</summary>
+    public void NotifyClosed() => Wake(CloseWaiters);
+
+    private static void Wake(List<TaskCompletionSource> waiters)
+    {
+        foreach (var waiter in waiters)
         {
             waiter.TrySetResult();
         }
 
-        HistoryWaiters.Clear();
-        return evt;
+        waiters.Clear();
     }
 
     public string BusyKey => "wft:" + RunId;

@@ -1,0 +1,317 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Commerce.Cli;
+
+namespace Commerce.BadInput.Tests;
+
+/// <summary>
+/// Malformed and hostile requests against every public API and the CLI. Each must be refused with a 4xx problem
+/// details (the CLI: a one-line error and a non-zero exit code) and must leave every table's row count as it was.
+/// One row per case; {placeholders} name the fixture's data (see <see cref="BadInputSystem"/>), {long:N} is N
+/// characters, {oversized} is a body over the 256 KiB limit.
+/// </summary>
+public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixture<BadInputSystem>
+{
+    private const string Json = "application/json";
+    private const string Pan = "4111 1111 1111 1111";
+    private const string ShipTo = """{"recipient":"Ada","line1":"1 Main St","city":"London","postalCode":"N1","country":"GB"}""";
+
+    private static readonly HttpCase[] HttpCases =
+    [
+        // Customer
+        new("customer register: missing email", "POST", "/customers", """{"name":"Ada"}"""),
+        new("customer register: extra field", "POST", "/customers", """{"name":"Ada","email":"ada2@example.com","isAdmin":true}"""),
+        new("customer register: name of wrong type", "POST", "/customers", """{"name":42,"email":"ada2@example.com"}"""),
+        new("customer register: over-long name", "POST", "/customers", """{"name":"{long:201}","email":"ada2@example.com"}"""),
+        new("customer register: card number in name", "POST", "/customers", $$"""{"name":"Ada {{Pan}}","email":"ada2@example.com"}"""),
+        new("customer register: script in email", "POST", "/customers", """{"name":"Ada","email":"<script>alert(1)</script>@example.com"}"""),
+        new("customer register: CRLF header injection in email", "POST", "/customers", """{"name":"Ada","email":"ada2@example.com\r\nBcc: all@example.com"}"""),
+        new("customer register: NUL byte in name", "POST", "/customers", """{"name":"Ada\u0000Lovelace","email":"ada2@example.com"}"""),
+        new("customer register: lone surrogate in name", "POST", "/customers", """{"name":"Ada \uD800","email":"ada2@example.com"}"""),
+        new("customer register: card number in address line", "POST", "/customers",
+            $$"""{"name":"Ada","email":"ada2@example.com","addresses":[{"kind":"Billing","recipient":"Ada","line1":"{{Pan}}","city":"London","postalCode":"N1","country":"GB"}]}"""),
+        new("customer register: e-mail already taken", "POST", "/customers", """{"name":"Ada","email":"{customerEmail}"}""", "409"),
+        new("customer register: malformed JSON", "POST", "/customers", """{"name":"Ada","""),
+        new("customer register: text/plain body", "POST", "/customers", """{"name":"Ada","email":"ada2@example.com"}""", "415", ContentType: "text/plain"),
+        new("customer register: oversized body", "POST", "/customers", """{"name":"{oversized}","email":"ada2@example.com"}""", "413"),
+        new("customer get: unknown id", "GET", "/customers/{unknown}", null, "404"),
+        new("customer get: malformed id", "GET", "/customers/not-a-guid", null, "404"),
+        new("customer update: stale If-Match", "PUT", "/customers/{customer}",
+            """{"name":"Ada","email":"{customerEmail}","preferences":{"language":"en","currency":"USD","notificationChannels":[]}}""", "409",
+            Headers: "If-Match: \"999\""),
+        new("customer membership: downgrade", "POST", "/customers/{customer}/membership", """{"level":"Standard"}""", "422"),
+        new("customer membership: unknown level", "POST", "/customers/{customer}/membership", """{"level":"Diamond"}"""),
+        new("customer suspend: card number in reason", "POST", "/customers/{customer}/suspend", $$"""{"reason":"paid with {{Pan}}"}"""),
+        new("customer address: SQL injection in country", "POST", "/customers/{customer}/addresses",
+            """{"kind":"Billing","recipient":"Ada","line1":"1 Main St","city":"London","postalCode":"N1","country":"GB'; DROP TABLE customer.customers;--"}"""),
+        new("customer delete: unknown id", "DELETE", "/customers/{unknown}", null, "404"),
+
+        // Product
+        new("product create: negative price", "POST", "/products", """{"sku":"NEW-1","name":"Gear","category":"parts","price":-1,"currency":"EUR"}"""),
+        new("product create: zero price", "POST", "/products", """{"sku":"NEW-1","name":"Gear","category":"parts","price":0,"currency":"EUR"}"""),
+        new("product create: huge price", "POST", "/products", """{"sku":"NEW-1","name":"Gear","category":"parts","price":1e20,"currency":"EUR"}"""),
+        new("product create: price of wrong type", "POST", "/products", """{"sku":"NEW-1","name":"Gear","category":"parts","price":true,"currency":"EUR"}"""),
+        new("product create: card number in description", "POST", "/products",
+            $$"""{"sku":"NEW-1","name":"Gear","category":"parts","price":1,"currency":"EUR","description":"card {{Pan}} exp 12/30"}"""),
+        new("product create: over-long description", "POST", "/products",
+            """{"sku":"NEW-1","name":"Gear","category":"parts","price":1,"currency":"EUR","description":"{long:4001}"}"""),
+        new("product create: script image URL", "POST", "/products",
+            """{"sku":"NEW-1","name":"Gear","category":"parts","price":1,"currency":"EUR","imageUrls":["javascript:alert(1)"]}"""),
+        new("product create: SQL injection in currency", "POST", "/products", """{"sku":"NEW-1","name":"Gear","category":"parts","price":1,"currency":"EUR'--"}"""),
+        new("product create: missing SKU", "POST", "/products", """{"name":"Gear","category":"parts","price":1,"currency":"EUR"}"""),
+        new("product create: duplicate SKU", "POST", "/products", """{"sku":"{sku}","name":"Gear","category":"parts","price":1,"currency":"EUR"}""", "409"),
+        new("product create: duplicate JSON property", "POST", "/products",
+            """{"sku":"NEW-1","name":"Gear","category":"parts","price":1,"price":-5,"currency":"EUR"}"""),
+        new("product update: discontinued product", "PUT", "/products/{discontinuedProduct}", """{"name":"Gear","category":"parts"}""", "409"),
+        new("product price: unknown id", "PUT", "/products/{unknown}/price", """{"price":1,"currency":"EUR"}""", "404"),
+        new("product search: page overflow", "GET", "/products?page=2147483647&pageSize=100"),
+        new("product search: price not a number", "GET", "/products?minPrice=abc"),
+        new("product search: SQL injection in status", "GET", "/products?status=Active'%20OR%20'1'='1"),
+        new("product search: NUL in text", "GET", "/products?text=a%00b"),
+
+        // Inventory
+        new("inventory receive: negative quantity", "POST", "/inventory/stock/{sku}/receipts", """{"warehouse":"WH-1","quantity":-5}"""),
+        new("inventory receive: zero quantity", "POST", "/inventory/stock/{sku}/receipts", """{"warehouse":"WH-1","quantity":0}"""),
+        new("inventory receive: quantity beyond int", "POST", "/inventory/stock/{sku}/receipts", """{"warehouse":"WH-1","quantity":2147483648}"""),
+        new("inventory receive: SQL injection in SKU", "POST", "/inventory/stock/x'%3B%20DROP%20TABLE%20inventory.stock_items%3B--/receipts",
+            """{"warehouse":"WH-1","quantity":1}"""),
+        new("inventory receive: path traversal in SKU", "POST", "/inventory/stock/..%2F..%2Fetc%2Fpasswd/receipts", """{"warehouse":"WH-1","quantity":1}""", "400|404"),
+        new("inventory receive: card number in reference", "POST", "/inventory/stock/{sku}/receipts", $$"""{"warehouse":"WH-1","quantity":1,"reference":"{{Pan}}"}"""),
+        new("inventory receive: NUL in reference", "POST", "/inventory/stock/{sku}/receipts", """{"warehouse":"WH-1","quantity":1,"reference":"PO\u00001"}"""),
+        new("inventory adjust: unknown warehouse", "POST", "/inventory/stock/{sku}/adjustments", """{"warehouse":"WH-9","delta":-1,"reason":"count"}""", "404"),
+        new("inventory adjust: below zero", "POST", "/inventory/stock/{sku}/adjustments", """{"warehouse":"WH-1","delta":-1000,"reason":"count"}""", "422"),
+        new("inventory adjust: card number in reason", "POST", "/inventory/stock/{sku}/adjustments", $$"""{"warehouse":"WH-1","delta":1,"reason":"{{Pan}}"}"""),
+        new("inventory reorder point: negative", "PUT", "/inventory/stock/{sku}/reorder-point", """{"warehouse":"WH-1","reorderPoint":-1}"""),
+        new("inventory reserve: CRLF in key", "POST", "/inventory/reservations", """{"key":"k\r\nSet-Cookie: a=b","lines":[{"sku":"{sku}","quantity":1}]}"""),
+        new("inventory reserve: more than in stock", "POST", "/inventory/reservations", """{"key":"greedy","lines":[{"sku":"{sku}","quantity":1000}]}""", "422"),
+        new("inventory reserve: no lines", "POST", "/inventory/reservations", """{"key":"empty","lines":[]}"""),
+        new("inventory reserve: same SKU twice", "POST", "/inventory/reservations", """{"key":"twice","lines":[{"sku":"{sku}","quantity":1},{"sku":"{sku}","quantity":1}]}"""),
+        new("inventory reserve: used key, other lines", "POST", "/inventory/reservations", """{"key":"{reservationKey}","lines":[{"sku":"{sku}","quantity":7}]}""", "409"),
+        new("inventory release: unknown key", "POST", "/inventory/reservations/no-such-key/release", null, "404"),
+        new("inventory release: fulfilled reservation", "POST", "/inventory/reservations/{reservationKey}/release", null, "409"),
+        new("inventory stock: script as SKU", "GET", "/inventory/stock/%3Cscript%3Ealert(1)%3C%2Fscript%3E", null, "400|404"),
+
+        // Order
+        new("order create: unknown customer", "POST", "/orders", """{"customerId":"{unknown}","items":[{"productId":"{product}","quantity":1}]}""", "422"),
+        new("order create: unknown product", "POST", "/orders", """{"customerId":"{customer}","items":[{"productId":"{unknown}","quantity":1}]}""", "422"),
+        new("order create: discontinued product", "POST", "/orders", """{"customerId":"{customer}","items":[{"productId":"{discontinuedProduct}","quantity":1}]}""", "422"),
+        new("order create: zero quantity", "POST", "/orders", """{"customerId":"{customer}","items":[{"productId":"{product}","quantity":0}]}"""),
+        new("order create: negative quantity", "POST", "/orders", """{"customerId":"{customer}","items":[{"productId":"{product}","quantity":-3}]}"""),
+        new("order create: huge quantity", "POST", "/orders", """{"customerId":"{customer}","items":[{"productId":"{product}","quantity":1000000}]}"""),
+        new("order create: fractional quantity", "POST", "/orders", """{"customerId":"{customer}","items":[{"productId":"{product}","quantity":1.5}]}"""),
+        new("order create: client-set unit price", "POST", "/orders",
+            """{"customerId":"{customer}","items":[{"productId":"{product}","quantity":1,"unitPrice":0.01}]}"""),
+        new("order create: null items", "POST", "/orders", """{"customerId":"{customer}","items":null}"""),
+        new("order create: malformed customer id", "POST", "/orders", """{"customerId":"../../etc/passwd","items":[{"productId":"{product}","quantity":1}]}"""),
+        new("order create: over-long Idempotency-Key", "POST", "/orders", """{"customerId":"{customer}","items":[{"productId":"{product}","quantity":1}]}""",
+            Headers: "Idempotency-Key: {long:101}"),
+        new("order create: JSON array body", "POST", "/orders", """[{"customerId":"{customer}"}]"""),
+        new("order create: deeply nested JSON", "POST", "/orders", """{"customerId":"{customer}","items":{nested}}"""),
+        new("order create: empty body", "POST", "/orders", ""),
+        new("order deliver: order never shipped", "POST", "/orders/{order}/deliver", null, "409"),
+        new("order cancel: card number in reason", "POST", "/orders/{order}/cancel", $$"""{"reason":"refund to {{Pan}}"}"""),
+        new("order cancel: delivered order", "POST", "/orders/{deliveredOrder}/cancel", """{"reason":"changed my mind"}""", "409"),
+        new("order confirm: over-long note", "POST", "/orders/{order}/confirm", """{"note":"{long:501}"}"""),
+        new("order confirm: malformed If-Match", "POST", "/orders/{order}/confirm", null, Headers: "If-Match: abc"),
+        new("order confirm: text/plain body", "POST", "/orders/{order}/confirm", "note", "415", ContentType: "text/plain"),
+        new("order list: SQL injection in status", "GET", "/orders?status=Created'--"),
+        new("order list: huge page size", "GET", "/orders?pageSize=100000"),
+        new("order list: page overflow", "GET", "/orders?page=2147483647&pageSize=200"),
+        new("order delete: method not allowed", "DELETE", "/orders/{order}", null, "405"),
+
+        // Payment
+        new("payment method: number fails Luhn", "POST", "/payments/methods",
+            """{"customerId":"{customer}","cardNumber":"4242424242424241","expiryMonth":12,"expiryYear":{nextYear}}"""),
+        new("payment method: expired card", "POST", "/payments/methods",
+            """{"customerId":"{customer}","cardNumber":"4242424242424242","expiryMonth":1,"expiryYear":2001}""", "422"),
+        new("payment method: month 13", "POST", "/payments/methods",
+            """{"customerId":"{customer}","cardNumber":"4242424242424242","expiryMonth":13,"expiryYear":{nextYear}}"""),
+        new("payment method: letters in security code", "POST", "/payments/methods",
+            """{"customerId":"{customer}","cardNumber":"4242424242424242","expiryMonth":12,"expiryYear":{nextYear},"securityCode":"1a3"}"""),
+        new("payment authorize: no Idempotency-Key", "POST", "/payments/authorizations",
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":10,"currency":"EUR"}"""),
+        new("payment authorize: zero amount", "POST", "/payments/authorizations",
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":0,"currency":"EUR"}""", Headers: "Idempotency-Key: bad-1"),
+        new("payment authorize: negative amount", "POST", "/payments/authorizations",
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":-10,"currency":"EUR"}""", Headers: "Idempotency-Key: bad-2"),
+        new("payment authorize: fractions of a cent", "POST", "/payments/authorizations",
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":1.001,"currency":"EUR"}""", Headers: "Idempotency-Key: bad-3"),
+        new("payment authorize: huge amount", "POST", "/payments/authorizations",
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":1e17,"currency":"EUR"}""", Headers: "Idempotency-Key: bad-4"),
+        new("payment authorize: unknown method", "POST", "/payments/authorizations",
+            """{"orderId":"{order}","paymentMethodId":"{unknown}","amount":10,"currency":"EUR"}""", "422", Headers: "Idempotency-Key: bad-5"),
+        new("payment capture: already captured", "POST", "/payments/{payment}/capture", "{}", "409", Headers: "Idempotency-Key: bad-6"),
+        new("payment void: already captured", "POST", "/payments/{payment}/void", null, "409", Headers: "Idempotency-Key: bad-7"),
+        new("payment refund: more than captured", "POST", "/payments/{payment}/refunds", """{"amount":1000000}""", "422", Headers: "Idempotency-Key: bad-8"),
+        new("payment refund: unknown payment", "POST", "/payments/{unknown}/refunds", "{}", "404", Headers: "Idempotency-Key: bad-9"),
+        new("payment list: no order id", "GET", "/payments"),
+        new("payment outage switch: wrong type", "POST", "/payments/gateway/outage", """{"enabled":"yes"}"""),
+
+        // Shipping
+        new("shipping create: zero quantity", "POST", "/shipments",
+            $$"""{"orderId":"{order}","address":{{ShipTo}},"items":[{"productId":"{product}","sku":"{sku}","quantity":0}]}"""),
+        new("shipping create: invalid country", "POST", "/shipments",
+            """{"orderId":"{order}","address":{"recipient":"Ada","line1":"1 Main St","city":"London","postalCode":"N1","country":"United Kingdom"},"items":[{"productId":"{product}","sku":"{sku}","quantity":1}]}"""),
+        new("shipping create: card number in address", "POST", "/shipments",
+            $$"""{"orderId":"{order}","address":{"recipient":"Ada","line1":"{{Pan}}","city":"London","postalCode":"N1","country":"GB"},"items":[{"productId":"{product}","sku":"{sku}","quantity":1}]}"""),
+        new("shipping create: no items", "POST", "/shipments", $$"""{"orderId":"{order}","address":{{ShipTo}},"items":[]}"""),
+        new("shipping create: missing address", "POST", "/shipments", """{"orderId":"{order}","items":[{"productId":"{product}","sku":"{sku}","quantity":1}]}"""),
+        new("shipping webhook: unknown tracking number", "POST", "/shipments/carrier/webhook",
+            """{"eventId":"{unknown}","trackingNumber":"NOPE-1","status":"InTransit","location":"Leeds","occurredAt":"2030-01-01T00:00:00Z"}""", "404"),
+        new("shipping webhook: unknown status", "POST", "/shipments/carrier/webhook",
+            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Lost","occurredAt":"2030-01-01T00:00:00Z"}"""),
+        new("shipping webhook: card number in location", "POST", "/shipments/carrier/webhook",
+            $$"""{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","location":"{{Pan}}","occurredAt":"2030-01-01T00:00:00Z"}"""),
+        new("shipping get: unknown id", "GET", "/shipments/{unknown}", null, "404"),
+
+        // Notification
+        new("notification send: unknown customer", "POST", "/notifications", """{"customerId":"{unknown}","templateKey":"order-confirmed"}""", "422"),
+        new("notification send: unknown template", "POST", "/notifications", """{"customerId":"{customer}","templateKey":"no-such-template"}""", "422"),
+        new("notification send: card number in data", "POST", "/notifications",
+            $$$"""{"customerId":"{customer}","templateKey":"order-confirmed","data":{"orderId":"{{{Pan}}}"}}"""),
+        new("notification send: over-long data value", "POST", "/notifications",
+            """{"customerId":"{customer}","templateKey":"order-confirmed","data":{"orderId":"{long:1001}"}}"""),
+        new("notification template: script as key", "PUT", "/notifications/templates/%3Cscript%3E", """{"subject":"Hi","body":"Hello"}"""),
+        new("notification template: card number in body", "PUT", "/notifications/templates/card-leak", $$"""{"subject":"Hi","body":"Your card {{Pan}}"}"""),
+        new("notification template: missing subject", "PUT", "/notifications/templates/no-subject", """{"body":"Hello"}"""),
+        new("notification channel failure: unknown channel", "POST", "/notifications/channels/pigeon/failure", """{"enabled":true}"""),
+        new("notification list: no customer id", "GET", "/notifications"),
+
+        // Checkout
+        new("checkout submit: unknown order", "POST", "/checkout/orders/{unknown}/submit", """{"paymentMethodId":"{method}"}""", "404"),
+        new("checkout submit: empty payment method id", "POST", "/checkout/orders/{order}/submit", """{"paymentMethodId":"00000000-0000-0000-0000-000000000000"}"""),
+        new("checkout submit: unknown payment method", "POST", "/checkout/orders/{order}/submit", """{"paymentMethodId":"{unknown}"}""", "422"),
+        new("checkout submit: another customer's card", "POST", "/checkout/orders/{order}/submit", """{"paymentMethodId":"{otherMethod}"}""", "422"),
+        new("checkout submit: payment method of wrong type", "POST", "/checkout/orders/{order}/submit", """{"paymentMethodId":12345}"""),
+        new("checkout cancel: delivered order", "POST", "/checkout/orders/{deliveredOrder}/cancel", """{"reason":"too late"}""", "409"),
+        new("checkout cancel: missing reason", "POST", "/checkout/orders/{order}/cancel", "{}"),
+        new("checkout cancel: card number in reason", "POST", "/checkout/orders/{order}/cancel", $$"""{"reason":"refund to {{Pan}}"}"""),
+        new("checkout cancel: over-long reason", "POST", "/checkout/orders/{order}/cancel", """{"reason":"{long:501}"}"""),
+        new("checkout retry: never submitted", "POST", "/checkout/orders/{order}/retry", null, "404"),
+        new("checkout retry: saga finished", "POST", "/checkout/orders/{deliveredOrder}/retry", null, "404"),
+        new("checkout list: query injection in stage", "GET", "/checkout/orders?stage=Accepted'%20OR%20WorkflowType%20!%3D%20'x"),
+        new("checkout list: zero limit", "GET", "/checkout/orders?limit=0"),
+        new("checkout get: malformed id", "GET", "/checkout/orders/1%20OR%201%3D1", null, "404"),
+    ];
+
+    private static readonly CliCase[] CliCases =
+    [
+        new("show: malformed order id", ExitCodes.Usage, "orders", "show", "not-a-guid"),
+        new("show: path traversal as order id", ExitCodes.Usage, "orders", "show", "../../etc/passwd"),
+        new("show: missing order id", ExitCodes.Usage, "orders", "show"),
+        new("show: unknown order", ExitCodes.NotFound, "orders", "show", "{unknown}"),
+        new("show: order never submitted", ExitCodes.NotFound, "orders", "show", "{order}"),
+        new("list: negative limit", ExitCodes.Usage, "orders", "list", "--limit", "-5"),
+        new("list: limit beyond int", ExitCodes.Usage, "orders", "list", "--limit", "99999999999"),
+        new("list: query injection in status", ExitCodes.Usage, "orders", "list", "--status", "Accepted' OR WorkflowType != 'x"),
+        new("retry: neither id nor --all-stuck", ExitCodes.Usage, "orders", "retry"),
+        new("retry: finished saga", ExitCodes.NotFound, "orders", "retry", "{deliveredOrder}"),
+        new("cancel: finished saga", ExitCodes.NotFound, "orders", "cancel", "{deliveredOrder}", "--reason", "too late"),
+        new("cancel: empty reason", ExitCodes.Usage, "orders", "cancel", "{order}", "--reason", ""),
+        new("cancel: card number in reason", ExitCodes.Usage, "orders", "cancel", "{order}", "--reason", $"refund to {Pan}"),
+        new("cancel: over-long reason", ExitCodes.Usage, "orders", "cancel", "{order}", "--reason", "{long:501}"),
+        new("unknown command", ExitCodes.Usage, "orders", "frobnicate"),
+        new("unknown option", ExitCodes.Usage, "orders", "list", "--drop-tables"),
+        new("Temporal unreachable", ExitCodes.Unreachable, "orders", "list", "--address", "127.0.0.1:1"),
+    ];
+
+    public static TheoryData<string> HttpCaseNames => [.. HttpCases.Select(c => c.Name)];
+
+    public static TheoryData<string> CliCaseNames => [.. CliCases.Select(c => c.Name)];
+
+    [Fact]
+    public void Suite_CoversEveryPublicApiWithAtLeastSixtyCases()
+    {
+        Assert.True(HttpCases.Length + CliCases.Length >= 60);
+        Assert.Equal(HttpCases.Length, HttpCases.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(CliCases.Length, CliCases.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count());
+        foreach (var api in new[] { "customer", "product", "inventory", "order", "payment", "shipping", "notification", "checkout" })
+        {
+            Assert.Contains(HttpCases, c => c.Name.StartsWith(api + " ", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpCaseNames))]
+    public async Task Request_Malformed_IsRejectedWithProblemDetailsAndWritesNothing(string name)
+    {
+        var @case = HttpCases.Single(c => c.Name == name);
+        var before = await system.CountRowsAsync();
+
+        using var request = new HttpRequestMessage(new HttpMethod(@case.Method), Expand(@case.Path));
+        if (@case.Body is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Expand(@case.Body)));
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(@case.ContentType);
+        }
+
+        foreach (var header in (@case.Headers ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = header.IndexOf(':', StringComparison.Ordinal);
+            request.Headers.TryAddWithoutValidation(header[..colon], Expand(header[(colon + 1)..].Trim()));
+        }
+
+        using var response = await system.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        var status = (int)response.StatusCode;
+
+        Assert.True(@case.Allows(status), $"{name}: expected {@case.Status}, got {status}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using (var problem = JsonDocument.Parse(body))
+        {
+            Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("title").GetString()));
+        }
+
+        Assert.DoesNotContain(Pan, body, StringComparison.Ordinal);
+        Assert.Equal(before, await system.CountRowsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(CliCaseNames))]
+    public async Task Command_Malformed_FailsWithAClearErrorAndWritesNothing(string name)
+    {
+        var @case = CliCases.Single(c => c.Name == name);
+        var before = await system.CountRowsAsync();
+        var args = @case.Args.Select(Expand).ToList();
+        if (!args.Contains("--address"))
+        {
+            args.AddRange(["--address", system.Values["temporal"]]);
+        }
+
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var error = new StringWriter(CultureInfo.InvariantCulture);
+        var exit = await CommerceCommand.RunAsync([.. args], new InvocationConfiguration { Output = output, Error = error });
+
+        Assert.True(@case.Exit == exit, $"{name}: expected exit {@case.Exit}, got {exit}: {error}{output}");
+        Assert.False(string.IsNullOrWhiteSpace(error.ToString()), $"{name}: no error message");
+        Assert.DoesNotContain("   at ", error.ToString() + output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", error.ToString() + output, StringComparison.Ordinal);
+        Assert.Equal(before, await system.CountRowsAsync());
+    }
+
+    private string Expand(string text) => Placeholder().Replace(text, match => match.Groups[1].Value switch
+    {
+        "long" => new string('x', int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)),
+        "oversized" => new string('x', 300 * 1024),
+        "nested" => new string('[', 100) + new string(']', 100),
+        var key => system.Values[key],
+    });
+
+    [GeneratedRegex(@"\{([A-Za-z]+)(?::(\d+))?\}")]
+    private static partial Regex Placeholder();
+
+    /// <param name="Status">The status expected: one code ("409"), alternatives ("400|404"); 400 when omitted.</param>
+    private sealed record HttpCase(
+        string Name, string Method, string Path, string? Body = null, string Status = "400", string ContentType = Json, string? Headers = null)
+    {
+        public bool Allows(int status) =>
+            Status.Split('|').Any(s => s == status.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private sealed record CliCase(string Name, int Exit, params string[] Args);
+}

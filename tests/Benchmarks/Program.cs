@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Globalization;
+using Commerce.Benchmarks;
+
+// dotnet run -c Release --project tests/Benchmarks -- orders [--orders N] [--concurrency C] [--warmup W]
+// dotnet run -c Release --project tests/Benchmarks -- hot-sku [--reservers C] [--stock S]
+var mode = args.FirstOrDefault();
+int Option(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+Console.WriteLine($"{DateTime.UtcNow:u}  {Environment.ProcessorCount} cores, load average {Machine.LoadAverage()}, .NET {Environment.Version}");
+var watch = Stopwatch.StartNew();
+switch (mode)
+{
+    case "orders":
+        await OrdersBenchmark.RunAsync(Option("--orders", 1000), Option("--concurrency", 32), Option("--warmup", 200));
+        break;
+    case "hot-sku":
+        await HotSkuBenchmark.RunAsync(Option("--reservers", 32), Option("--stock", 3000));
+        break;
+    default:
+        Console.Error.WriteLine("usage: orders [--orders N] [--concurrency C] [--warmup W] | hot-sku [--reservers C] [--stock S]");
+        return 2;
+}
+
+Console.WriteLine($"done in {watch.Elapsed.TotalSeconds:F0} s; load average now {Machine.LoadAverage()}");
+return 0;
