@@ -28,7 +28,8 @@ internal static class OrdersCommand
         var limit = new Option<int>("--limit") { Description = "At most this many orders, newest first", DefaultValueFactory = _ => 100 };
         limit.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 10_000)
+            // A token that is not an int at all already has its parse error; reading the value would throw.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && value is < 1 or > 10_000)
             {
                 result.AddError("--limit must be between 1 and 10000.");
             }
@@ -172,6 +173,19 @@ internal static class OrdersCommand
             Description = "Why; recorded on the order and sent to the customer",
             DefaultValueFactory = _ => "Cancelled by an operator.",
         };
+        reason.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (string.IsNullOrWhiteSpace(text) || text.Length > MaxReasonLength)
+            {
+                result.AddError($"--reason must be 1 to {MaxReasonLength} characters.");
+            }
+            else if (LooksLikeCardNumber(text))
+            {
+                // The reason is stored on the order and in the saga's history and sent to the customer.
+                result.AddError("--reason must not contain a card number.");
+            }
+        });
         var command = new Command("cancel", "Cancel an order that has not shipped: void or refund, release stock.") { orderId, reason };
         command.SetAction((parseResult, _) => TemporalSession.RunAsync(parseResult, (client, output) =>
             ResolveOneAsync(client, output, parseResult.GetValue(orderId), "cancelled",
@@ -210,6 +224,42 @@ internal static class OrdersCommand
             output.Error($"Order {orderId} was not {verb}: {e.InnerException?.Message ?? e.Message}");
             return ExitCodes.Refused;
         }
+    }
+
+    /// <summary>The Checkout API's limit for a cancellation reason.</summary>
+    private const int MaxReasonLength = 500;
+
+    /// <summary>
+    /// 13–19 digits in a row (single spaces or dashes between groups allowed) passing the Luhn check: the same
+    /// rule the services apply to free text (ServiceDefaults' CardNumbers), which the CLI does not reference.
+    /// </summary>
+    private static bool LooksLikeCardNumber(string text)
+    {
+        var digits = new List<int>();
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var c = i < text.Length ? text[i] : '\0';
+            if (char.IsAsciiDigit(c))
+            {
+                digits.Add(c - '0');
+                continue;
+            }
+
+            if (c is ' ' or '-' && digits.Count > 0 && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))
+            {
+                continue;
+            }
+
+            if (digits.Count is >= 13 and <= 19
+                && digits.AsEnumerable().Reverse().Select((d, n) => n % 2 == 0 ? d : d * 2 > 9 ? (d * 2) - 9 : d * 2).Sum() % 10 == 0)
+            {
+                return true;
+            }
+
+            digits.Clear();
+        }
+
+        return false;
     }
 
     private static readonly string[] SagaStageNames =

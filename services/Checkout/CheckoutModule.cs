@@ -29,7 +29,8 @@ public static class CheckoutModule
         builder.AddTemporalClientOnce();
         builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("Checkout"));
         builder.AddContextClientOnce<IOrderApi>("Order");
-        builder.Services.AddOpenApi(Name.ToLowerInvariant());
+        builder.AddContextClientOnce<IPaymentApi>("Payment");
+        builder.AddApiDocument(Name.ToLowerInvariant());
 
         // Shipping's delivered events come here over HTTP like any subscriber's, and become signals to the saga.
         builder.Services.Configure<OutboxOptions>(options =>

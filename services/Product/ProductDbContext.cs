@@ -116,5 +116,8 @@ internal static class Limits
     public const int ImageUrl = 2000;
     public const int ImageUrls = 20;
     public const int MaxPageSize = 100;
+
+    /// <summary>Keeps the row offset ((page - 1) * pageSize) within an int.</summary>
+    public const int MaxPage = 1_000_000;
     public const int DefaultPageSize = 20;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Commerce.ServiceDefaults.Database;
 using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
@@ -34,7 +35,15 @@ public static class ServiceDefaultsExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<CommerceExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => CommerceJson.Configure(o.SerializerOptions));
+        services.Configure<JsonOptions>(o =>
+        {
+            CommerceJson.Configure(o.SerializerOptions);
+
+            // Request bodies only (events and Refit stay tolerant): a field the API does not know, or one sent twice,
+            // is a mistake or a probe, and silently ignoring it would hide that.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.AllowDuplicateProperties = false;
+        });
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddHealthChecks();
         services.TryAddSingleton(TimeProvider.System);
@@ -87,6 +96,18 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
+    /// An OpenAPI document for endpoints that belong to no context (Checkout's), listed on the Scalar page with
+    /// the contexts' own. Map its endpoints in a group with <c>WithGroupName(name)</c> (see <see cref="MapContextGroup"/>).
+    /// </summary>
+    public static IHostApplicationBuilder AddApiDocument(this IHostApplicationBuilder builder, string name)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOpenApi(name);
+        builder.Services.AddSingleton(new ApiDocument(name));
+        return builder;
+    }
+
+    /// <summary>
     /// Once per host, after Build: exception → problem details, /health/live, /health/ready, each context's
     /// /events/{context} inbox and /ops/{context}/dead-letters, and in Development /openapi/{context}.json plus
     /// the Scalar reference at /scalar.
@@ -111,7 +132,7 @@ public static class ServiceDefaultsExtensions
             app.MapOpenApi();
             app.MapScalarApiReference(options => options
                 .WithTitle("Commerce")
-                .AddDocuments(contexts.Select(c => c.Slug)));
+                .AddDocuments([.. contexts.Select(c => c.Slug), .. app.Services.GetServices<ApiDocument>().Select(d => d.Name)]));
         }
 
         return app;
@@ -140,3 +161,6 @@ public static class ServiceDefaultsExtensions
         }.ConnectionString;
     }
 }
+
+/// <summary>An extra OpenAPI document registered with <see cref="ServiceDefaultsExtensions.AddApiDocument"/>.</summary>
+public sealed record ApiDocument(string Name);

@@ -130,7 +130,7 @@ public sealed class BadInputSystem : IAsyncLifetime
         Values["otherMethod"] = graceCard.Id.ToString();
         Values["order"] = open.Id.ToString();
         Values["deliveredOrder"] = delivered.Id.ToString();
-        Values["reservationKey"] = $"order-{delivered.Id}-reservation";
+        Values["reservationKey"] = $"order-{delivered.Id:N}-reservation";
         Values["payment"] = payment.Id.ToString();
         Values["shipment"] = shipment.Id.ToString();
         Values["tracking"] = shipment.TrackingNumber;

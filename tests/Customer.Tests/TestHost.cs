@@ -38,8 +38,10 @@ public class CustomerFixture : IAsyncLifetime
         App = new CommerceHostFactory(
             database.ConnectionString,
             "Customer",
-            new Dictionary<string, string?>(Settings) { ["Logging:LogLevel:Default"] = "Debug" },
-            services => services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logs)));
+            Settings,
+            services => services.AddLogging(logging => logging
+                .AddProvider(new CapturingLoggerProvider(Logs))
+                .AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug)));
         Client = App.CreateClient();
         Sql = new Sql(database.ConnectionString);
     }

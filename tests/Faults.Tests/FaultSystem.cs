@@ -130,9 +130,23 @@ public class FaultSystem : IAsyncLifetime
     public WorkflowHandle<OrderSagaWorkflow, OrderSagaResult> Saga(Guid orderId) =>
         TemporalClient.GetWorkflowHandle<OrderSagaWorkflow, OrderSagaResult>(OrderSagaWorkflow.IdFor(orderId));
 
-    /// <summary>Every saga's result (each long-polls the server for its close event).</summary>
-    public async Task<OrderSagaResult[]> ResultsAsync(IEnumerable<Guid> orders, TimeSpan timeout) =>
-        await Task.WhenAll(orders.Select(id => Saga(id).GetResultAsync())).WaitAsync(timeout);
+    /// <summary>Every saga's result (each long-polls the server for its close event); on timeout, says where the rest are.</summary>
+    public async Task<OrderSagaResult[]> ResultsAsync(IReadOnlyCollection<Guid> orders, TimeSpan timeout)
+    {
+        var results = orders.Select(id => (Id: id, Result: Saga(id).GetResultAsync())).ToList();
+        try
+        {
+            return await Task.WhenAll(results.Select(r => r.Result)).WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            var unfinished = await Task.WhenAll(results.Where(r => !r.Result.IsCompleted)
+                .Select(async r => await Saga(r.Id).QueryAsync(saga => saga.GetStatus())));
+            throw new TimeoutException($"{unfinished.Length} of {orders.Count} sagas unfinished after {timeout}: " + string.Join("; ",
+                unfinished.GroupBy(s => $"{s.Stage}/{s.CurrentStep}/attention={s.NeedsAttention}/{s.FailedStep}/{s.LastError}")
+                    .Select(g => $"{g.Count()} x {g.Key}")));
+        }
+    }
 
     /// <summary>Succeeded payment transactions of one kind per order, counted in Payment's own tables.</summary>
     public async Task<Dictionary<Guid, long>> PaymentTransactionsAsync(string kind) =>
@@ -165,7 +179,8 @@ public class FaultSystem : IAsyncLifetime
             ["Checkout:Saga:StepMaxAttempts"] = "3",
             ["Checkout:Saga:StepInitialRetryInterval"] = "00:00:00.100",
             ["Checkout:Saga:StepMaximumRetryInterval"] = "00:00:00.200",
-            ["Checkout:Saga:StepAttemptTimeout"] = "00:00:05",
+            // Generous: on a loaded 2-core machine an attempt can take seconds, and a timed-out attempt is retried.
+            ["Checkout:Saga:StepAttemptTimeout"] = "00:00:15",
             ["Shipping:Carrier:InTransitAfter"] = "00:00:00.050",
             ["Shipping:Carrier:DeliveredAfter"] = "00:00:00.050",
         };

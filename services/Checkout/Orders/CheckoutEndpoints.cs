@@ -1,6 +1,7 @@
 using System.Net;
 using Commerce.Checkout.Contracts;
 using Commerce.Order.Contracts;
+using Commerce.Payment.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Http;
 using Commerce.Workflows.OrderSaga;
@@ -49,6 +50,7 @@ internal static class CheckoutEndpoints
         Guid orderId,
         SubmitOrderRequest request,
         IOrderApi orders,
+        IPaymentApi payments,
         ITemporalClient temporal,
         IOptions<CheckoutOptions> options,
         CancellationToken cancellationToken)
@@ -61,6 +63,12 @@ internal static class CheckoutEndpoints
         if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order)
         {
             return Problems.NotFound($"Order {orderId} does not exist.");
+        }
+
+        if (order.Status == OrderStatus.Created
+            && await RefusePaymentMethodAsync(payments, request.PaymentMethodId, order.CustomerId, cancellationToken) is { } refusal)
+        {
+            return refusal;
         }
 
         var saga = temporal.GetWorkflowHandle<OrderSagaWorkflow>(OrderSagaWorkflow.IdFor(orderId));
@@ -127,7 +135,7 @@ internal static class CheckoutEndpoints
     private static async Task<Results<Accepted<CheckoutOrderResponse>, ValidationProblem, ProblemHttpResult>> CancelAsync(
         Guid orderId, CancelOrderRequest request, IOrderApi orders, ITemporalClient temporal, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors().Text(request.Reason, "reason", MaxReasonLength);
+        var errors = new ValidationErrors().Text(request.Reason, "reason", MaxReasonLength).NoCardNumber(request.Reason, "reason");
         if (errors.Any)
         {
             return errors.Problem();
@@ -250,6 +258,34 @@ internal static class CheckoutEndpoints
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The saga authorizes whatever card it is given, so only a card of the order's own customer is accepted. Another
+    /// customer's card gets the same answer as a missing one: the answer must not tell which cards exist. When
+    /// Payment cannot answer, the submit goes ahead: the saga waits out the outage in its retries, and Payment itself
+    /// refuses an unknown or removed card at authorization.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> RefusePaymentMethodAsync(
+        IPaymentApi payments, Guid paymentMethodId, Guid customerId, CancellationToken cancellationToken)
+    {
+        PaymentMethodResponse? method;
+        try
+        {
+            method = await payments.GetPaymentMethodAsync(paymentMethodId, cancellationToken);
+        }
+        catch (ApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            method = null;
+        }
+        catch (Exception e) when (e is ApiException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        return method is null || method.Removed || method.CustomerId != customerId
+            ? Problems.Unprocessable($"Payment method {paymentMethodId} is not a usable card of this order's customer.", "Payment method refused")
+            : null;
     }
 
     private static async Task<OrderResponse?> FindOrderAsync(IOrderApi orders, Guid orderId, CancellationToken cancellationToken)

@@ -193,7 +193,7 @@ public static partial class CustomerEndpoints
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
-        validation.Text(request.Reason, "reason", Limits.Reason);
+        validation.Text(request.Reason, "reason", Limits.Reason).NoCardNumber(request.Reason, "reason");
         return ChangeAsync(id, validation, db, clock, context, (customer, now) =>
         {
             customer.Status = CustomerStatus.Suspended;
@@ -338,7 +338,7 @@ public static partial class CustomerEndpoints
     private static void ValidateProfile(
         ValidationErrors validation, string? name, string? email, string? phone, CustomerPreferences? preferences)
     {
-        validation.Text(name, "name", Limits.Name);
+        validation.Text(name, "name", Limits.Name).NoCardNumber(name, "name");
         validation.Text(email, "email", Limits.Email);
         if (!string.IsNullOrWhiteSpace(email) && !EmailPattern().IsMatch(email.Trim()))
         {
@@ -391,6 +391,11 @@ public static partial class CustomerEndpoints
         validation.Check(address.Line2 is null || address.Line2.Length <= Limits.AddressLine, prefix + "line2", $"At most {Limits.AddressLine} characters.");
         validation.Text(address.City, prefix + "city", Limits.City);
         validation.Check(address.Region is null || address.Region.Length <= Limits.City, prefix + "region", $"At most {Limits.City} characters.");
+        foreach (var (field, value) in new[] { ("recipient", address.Recipient), ("line1", address.Line1), ("line2", address.Line2), ("city", address.City), ("region", address.Region) })
+        {
+            validation.NoCardNumber(value, prefix + field);
+        }
+
         validation.Text(address.PostalCode, prefix + "postalCode", Limits.PostalCode);
         if (address.Country is null || address.Country.Length != 2 || !address.Country.All(char.IsAsciiLetterUpper))
         {
@@ -423,7 +428,9 @@ public static partial class CustomerEndpoints
             customer.Version);
     }
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    // No whitespace, control characters or RFC 5322 specials (which would need quoting): markup and mail-header
+    // injection arrive that way.
+    [GeneratedRegex(@"^[^@\s\p{Cc}<>()\[\]\\,;:""]+@[^@\s\p{Cc}<>()\[\]\\,;:""]+\.[^@\s\p{Cc}<>()\[\]\\,;:""]+$")]
     private static partial Regex EmailPattern();
 
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]

@@ -41,7 +41,7 @@ internal static class ReservationEndpoints
         ILogger<InventoryDbContext> logger, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors()
-            .Text(request.Key, "key", InventoryLimits.Key)
+            .Code(request.Key, "key", InventoryLimits.Key)
             .Check(request.Lines.Count is > 0 and <= InventoryLimits.MaxLines, "lines", $"Between 1 and {InventoryLimits.MaxLines} lines.")
             .Check(request.ExpiresInSeconds is null or (> 0 and <= 86_400), "expiresInSeconds", "Between 1 and 86400.");
         for (var i = 0; i < request.Lines.Count; i++)

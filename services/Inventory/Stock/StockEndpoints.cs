@@ -81,7 +81,8 @@ internal static partial class StockEndpoints
             .Code(sku, "sku", InventoryLimits.Sku)
             .Code(request.Warehouse, "warehouse", InventoryLimits.Warehouse)
             .Check(request.Quantity is > 0 and <= InventoryLimits.MaxQuantity, "quantity", $"Between 1 and {InventoryLimits.MaxQuantity}.")
-            .Check(request.Reference is null || request.Reference.Length <= InventoryLimits.Text, "reference", $"At most {InventoryLimits.Text} characters.");
+            .Check(request.Reference is null || request.Reference.Length <= InventoryLimits.Text, "reference", $"At most {InventoryLimits.Text} characters.")
+            .NoCardNumber(request.Reference, "reference");
         if (errors.Any)
         {
             return errors.Problem();
@@ -103,7 +104,8 @@ internal static partial class StockEndpoints
             .Code(request.Warehouse, "warehouse", InventoryLimits.Warehouse)
             .Check(request.Delta != 0 && Math.Abs((long)request.Delta) <= InventoryLimits.MaxQuantity, "delta",
                 $"Non-zero, at most {InventoryLimits.MaxQuantity} either way.")
-            .Text(request.Reason, "reason", InventoryLimits.Text);
+            .Text(request.Reason, "reason", InventoryLimits.Text)
+            .NoCardNumber(request.Reason, "reason");
         if (errors.Any)
         {
             return errors.Problem();

@@ -49,6 +49,11 @@ public static class NotificationEndpoints
             validation.Add("data", $"At most {Limits.DataEntries} entries of up to {Limits.DataValue} characters.");
         }
 
+        foreach (var (name, value) in request.Data ?? new Dictionary<string, string>())
+        {
+            validation.NoCardNumber(value, $"data.{name}");
+        }
+
         if (validation.Any)
         {
             return validation.Problem();

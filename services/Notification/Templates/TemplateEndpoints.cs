@@ -49,8 +49,8 @@ public static partial class TemplateEndpoints
             validation.Add("key", "Lower-case letters, digits and dashes.");
         }
 
-        validation.Text(request.Subject, "subject", Limits.Subject);
-        validation.Text(request.Body, "body", Limits.Body);
+        validation.Text(request.Subject, "subject", Limits.Subject).NoCardNumber(request.Subject, "subject");
+        validation.Text(request.Body, "body", Limits.Body).NoCardNumber(request.Body, "body");
         if (validation.Any)
         {
             return validation.Problem();

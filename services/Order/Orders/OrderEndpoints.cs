@@ -38,11 +38,11 @@ internal static class OrderEndpoints
                 OrderDbContext db, CancellationToken ct) =>
             string.IsNullOrWhiteSpace(request.Reason)
                 ? Task.FromResult<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>>(Problems.Validation("reason", "Required."))
-                : TransitionAsync(http, db, request.Reason, (version, reason) => transitions.CancelAsync(id, version, reason!, ct), ct));
+                : TransitionAsync(http, db, request.Reason, (version, reason) => transitions.CancelAsync(id, version, reason!, ct), ct, "reason"));
     }
 
     private static async Task<Results<Created<OrderResponse>, Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateOrderRequest request, HttpRequest http, OrderDbContext db, IProductApi products, TimeProvider time,
+        CreateOrderRequest request, HttpRequest http, OrderDbContext db, ICustomerApi customers, IProductApi products, TimeProvider time,
         ILogger<OrderDbContext> logger, CancellationToken cancellationToken)
     {
         var key = http.Headers["Idempotency-Key"].ToString();
@@ -68,6 +68,27 @@ internal static class OrderEndpoints
         {
             return SameRequest(existing, request) ? TypedResults.Ok(await WithCustomerAsync(db, existing, cancellationToken))
                 : Problems.Conflict($"Idempotency-Key {idempotencyKey} was already used for a different order.");
+        }
+
+        // An order for no one would only fail at submission; refuse it now, before anything is written.
+        try
+        {
+            var customer = await customers.GetCustomerAsync(request.CustomerId, cancellationToken);
+            if (customer.Status != CustomerStatus.Active)
+            {
+                return Problems.Unprocessable($"Customer {customer.Id} is {customer.Status} and cannot order.");
+            }
+        }
+        catch (ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return Problems.Unprocessable($"Customer {request.CustomerId} does not exist.");
+        }
+        catch (Exception exception) when (exception is ApiException or HttpRequestException or TaskCanceledException
+                                              && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(exception, "Customer unreachable while creating an order");
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Customer unavailable",
+                detail: "The customer could not be checked; nothing was created. Retry later.");
         }
 
         // The price snapshot: what Product says now, never changed afterwards.
@@ -168,7 +189,7 @@ internal static class OrderEndpoints
         int? page = null, int? pageSize = null)
     {
         var errors = new ValidationErrors()
-            .Check(page is null or >= 1, "page", "At least 1.")
+            .Check(page is null or (>= 1 and <= 1_000_000), "page", "Between 1 and 1000000.")
             .Check(pageSize is null or (>= 1 and <= 200), "pageSize", "Between 1 and 200.");
         if (errors.Any)
         {
@@ -198,7 +219,7 @@ internal static class OrderEndpoints
     /// <summary>Validates the note and If-Match, runs the transition, maps its outcome to HTTP.</summary>
     private static async Task<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> TransitionAsync(
         HttpContext http, OrderDbContext db, string? note, Func<int?, string?, Task<TransitionResult>> transition,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string noteField = "note")
     {
         var header = http.Request.Headers.IfMatch.ToString();
         int? version = null;
@@ -208,7 +229,8 @@ internal static class OrderEndpoints
         }
 
         var errors = new ValidationErrors()
-            .Check(note is null || note.Length <= OrderLimits.Text, "note", $"At most {OrderLimits.Text} characters.")
+            .Check(note is null || note.Length <= OrderLimits.Text, noteField, $"At most {OrderLimits.Text} characters.")
+            .NoCardNumber(note, noteField)
             .Check(version is not -1, "If-Match", "Expected a version number, e.g. \"3\".");
         if (errors.Any)
         {

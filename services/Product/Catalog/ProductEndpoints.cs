@@ -32,9 +32,9 @@ public static class ProductEndpoints
         var page = query.Page ?? 1;
         var pageSize = query.PageSize ?? Limits.DefaultPageSize;
         var validation = new ValidationErrors();
-        if (page < 1)
+        if (page is < 1 or > Limits.MaxPage)
         {
-            validation.Add("page", "Starts at 1.");
+            validation.Add("page", $"Between 1 and {Limits.MaxPage}.");
         }
 
         if (pageSize is < 1 or > Limits.MaxPageSize)
@@ -301,8 +301,9 @@ public static class ProductEndpoints
         IReadOnlyList<ProductAttribute>? attributes,
         IReadOnlyList<string>? imageUrls)
     {
-        validation.Text(name, "name", Limits.Name);
-        validation.Check(description is null || description.Length <= Limits.Description, "description", $"At most {Limits.Description} characters.");
+        validation.Text(name, "name", Limits.Name).NoCardNumber(name, "name");
+        validation.Check(description is null || description.Length <= Limits.Description, "description", $"At most {Limits.Description} characters.")
+            .NoCardNumber(description, "description");
         validation.Text(category, "category", Limits.Category);
         if (attributes is { Count: > Limits.Attributes })
         {
@@ -312,7 +313,8 @@ public static class ProductEndpoints
         for (var i = 0; i < Math.Min(attributes?.Count ?? 0, Limits.Attributes); i++)
         {
             validation.Text(attributes![i]?.Name, $"attributes[{i}].name", Limits.AttributeName);
-            validation.Text(attributes[i]?.Value, $"attributes[{i}].value", Limits.AttributeValue);
+            validation.Text(attributes[i]?.Value, $"attributes[{i}].value", Limits.AttributeValue)
+                .NoCardNumber(attributes[i]?.Value, $"attributes[{i}].value");
         }
 
         if (attributes?.Where(a => a?.Name is not null).GroupBy(a => a.Name.Trim(), StringComparer.OrdinalIgnoreCase)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Commerce.ServiceDefaults.Http;
 
@@ -97,6 +98,12 @@ internal sealed class CommerceExceptionHandler(IProblemDetailsService problemDet
                 Title = "The request body is not valid JSON for this operation.",
             },
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message },
+            _ when IsUnstorableText(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Bad request",
+                Detail = "The request holds a character PostgreSQL text cannot store (a NUL byte); nothing was written.",
+            },
             DbUpdateConcurrencyException => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
@@ -117,6 +124,20 @@ internal sealed class CommerceExceptionHandler(IProblemDetailsService problemDet
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    /// <summary>A NUL in any string (body, query or route) fails the statement that carries it: nothing is written.</summary>
+    private static bool IsUnstorableText(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Dictionary<string, string[]> ErrorsOf(JsonException json)

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Commerce.ServiceDefaults.Messaging;
 
-/// <summary>What the dispatcher POSTs to a subscriber's events endpoint.</summary>
+/// <summary>What the dispatcher POSTs to a subscriber's events endpoint (read tolerantly: publishers may be newer).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record EventEnvelope(
     Guid Id,
     string Type,

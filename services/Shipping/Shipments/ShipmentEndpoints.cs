@@ -162,7 +162,8 @@ public static class ShipmentEndpoints
             validation.Add("status", "LabelCreated, InTransit or Delivered.");
         }
 
-        validation.Check(update.Location is null || update.Location.Length <= Limits.City, "location", $"At most {Limits.City} characters.");
+        validation.Check(update.Location is null || update.Location.Length <= Limits.City, "location", $"At most {Limits.City} characters.")
+            .NoCardNumber(update.Location, "location");
         if (validation.Any)
         {
             return validation.Problem();
@@ -205,6 +206,11 @@ public static class ShipmentEndpoints
         validation.Text(a.City, "address.city", Limits.City);
         validation.Check(a.Region is null || a.Region.Length <= Limits.City, "address.region", $"At most {Limits.City} characters.");
         validation.Text(a.PostalCode, "address.postalCode", Limits.PostalCode);
+        foreach (var (field, value) in new[] { ("recipient", a.Recipient), ("line1", a.Line1), ("line2", a.Line2), ("city", a.City), ("region", a.Region) })
+        {
+            validation.NoCardNumber(value, "address." + field);
+        }
+
         if (a.Country is null || a.Country.Length != 2 || !a.Country.All(char.IsAsciiLetterUpper))
         {
             validation.Add("address.country", "An ISO 3166-1 alpha-2 code, e.g. US.");

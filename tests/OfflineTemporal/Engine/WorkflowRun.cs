@@ -166,8 +166,12 @@ internal sealed class WorkflowRun
         evt.TaskId = evt.EventId;
 
         // Nothing is expected to append after close; should it happen, go back to the object list.
-        _events ??= [.. Inflate()];
-        _compactEvents = null;
+        if (_events is null)
+        {
+            _events = [.. Inflate()];
+            _compactEvents = null;
+        }
+
         _events.Add(evt);
         HistoryLength++;
         Wake(HistoryWaiters);

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Commerce.Host.Testing;
+using Commerce.Inventory.Contracts;
+using Commerce.ServiceDefaults;
+using Commerce.Testing;
+using Npgsql;
+
+namespace Commerce.Benchmarks;
+
+/// <summary>
+/// C concurrent reservers against one SKU with limited stock through Inventory's reservation API, checked for
+/// overselling in the database, next to the same single-row conditional UPDATE issued straight to PostgreSQL.
+/// </summary>
+internal static class HotSkuBenchmark
+{
+    public static async Task RunAsync(int reservers, int stock)
+    {
+        var server = await PostgresServer.GetAsync();
+        var database = await server.CreateDatabaseAsync(new CommerceTemplate());
+        await using var machine = Machine.Watch(server.AdminConnectionString);
+        await using var host = new CommerceHostFactory(database, "Inventory", new Dictionary<string, string?>
+        {
+            ["Commerce:Outbox:PollInterval"] = "00:00:01",
+            ["Commerce:Outbox:RetryBaseDelay"] = "00:00:01",
+            ["Commerce:Outbox:MaxAttempts"] = "8",
+        });
+        host.Start();
+        using var http = host.CreateClient();
+        var sql = new Sql(database);
+
+        // Warm-up (JIT, pools) on a SKU of its own.
+        await ReserveUntilSoldOutAsync(http, await StockedSkuAsync(http, "WARM", Math.Min(stock, 500)), reservers);
+
+        var hot = await StockedSkuAsync(http, "HOT", stock);
+        var cpu0 = machine.CpuSeconds();
+        var (reserved, seconds, errors) = await ReserveUntilSoldOutAsync(http, hot, reservers);
+        var cpu1 = machine.CpuSeconds();
+        var row = (await sql.RowsAsync("SELECT on_hand, reserved FROM inventory.stock_items WHERE sku = $1", hot))
+            .Select(r => (OnHand: (int)r[0]!, Reserved: (int)r[1]!)).Single();
+        var active = await sql.ScalarAsync<long>(
+            """
+            SELECT coalesce(sum(l.quantity), 0) FROM inventory.reservation_lines l
+            JOIN inventory.reservations r ON r.key = l.reservation_key WHERE l.sku = $1 AND r.status = 'Active'
+            """, hot);
+        var oversold = Math.Max(0, Math.Max(row.Reserved, active) - row.OnHand) + Math.Max(0, reserved - row.OnHand);
+        var consistent = row.Reserved == active && active == reserved;
+
+        // Spread over one SKU per reserver: the same requests without the hot row, to see what the row costs.
+        var spread = await Task.WhenAll(Enumerable.Range(0, reservers).Select(_ => StockedSkuAsync(http, "COLD", stock / reservers)));
+        var coldClock = Stopwatch.StartNew();
+        var cold = await Task.WhenAll(spread.Select(sku => ReserveUntilSoldOutAsync(http, sku, 1)));
+        var coldRate = cold.Sum(c => c.Reserved) / coldClock.Elapsed.TotalSeconds;
+
+        var raw = await StockedSkuAsync(http, "RAW", stock * 10);
+        var (rawUpdated, rawSeconds) = await RawUpdatesAsync(database, raw, reservers);
+        var rawOnHand = await sql.ScalarAsync<int>("SELECT on_hand - reserved FROM inventory.stock_items WHERE sku = $1", raw);
+
+        var rate = reserved / seconds;
+        var rawRate = rawUpdated / rawSeconds;
+        var ratio = rate / rawRate;
+        Console.WriteLine();
+        Console.WriteLine($"hot SKU: {reservers} concurrent reservers, 1 unit each, stock {stock}, after a warm-up");
+        Console.WriteLine($"  reservations through the API: {reserved} in {seconds:F2} s = {rate:F0}/s ({errors} non-201/422 answers)");
+        Console.WriteLine($"  oversold units: {oversold}  [target 0: {(oversold == 0 ? "met" : "MISSED")}] (database: on_hand {row.OnHand}, "
+                          + $"reserved {row.Reserved}, active reservation lines {active}, 201 answers {reserved}; {(consistent ? "all equal" : "MISMATCH")})");
+        Console.WriteLine($"  raw single-row conditional UPDATE, {reservers} connections: {rawUpdated} in {rawSeconds:F2} s = {rawRate:F0}/s "
+                          + $"(left {rawOnHand}, never below 0)");
+        Console.WriteLine($"  ratio API / raw: {ratio:P1}  [target >= 50%: {(ratio >= 0.5 ? "met" : $"MISSED by {(0.5 - ratio) * 100:F1} points")}]");
+        Console.WriteLine($"  the same API requests spread over {reservers} SKUs (no hot row): {coldRate:F0}/s");
+        Console.WriteLine($"  CPU per API reservation: this process {(cpu1.Self - cpu0.Self) * 1000 / reserved:F2} ms, "
+                          + $"PostgreSQL {(cpu1.Postgres - cpu0.Postgres) * 1000 / reserved:F2} ms");
+    }
+
+    private static async Task<string> StockedSkuAsync(HttpClient http, string prefix, int quantity)
+    {
+        var sku = $"{prefix}-{Guid.NewGuid():N}"[..20];
+        using var response = await http.PostAsJsonAsync($"/inventory/stock/{sku}/receipts", new ReceiveStockRequest("WH-1", quantity), CommerceJson.Options);
+        response.EnsureSuccessStatusCode();
+        return sku;
+    }
+
+    private static async Task<(int Reserved, double Seconds, int Errors)> ReserveUntilSoldOutAsync(HttpClient http, string sku, int reservers)
+    {
+        var reserved = 0;
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, reservers).Select(async _ =>
+        {
+            while (true)
+            {
+                using var response = await http.PostAsJsonAsync("/inventory/reservations",
+                    new ReserveStockRequest($"hot-{Guid.NewGuid():N}", [new ReservationLineRequest(sku, 1)]), CommerceJson.Options);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    Interlocked.Increment(ref reserved);
+                }
+                else if (response.StatusCode == HttpStatusCode.UnprocessableEntity)
+                {
+                    return;
+                }
+                else
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }));
+        return (reserved, clock.Elapsed.TotalSeconds, errors);
+    }
+
+    /// <summary>The database's own ceiling: the guarded increment of reserved, one autocommit statement at a time.</summary>
+    private static async Task<(int Updated, double Seconds)> RawUpdatesAsync(string database, string sku, int connections)
+    {
+        var updated = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        {
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                """
+                UPDATE inventory.stock_items SET reserved = reserved + 1, version = version + 1, updated_at = now()
+                WHERE sku = $1 AND warehouse = 'WH-1' AND on_hand - reserved >= 1
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = sku });
+            await command.PrepareAsync();
+            while (await command.ExecuteNonQueryAsync() == 1)
+            {
+                Interlocked.Increment(ref updated);
+            }
+        }));
+        return (updated, clock.Elapsed.TotalSeconds);
+    }
+}
