@@ -84,8 +84,8 @@ internal static class OrdersBenchmark
         var submitSeconds = clock.Elapsed.TotalSeconds;
         var outcomes = await WaitForSagasAsync(temporal.Client, measured.Select(o => o.Order));
         var sagaSeconds = clock.Elapsed.TotalSeconds;
-        await SettleAsync(database);
         var cpuAfter = machine.CpuSeconds();
+        await SettleAsync(database);
         var xactAfter = await CommitsAsync(server.AdminConnectionString, databaseName);
 
         var confirmed = new ConcurrentBag<double>();

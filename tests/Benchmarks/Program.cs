@@ -11,6 +11,15 @@ int Option(string name, int fallback)
     return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
+// WebApplicationFactory finds the host's content root from this variable outside a test project.
+var root = new DirectoryInfo(AppContext.BaseDirectory);
+while (root is not null && !File.Exists(Path.Combine(root.FullName, "Commerce.sln")))
+{
+    root = root.Parent;
+}
+
+Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_COMMERCE_HOST",
+    Path.Combine(root?.FullName ?? Environment.CurrentDirectory, "services", "Host"));
 Console.WriteLine($"{DateTime.UtcNow:u}  {Environment.ProcessorCount} cores, load average {Machine.LoadAverage()}, .NET {Environment.Version}");
 var watch = Stopwatch.StartNew();
 switch (mode)

@@ -25,17 +25,17 @@ public sealed class ContextOutageTests(OutageSystem system) : IClassFixture<Outa
     private const int Orders = 20;
 
     [Fact]
-    public async Task PaymentDownShorterThanRetryBudget_OrdersWaitAndResumeOnTheirOwn()
+    public async Task InventoryDownShorterThanRetryBudget_OrdersWaitAndResumeOnTheirOwn()
     {
         var orders = await system.CreateOrdersAsync(Orders);
-        system.Outages.TakeDown("/payments");
+        system.Outages.TakeDown("/inventory");
         var refusedBefore = system.Outages.Refused;
 
         var submissions = orders.Select(system.SubmitAsync).ToList();
-        // One refused authorization per order on average: the sagas are waiting out the outage in their retries.
+        // One refused reservation per order on average: the sagas are waiting out the outage in their retries.
         await FaultSystem.WaitUntilAsync(() => Task.FromResult(system.Outages.Refused - refusedBefore >= Orders), TimeSpan.FromSeconds(30));
         var answeredDuringOutage = submissions.Count(s => s.IsCompleted);
-        system.Outages.BringUp("/payments");
+        system.Outages.BringUp("/inventory");
         var answers = await Task.WhenAll(submissions);
         var results = await system.ResultsAsync(orders, TimeSpan.FromSeconds(60));
 
@@ -46,14 +46,14 @@ public sealed class ContextOutageTests(OutageSystem system) : IClassFixture<Outa
     }
 
     [Fact]
-    public async Task PaymentDownLongerThanRetryBudget_OrdersParkThenBatchRetryFinishesThem()
+    public async Task InventoryDownLongerThanRetryBudget_OrdersParkThenBatchRetryFinishesThem()
     {
         var orders = await system.CreateOrdersAsync(Orders);
-        system.Outages.TakeDown("/payments");
+        system.Outages.TakeDown("/inventory");
 
         var answers = await Task.WhenAll(orders.Select(system.SubmitAsync));
         var parked = await Task.WhenAll(orders.Select(id => system.Saga(id).QueryAsync(saga => saga.GetStatus())));
-        system.Outages.BringUp("/payments");
+        system.Outages.BringUp("/inventory");
         using var output = new StringWriter();
         var exit = await CommerceCommand.RunAsync(
             ["orders", "retry", "--all-stuck", "--address", system.Temporal.Address],
@@ -64,7 +64,7 @@ public sealed class ContextOutageTests(OutageSystem system) : IClassFixture<Outa
         Assert.All(parked, status =>
         {
             Assert.True(status.NeedsAttention);
-            Assert.Equal(SagaSteps.AuthorizePayment, status.FailedStep);
+            Assert.Equal(SagaSteps.ReserveInventory, status.FailedStep);
         });
         Assert.Equal(ExitCodes.Success, exit);
         Assert.Contains($"Retried {Orders} of {Orders} stuck orders.", output.ToString(), StringComparison.Ordinal);

@@ -44,6 +44,9 @@ public class FaultSystem : IAsyncLifetime
 
     public PostgresServer Postgres => database.Server;
 
+    /// <summary>The admin's connection string to this system's database (what <see cref="Sql"/> uses).</summary>
+    public string ConnectionString => database.ConnectionString;
+
     public ContextOutages Outages { get; } = new();
 
     public ITemporalClient TemporalClient => Temporal.Client;

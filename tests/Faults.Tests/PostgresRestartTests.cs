@@ -63,6 +63,12 @@ public sealed class PostgresRestartTests(RestartSystem system) : IClassFixture<R
             async () => await system.Sql.CountAsync("payment.payment_transactions", "kind = 'Authorize' AND succeeded") >= Orders / 4,
             TimeSpan.FromSeconds(60));
         await system.Postgres.RestartAsync();
+        // Only the test's own assertion pool (the admin's) is cleared; the services find their broken connections themselves.
+        using (var admin = new Npgsql.NpgsqlConnection(system.ConnectionString))
+        {
+            Npgsql.NpgsqlConnection.ClearPool(admin);
+        }
+
         var loadRunningAtRestart = !load.IsCompleted;
         await load;
         var results = await system.ResultsAsync(orders, TimeSpan.FromSeconds(120));

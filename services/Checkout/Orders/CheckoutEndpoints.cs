@@ -178,6 +178,11 @@ internal static class CheckoutEndpoints
         {
             return Problems.Conflict(e.InnerException?.Message ?? e.Message);
         }
+        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+        {
+            // The saga finished (e.g. delivered) between the describe and the update.
+            return Problems.Conflict($"Order {orderId}'s saga has already finished.");
+        }
     }
 
     private static async Task<Results<Ok<SagaView>, ProblemHttpResult>> RetryAsync(Guid orderId, ITemporalClient temporal)
@@ -196,6 +201,10 @@ internal static class CheckoutEndpoints
         catch (WorkflowUpdateFailedException e)
         {
             return Problems.Conflict(e.InnerException?.Message ?? e.Message);
+        }
+        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+        {
+            return Problems.NotFound($"Order {orderId} has no running saga.");
         }
     }
 
@@ -243,9 +252,29 @@ internal static class CheckoutEndpoints
     private static async Task<SagaView?> FindSagaAsync(ITemporalClient temporal, Guid orderId)
     {
         var saga = temporal.GetWorkflowHandle<OrderSagaWorkflow>(OrderSagaWorkflow.IdFor(orderId));
-        return await DescribeAsync(saga) is { } description
-            ? SagaViews.From(saga.Id, description.Status, await saga.QueryAsync(s => s.GetStatus()))
-            : null;
+        if (await DescribeAsync(saga) is not { } description)
+        {
+            return null;
+        }
+
+        try
+        {
+            return SagaViews.From(saga.Id, description.Status, await saga.QueryAsync(s => s.GetStatus()));
+        }
+        catch (RpcException) when (description.Status == WorkflowExecutionStatus.Running)
+        {
+            // No worker answers queries (all down or restarting): the search attributes still say where the saga is.
+            var attributes = description.TypedSearchAttributes;
+            return SagaViews.From(saga.Id, description.Status, new OrderSagaStatus(
+                orderId,
+                attributes.TryGetValue(OrderSearchAttributes.OrderStatus, out var stage) ? stage : SagaStages.Submitting,
+                null,
+                attributes.TryGetValue(OrderSearchAttributes.NeedsAttention, out var attention) && attention,
+                attributes.TryGetValue(OrderSearchAttributes.FailedStep, out var failed) ? failed : null,
+                "No saga worker answered; the stage is from the saga's search attributes.",
+                null,
+                []));
+        }
     }
 
     private static async Task<WorkflowExecutionDescription?> DescribeAsync(WorkflowHandle saga)

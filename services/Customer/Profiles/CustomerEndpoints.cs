@@ -85,7 +85,7 @@ public static partial class CustomerEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
             return Problems.Conflict("A customer with this e-mail address exists.");
         }
@@ -271,7 +271,7 @@ public static partial class CustomerEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
             return Problems.Conflict("A customer with this e-mail address exists.");
         }
@@ -361,7 +361,7 @@ public static partial class CustomerEndpoints
             validation.Add("preferences.language", "A language tag, e.g. en or fr-CA.");
         }
 
-        validation.Check(Http.IsCurrencyCode(preferences.Currency), "preferences.currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
+        validation.Check(Checks.IsCurrencyCode(preferences.Currency), "preferences.currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
         if (preferences.NotificationChannels is null)
         {
             validation.Add("preferences.notificationChannels", "Required (may be empty).");

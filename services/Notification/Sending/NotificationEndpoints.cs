@@ -81,7 +81,7 @@ public static class NotificationEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
             db.ChangeTracker.Clear();
             var winner = await db.Notifications.AsNoTracking().Where(n => n.IdempotencyKey == key).ToListAsync(cancellationToken);

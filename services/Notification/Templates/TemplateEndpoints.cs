@@ -80,7 +80,7 @@ public static partial class TemplateEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
             return Problems.Conflict($"Template {key} was created concurrently; retry.");
         }

@@ -60,7 +60,7 @@ public static class PaymentEndpoints
         }
 
         ValidateAmount(validation, "amount", request.Amount);
-        validation.Check(Http.IsCurrencyCode(request.Currency), "currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
+        validation.Check(Checks.IsCurrencyCode(request.Currency), "currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
         if (validation.Any)
         {
             return validation.Problem();
@@ -132,7 +132,7 @@ public static class PaymentEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
             // A concurrent request with the same key won; answer as it did.
             db.ChangeTracker.Clear();
@@ -389,7 +389,7 @@ public static class PaymentEndpoints
         {
             return Problems.Conflict($"Payment {id} changed meanwhile; reload it and retry.");
         }
-        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
             db.ChangeTracker.Clear();
             return await ReplayAsync(db, idempotencyKey!, kind, id, fingerprint, cancellationToken)

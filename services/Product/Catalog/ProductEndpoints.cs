@@ -169,7 +169,7 @@ public static class ProductEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
             return Problems.Conflict($"A product with SKU {sku} exists.");
         }
@@ -350,7 +350,7 @@ public static class ProductEndpoints
             validation.Add("price", "At most two decimals and sixteen integer digits.");
         }
 
-        validation.Check(Http.IsCurrencyCode(currency), "currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
+        validation.Check(Checks.IsCurrencyCode(currency), "currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
     }
 
     private static List<SpecificationAttribute> ToAttributes(IReadOnlyList<ProductAttribute>? attributes) =>

@@ -8,7 +8,8 @@ public static class OutboxExtensions
     /// <summary>
     /// Queues a domain event in the context's outbox. It is written by the same SaveChanges (and so the same
     /// transaction) as the state change; the dispatcher delivers it to subscribers afterwards, at least once.
-    /// The type name of <typeparamref name="TEvent"/> is the event type subscribers register for.
+    /// The runtime type's name is the event type subscribers register for (so an event passed as a base type or
+    /// <c>object</c> is still recorded under its own name).
     /// </summary>
     /// <param name="aggregateVersion">The aggregate's version after the change; subscribers use it to drop stale events.</param>
     public static OutboxMessage AddEvent<TEvent>(
@@ -19,11 +20,11 @@ public static class OutboxExtensions
         var message = new OutboxMessage
         {
             Id = Guid.CreateVersion7(),
-            Type = typeof(TEvent).Name,
+            Type = @event.GetType().Name,
             AggregateId = aggregateId,
             AggregateVersion = aggregateVersion,
             OccurredAt = occurredAt,
-            Payload = JsonSerializer.Serialize(@event, CommerceJson.Options),
+            Payload = JsonSerializer.Serialize(@event, @event.GetType(), CommerceJson.Options),
         };
         db.Set<OutboxMessage>().Add(message);
         return message;

@@ -90,11 +90,22 @@ public sealed class SimulatedCarrier(
     {
         var update = new CarrierTrackingUpdate(Guid.NewGuid(), trackingNumber, status, location, clock.GetUtcNow());
         // The label's shipment row is committed right after CreateLabelAsync returns; a push that races ahead of
-        // that commit is retried, as a real carrier retries a webhook that failed.
+        // that commit, or meets the database unavailable, is retried, as a real carrier retries a webhook that failed.
         for (var attempt = 1; ; attempt++)
         {
             await using var scope = scopes.CreateAsyncScope();
-            var outcome = await scope.ServiceProvider.GetRequiredService<TrackingUpdates>().ApplyAsync(update, cancellationToken);
+            TrackingOutcome outcome;
+            try
+            {
+                outcome = await scope.ServiceProvider.GetRequiredService<TrackingUpdates>().ApplyAsync(update, cancellationToken);
+            }
+            catch (Exception exception) when (attempt < 20 && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Simulated carrier push {Status} for {TrackingNumber} failed; retrying", status, trackingNumber);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), clock, cancellationToken);
+                continue;
+            }
+
             if (outcome != TrackingOutcome.UnknownTrackingNumber || attempt == 20)
             {
                 logger.LogInformation("Simulated carrier pushed {Status} for {TrackingNumber}: {Outcome}", status, trackingNumber, outcome);

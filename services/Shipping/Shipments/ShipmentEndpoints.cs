@@ -102,7 +102,7 @@ public static class ShipmentEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
             // A concurrent create for the same order won; its shipment is the order's shipment.
             db.ChangeTracker.Clear();

@@ -1,3 +1,4 @@
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Commerce.Shipping.Contracts;
 using Microsoft.EntityFrameworkCore;
@@ -71,7 +72,7 @@ public sealed class TrackingUpdates(ShippingDbContext db, TimeProvider clock, IL
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (Http.IsUniqueViolation(exception))
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
             // The same carrier event applied concurrently by another delivery of the webhook.
             return TrackingOutcome.Duplicate;
