@@ -79,7 +79,7 @@ public sealed class ProjectReferenceTests
 
     /// <summary>The host composes contexts; dev tools and architecture/host test helpers look at all of them.</summary>
     private static bool MayComposeContexts(string folder) =>
-        folder == Path.Combine("services", "Host") || folder.StartsWith("tools", StringComparison.Ordinal)
+        folder == Path.Combine("services", "Host") || folder == Path.Combine("tests", "MigrationScaffolder")
         || folder == Path.Combine("tests", "Architecture.Tests") || folder == Path.Combine("tests", "Host.Testing");
 
     /// <summary>services/Inventory → Inventory; tests/Inventory.Tests → Inventory (a context's own tests may use it).</summary>

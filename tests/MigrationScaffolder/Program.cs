@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations.Design;
 using Microsoft.Extensions.DependencyInjection;
 
 // Generates an EF Core migration for one context (dotnet-ef is not available here):
-//   dotnet run --project tools/MigrationScaffolder -- <Context> <MigrationName>
+//   dotnet run --project tests/MigrationScaffolder -- <Context> <MigrationName>
 // e.g. `-- Product AddStockLevels`. Writes services/<Context>/Migrations/ (migration + model snapshot).
 // A context is added by referencing its project and adding it to the table below.
 Dictionary<string, Type> contexts = new(StringComparer.OrdinalIgnoreCase)
