@@ -65,6 +65,9 @@ if [ -z "${Temporal__Address:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev
   echo "Offline Temporal listening on 127.0.0.1:7233 (log in .local/temporal.log)"
 fi
 
+# A demo-sized retry budget: a step that keeps failing parks for an operator after ~7 s instead of ~90 s.
+export Checkout__Saga__StepMaxAttempts="${Checkout__Saga__StepMaxAttempts:-4}"
+
 urls="${COMMERCE_URLS:-http://127.0.0.1:5080}"
 dotnet build services/Host --configuration Release -nologo -v quiet
 

@@ -31,6 +31,11 @@ internal static class OwnerCalls
             // Our own request was malformed: retrying cannot help, but it is a bug to look at, not a rejection.
             throw new ApplicationFailureException(Detail(e), "InvalidRequest", nonRetryable: true);
         }
+        catch (ApiException e) when ((int)e.StatusCode >= 500)
+        {
+            // Retryable as it is; rewrapped only so operators see the owner's own words as the saga's last error.
+            throw new ApplicationFailureException(Detail(e), e, "OwnerUnavailable");
+        }
     }
 
     public static Task SendAsync(Func<CancellationToken, Task> call, string rejectionType = BusinessFailures.RuleViolated) =>
