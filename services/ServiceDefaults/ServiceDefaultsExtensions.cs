@@ -69,9 +69,11 @@ public static class ServiceDefaultsExtensions
         var services = builder.Services;
 
         services.AddSingleton(registration);
+        // The options depend on nothing per request: build them once (singleton) rather than once per scope.
         services.AddDbContext<TDbContext>(options => options
-            .UseNpgsql(registration.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
-            .AddInterceptors(new OutboxSignalInterceptor(registration.Signal)));
+                .UseNpgsql(WithPoolDefaults(registration.ConnectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
+                .AddInterceptors(new OutboxSignalInterceptor(registration.Signal)),
+            optionsLifetime: ServiceLifetime.Singleton);
         registration.ResolveDbContext = sp => sp.GetRequiredService<TDbContext>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDbContext>>($"{schema}-database", tags: ["ready"]);
@@ -141,6 +143,28 @@ public static class ServiceDefaultsExtensions
     /// <summary>The route group of a context's API: its prefix, OpenAPI document and tag.</summary>
     public static RouteGroupBuilder MapContextGroup(this IEndpointRouteBuilder endpoints, string context, string prefix) =>
         endpoints.MapGroup(prefix).WithGroupName(context.ToLowerInvariant()).WithTags(context);
+
+    /// <summary>
+    /// A context's own connections: statements used often are prepared once per physical connection (Npgsql
+    /// auto-prepare), and a connection taken from the pool is not reset (no RESET ALL / CLOSE ALL / ... before the
+    /// next command) since contexts keep no session state; an open transaction is still rolled back on return.
+    /// A connection string that sets either keyword keeps its own value.
+    /// </summary>
+    internal static string WithPoolDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        if (!builder.ContainsKey("No Reset On Close"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
 
     public static string ConnectionStringFor(IConfiguration configuration, string context)
     {

@@ -78,6 +78,7 @@ internal static class OrdersBenchmark
         var measured = all[warmup..];
         await SettleAsync(database);
         var xactBefore = await CommitsAsync(server.AdminConnectionString, databaseName);
+        var outboxBefore = await OutboxRowsAsync(database);
         var cpuBefore = machine.CpuSeconds();
         var clock = Stopwatch.StartNew();
         var submissions = await SubmitAllAsync(http, measured, concurrency);
@@ -87,6 +88,7 @@ internal static class OrdersBenchmark
         var cpuAfter = machine.CpuSeconds();
         await SettleAsync(database);
         var xactAfter = await CommitsAsync(server.AdminConnectionString, databaseName);
+        var outboxAfter = await OutboxRowsAsync(database);
 
         var confirmed = new ConcurrentBag<double>();
         await Parallel.ForEachAsync(submissions, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (s, ct) =>
@@ -129,6 +131,9 @@ internal static class OrdersBenchmark
                           + $"{actions.WorkflowTasks / (double)count:F2} workflow tasks, {actions.Events / (double)count:F1} history events per order");
         Console.WriteLine($"  database transactions per order: {(xactAfter - xactBefore) / (double)count:F1} "
                           + "(pg_stat_database.xact_commit delta from first submit until every saga finished and the outboxes drained)");
+        Console.WriteLine("    outbox per order (events / deliveries): " + string.Join(", ", outboxAfter.Keys.Select(schema =>
+            $"{schema} {(outboxAfter[schema].Events - outboxBefore[schema].Events) / (double)count:F1}"
+            + $"/{(outboxAfter[schema].Deliveries - outboxBefore[schema].Deliveries) / (double)count:F1}")));
         Row("peak memory, whole system", $"{Machine.Mb(systemPeak)} (this process {Machine.Mb(processPeak)} + PostgreSQL RSS {Machine.Mb(machine.PeakPostgresRss)})",
             "<= 800 MB", systemPeak <= 800L * 1024 * 1024, $"{Machine.Mb(systemPeak - 800L * 1024 * 1024)} over");
         Console.WriteLine($"    PostgreSQL RSS counts shared buffers once per process; its PSS peak was {Machine.Mb(machine.PeakPostgresPss)}; "
@@ -223,6 +228,19 @@ internal static class OrdersBenchmark
 
         NpgsqlConnection.ClearAllPools();
         await Task.Delay(TimeSpan.FromSeconds(1.5));
+    }
+
+    /// <summary>Rows in each context's outbox: events written and deliveries fanned out (one per subscriber).</summary>
+    private static async Task<Dictionary<string, (long Events, long Deliveries)>> OutboxRowsAsync(string database)
+    {
+        var sql = new Sql(database);
+        var rows = new Dictionary<string, (long, long)>();
+        foreach (var schema in (string[])["customer", "product", "inventory", "order", "payment", "shipping", "notification"])
+        {
+            rows[schema] = (await sql.CountAsync($"\"{schema}\".outbox_messages"), await sql.CountAsync($"\"{schema}\".outbox_deliveries"));
+        }
+
+        return rows;
     }
 
     private static async Task<long> CommitsAsync(string admin, string database)

@@ -44,17 +44,19 @@ public sealed class OutboxDispatcher(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var worked = 0;
+            var more = false;
             try
             {
-                worked = await DispatchOnceAsync(stoppingToken);
+                more = (await DispatchAsync(stoppingToken)).More;
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(exception, "{Context} outbox dispatch failed; retrying after the poll interval", context.Name);
             }
 
-            if (worked == 0)
+            // A full batch may have left work behind; otherwise wait for a commit that wrote events (it pulses the
+            // signal, also while this pass was running) or for the poll interval (retries falling due).
+            if (!more)
             {
                 try
                 {
@@ -69,35 +71,51 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>One fan-out and one batch of deliveries; returns how many deliveries it attempted.</summary>
-    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
+    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken) => (await DispatchAsync(cancellationToken)).Claimed;
+
+    private async Task<(int Claimed, bool More)> DispatchAsync(CancellationToken cancellationToken)
     {
-        await FanOutAsync(cancellationToken);
+        var fannedOut = await FanOutAsync(cancellationToken);
         var claimed = await ClaimAsync(cancellationToken);
+        var delivered = new System.Collections.Concurrent.ConcurrentBag<ClaimedDelivery>();
         await Parallel.ForEachAsync(claimed, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = 8 },
-            async (delivery, ct) => await DeliverAsync(delivery, ct));
-        return claimed.Count;
+            async (delivery, ct) =>
+            {
+                if (await DeliverAsync(delivery, ct))
+                {
+                    delivered.Add(delivery);
+                }
+            });
+        await RecordDeliveredAsync([.. delivered], cancellationToken);
+        return (claimed.Count, fannedOut == FanOutBatch || claimed.Count >= options.Value.BatchSize);
     }
 
-    private async Task FanOutAsync(CancellationToken cancellationToken)
+    private const int FanOutBatch = 200;
+
+    private async Task<int> FanOutAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = context.ResolveDbContext(scope.ServiceProvider);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var messages = await db.Set<OutboxMessage>()
-            .FromSqlRaw($"""
-                         SELECT * FROM "{Schema}".outbox_messages WHERE fanned_out = false
-                         ORDER BY occurred_at LIMIT 200 FOR UPDATE SKIP LOCKED
-                         """)
+        // Marks the oldest batch fanned out and returns only what fan-out needs (not the payloads); the deliveries
+        // are inserted in the same transaction, so a message is fanned out exactly when its deliveries exist.
+        var messages = await db.Database.SqlQueryRaw<FanOutRow>(
+                $$"""
+                 UPDATE "{{Schema}}".outbox_messages SET fanned_out = true
+                 WHERE id IN (
+                     SELECT id FROM "{{Schema}}".outbox_messages WHERE fanned_out = false
+                     ORDER BY occurred_at LIMIT {{FanOutBatch}} FOR UPDATE SKIP LOCKED)
+                 RETURNING id AS "Id", type AS "Type"
+                 """)
             .ToListAsync(cancellationToken);
         if (messages.Count == 0)
         {
-            return;
+            return 0;
         }
 
         var now = time.GetUtcNow();
         foreach (var message in messages)
         {
-            message.FannedOut = true;
             foreach (var subscriber in subscriptions.SubscribersOf(context.Name, message.Type))
             {
                 db.Set<OutboxDelivery>().Add(new OutboxDelivery
@@ -113,6 +131,7 @@ public sealed class OutboxDispatcher(
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return messages.Count;
     }
 
     private async Task<List<ClaimedDelivery>> ClaimAsync(CancellationToken cancellationToken)
@@ -137,7 +156,8 @@ public sealed class OutboxDispatcher(
             .ToListAsync(cancellationToken);
     }
 
-    private async Task DeliverAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>POSTs one delivery; true when the subscriber took it (recorded with the batch), else the failure is recorded now.</summary>
+    private async Task<bool> DeliverAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
         string? error;
         try
@@ -160,23 +180,44 @@ public sealed class OutboxDispatcher(
             error = $"{exception.GetType().Name}: {exception.Message}";
         }
 
-        await RecordAsync(delivery, error, cancellationToken);
+        if (error is null)
+        {
+            return true;
+        }
+
+        await RecordFailureAsync(delivery, error, cancellationToken);
+        return false;
     }
 
-    private async Task RecordAsync(ClaimedDelivery delivery, string? error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the batch's successful deliveries delivered in one statement. Until then they stay leased (claimed),
+    /// so no other dispatcher sends them again; after a crash in between they are redelivered once the lease
+    /// expires, which the subscriber's inbox absorbs as a duplicate — the same at-least-once as one update each.
+    /// </summary>
+    private async Task RecordDeliveredAsync(ClaimedDelivery[] delivered, CancellationToken cancellationToken)
+    {
+        if (delivered.Length == 0)
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var db = context.ResolveDbContext(scope.ServiceProvider);
+        await db.Database.ExecuteSqlRawAsync(
+            $$"""UPDATE "{{Schema}}".outbox_deliveries SET status = 1, delivered_at = {0}, last_error = NULL WHERE id = ANY({1})""",
+            [time.GetUtcNow(), delivered.Select(d => d.DeliveryId).ToArray()], cancellationToken);
+        foreach (var delivery in delivered)
+        {
+            logger.LogDebug("{Context} delivered {EventType} {EventId} to {Subscriber}", context.Name, delivery.Type,
+                delivery.MessageId, delivery.Subscriber);
+        }
+    }
+
+    private async Task RecordFailureAsync(ClaimedDelivery delivery, string error, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = context.ResolveDbContext(scope.ServiceProvider);
         var now = time.GetUtcNow();
-        if (error is null)
-        {
-            await db.Database.ExecuteSqlRawAsync(
-                $$"""UPDATE "{{Schema}}".outbox_deliveries SET status = 1, delivered_at = {0}, last_error = NULL WHERE id = {1}""",
-                [now, delivery.DeliveryId], cancellationToken);
-            logger.LogDebug("{Context} delivered {EventType} {EventId} to {Subscriber}", context.Name, delivery.Type,
-                delivery.MessageId, delivery.Subscriber);
-            return;
-        }
 
         var dead = delivery.Attempts >= options.Value.MaxAttempts;
         var next = now + options.Value.BackoffFor(delivery.Attempts);
@@ -197,6 +238,8 @@ public sealed class OutboxDispatcher(
     }
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+
+    internal sealed record FanOutRow(Guid Id, string Type);
 
     internal sealed record ClaimedDelivery(
         Guid DeliveryId,

@@ -27,6 +27,7 @@ public static class OutboxExtensions
             Payload = JsonSerializer.Serialize(@event, @event.GetType(), CommerceJson.Options),
         };
         db.Set<OutboxMessage>().Add(message);
+        PendingEvents.Mark(db);
         return message;
     }
 

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Commerce.ServiceDefaults.Messaging;
@@ -24,11 +26,27 @@ internal sealed class OutboxSignal
         semaphore.WaitAsync(timeout, cancellationToken);
 }
 
+/// <summary>
+/// DbContexts that queued an event (<see cref="OutboxExtensions.AddEvent{TEvent}(DbContext, TEvent, string, int, DateTimeOffset)"/>)
+/// not yet committed. Only their commits wake the dispatcher: a commit that wrote no event (an inbox handler that
+/// changed state only, the dispatcher's own fan-out) has nothing to deliver, and used to cost the dispatcher an
+/// empty fan-out and claim.
+/// </summary>
+internal static class PendingEvents
+{
+    private static readonly ConditionalWeakTable<DbContext, object> Contexts = new();
+    private static readonly object Marker = new();
+
+    public static void Mark(DbContext db) => Contexts.AddOrUpdate(db, Marker);
+
+    public static bool Take(DbContext? db) => db is not null && Contexts.Remove(db);
+}
+
 internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
     public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context?.Database.CurrentTransaction is null)
+        if (eventData.Context?.Database.CurrentTransaction is null && PendingEvents.Take(eventData.Context))
         {
             signal.Pulse();
         }
@@ -36,9 +54,31 @@ internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : ISaveChange
         return ValueTask.FromResult(result);
     }
 
+    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        if (eventData.Context?.Database.CurrentTransaction is null && PendingEvents.Take(eventData.Context))
+        {
+            signal.Pulse();
+        }
+
+        return result;
+    }
+
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        signal.Pulse();
+        if (PendingEvents.Take(eventData.Context))
+        {
+            signal.Pulse();
+        }
+
         return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (PendingEvents.Take(eventData.Context))
+        {
+            signal.Pulse();
+        }
     }
 }
