@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Commerce.Checkout.Contracts;
 using Commerce.Customer.Contracts;
 using Commerce.Host.Testing;
@@ -173,24 +172,3 @@ public class SagaSystem : IAsyncLifetime
 }
 
 public sealed record NewOrder(Guid OrderId, Guid PaymentMethodId, string Sku, int Quantity);
-
-/// <summary>Which contexts' APIs are "down" for the hosts' outgoing calls, by path prefix (e.g. "/inventory").</summary>
-public sealed class ContextOutages
-{
-    private readonly ConcurrentDictionary<string, bool> down = new(StringComparer.Ordinal);
-
-    public void TakeDown(string pathPrefix) => down[pathPrefix] = true;
-
-    public void BringUp(string pathPrefix) => down.TryRemove(pathPrefix, out _);
-
-    public bool IsDown(Uri? uri) => uri is not null && down.Keys.Any(prefix => uri.AbsolutePath.StartsWith(prefix, StringComparison.Ordinal));
-}
-
-/// <summary>Fails a call to a "down" context the way a refused connection does, before anything is sent.</summary>
-internal sealed class OutageHandler(ContextOutages outages) : DelegatingHandler
-{
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        outages.IsDown(request.RequestUri)
-            ? Task.FromException<HttpResponseMessage>(new HttpRequestException($"Connection refused ({request.RequestUri?.AbsolutePath})"))
-            : base.SendAsync(request, cancellationToken);
-}
