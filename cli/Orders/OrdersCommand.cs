@@ -24,7 +24,7 @@ internal static class OrdersCommand
     {
         var stuck = new Option<bool>("--stuck") { Description = "Only orders waiting for an operator" };
         var status = new Option<string?>("--status") { Description = "Only orders in this saga stage" };
-        status.AcceptOnlyFromAmong(SagaStageNames);
+        status.AcceptOnlyFromAmong([.. SagaStages.All]);
         var limit = new Option<int>("--limit") { Description = "At most this many orders, newest first", DefaultValueFactory = _ => 100 };
         limit.Validators.Add(result =>
         {
@@ -38,7 +38,7 @@ internal static class OrdersCommand
         var command = new Command("list", "List order sagas, newest first.") { stuck, status, limit };
         command.SetAction((parseResult, _) => TemporalSession.RunAsync(parseResult, async (client, output) =>
         {
-            var query = OrderQueries.Build(parseResult.GetValue(stuck), parseResult.GetValue(status));
+            var query = OrderSearchAttributes.ListQuery(parseResult.GetValue(stuck) ? true : null, parseResult.GetValue(status));
             var sagas = new List<OrderSummary>();
             await foreach (var execution in client.ListWorkflowsAsync(query, new WorkflowListOptions { Limit = parseResult.GetValue(limit) }))
             {
@@ -133,7 +133,7 @@ internal static class OrdersCommand
             }
 
             var results = new List<BatchResult>();
-            await foreach (var execution in client.ListWorkflowsAsync(OrderQueries.Build(stuckOnly: true, stage: null)))
+            await foreach (var execution in client.ListWorkflowsAsync(OrderSearchAttributes.ListQuery(needsAttention: true)))
             {
                 var order = OrderSummary.From(execution).OrderId;
                 try
@@ -262,11 +262,6 @@ internal static class OrdersCommand
         return false;
     }
 
-    private static readonly string[] SagaStageNames =
-    [
-        SagaStages.Submitting, SagaStages.Accepted, SagaStages.Confirmed, SagaStages.Shipped, SagaStages.Delivered,
-        SagaStages.Compensating, SagaStages.Rejected, SagaStages.Cancelled,
-    ];
 
     private sealed record BatchResult(string OrderId, bool Succeeded, string? Error);
 

@@ -57,6 +57,9 @@ public static class SagaStages
     public const string Compensating = "Compensating";
     public const string Rejected = "Rejected";
     public const string Cancelled = "Cancelled";
+
+    public static readonly IReadOnlyList<string> All =
+        [Submitting, Accepted, Confirmed, Shipped, Delivered, Compensating, Rejected, Cancelled];
 }
 
 /// <summary>Step names as they appear in the status query, the FailedStep search attribute and the CLI.</summary>

@@ -33,6 +33,31 @@ public static class OrderSearchAttributes
             .ToSearchAttributeCollection();
 
     /// <summary>
+    /// The visibility query for order sagas, newest first, optionally filtered by needs-attention and stage. Built
+    /// from known values only (a stage outside <see cref="SagaStages.All"/> is refused), never from free text.
+    /// </summary>
+    public static string ListQuery(bool? needsAttention = null, string? stage = null)
+    {
+        if (stage is not null && !SagaStages.All.Contains(stage))
+        {
+            throw new ArgumentException($"Unknown saga stage '{stage}'.", nameof(stage));
+        }
+
+        var clauses = new List<string> { $"WorkflowType = '{nameof(OrderSagaWorkflow)}'" };
+        if (needsAttention is { } attention)
+        {
+            clauses.Add($"{NeedsAttention.Name} = {(attention ? "true" : "false")}");
+        }
+
+        if (stage is not null)
+        {
+            clauses.Add($"{OrderStatus.Name} = '{stage}'");
+        }
+
+        return $"{string.Join(" AND ", clauses)} ORDER BY StartTime DESC";
+    }
+
+    /// <summary>
     /// Registers whichever of <see cref="Definitions"/> the namespace lacks. Run at worker start-up, so a fresh
     /// Temporal (dev server, compose, in-process) lets operators filter orders from the first one on.
     /// </summary>

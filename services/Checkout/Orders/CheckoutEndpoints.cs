@@ -24,12 +24,6 @@ internal static class CheckoutEndpoints
 {
     private const int MaxReasonLength = 500;
 
-    private static readonly string[] Stages =
-    [
-        SagaStages.Submitting, SagaStages.Accepted, SagaStages.Confirmed, SagaStages.Shipped, SagaStages.Delivered,
-        SagaStages.Compensating, SagaStages.Rejected, SagaStages.Cancelled,
-    ];
-
     public static IEndpointRouteBuilder MapCheckoutOrders(this IEndpointRouteBuilder endpoints)
     {
         var orders = endpoints.MapContextGroup(CheckoutModule.Name, "/checkout/orders");
@@ -213,26 +207,15 @@ internal static class CheckoutEndpoints
         ITemporalClient temporal, string? stage, bool? needsAttention, int? limit)
     {
         var errors = new ValidationErrors()
-            .Check(stage is null || Stages.Contains(stage), "stage", $"One of: {string.Join(", ", Stages)}.")
+            .Check(stage is null || SagaStages.All.Contains(stage), "stage", $"One of: {string.Join(", ", SagaStages.All)}.")
             .Check(limit is null or (>= 1 and <= 1000), "limit", "Between 1 and 1000.");
         if (errors.Any)
         {
             return errors.Problem();
         }
 
-        var clauses = new List<string> { $"WorkflowType = '{nameof(OrderSagaWorkflow)}'" };
-        if (stage is not null)
-        {
-            clauses.Add($"{OrderSearchAttributes.OrderStatus.Name} = '{stage}'");
-        }
-
-        if (needsAttention is { } attention)
-        {
-            clauses.Add($"{OrderSearchAttributes.NeedsAttention.Name} = {(attention ? "true" : "false")}");
-        }
-
         var items = new List<SagaSummary>();
-        var query = $"{string.Join(" AND ", clauses)} ORDER BY StartTime DESC";
+        var query = OrderSearchAttributes.ListQuery(needsAttention, stage);
         await foreach (var execution in temporal.ListWorkflowsAsync(query, new WorkflowListOptions { Limit = limit ?? 100 }))
         {
             items.Add(SagaViews.Summary(execution));
