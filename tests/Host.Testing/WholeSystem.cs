@@ -1,0 +1,123 @@
+using Commerce.OfflineTemporal;
+using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Http;
+using Commerce.Testing;
+using Commerce.Workflows.OrderSaga;
+using Microsoft.Extensions.DependencyInjection;
+using Refit;
+using Temporalio.Client;
+using Xunit;
+
+namespace Commerce.Host.Testing;
+
+/// <summary>
+/// The whole system for one test class: every context and the Checkout API in one host on a real loopback port,
+/// the saga worker co-hosted or in hosts of its own, its own PostgreSQL database, and an offline Temporal server.
+/// Only the edges are simulated (gateway, carrier, channels) — plus <see cref="Outages"/>, which makes the hosts'
+/// outgoing calls to one context fail as refused. Subclasses add their data in <see cref="SeedAsync"/>.
+/// </summary>
+public abstract class WholeSystem : IAsyncLifetime
+{
+    public const string DataContexts = "Customer,Product,Inventory,Order,Payment,Shipping,Notification";
+
+    private readonly PostgresDatabase<CommerceTemplate> database = new();
+    private readonly List<CommerceHostFactory> hosts = [];
+    private readonly RefitSettings refit = new() { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) };
+
+    public OfflineTemporalServer Temporal { get; private set; } = null!;
+
+    public CommerceHostFactory Host { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public Sql Sql { get; private set; } = null!;
+
+    public PostgresServer Postgres => database.Server;
+
+    /// <summary>The admin's connection string to this system's database (what <see cref="Sql"/> uses).</summary>
+    public string ConnectionString => database.ConnectionString;
+
+    public ContextOutages Outages { get; } = new();
+
+    public ITemporalClient TemporalClient => Temporal.Client;
+
+    /// <summary>Time-skipping for tests that wait out the 15-minute reservation window.</summary>
+    protected virtual bool TimeSkipping => false;
+
+    /// <summary>False runs the worker in hosts of its own (<see cref="StartWorkerHost"/>), so a test can kill it.</summary>
+    protected virtual bool CoHostWorker => true;
+
+    /// <summary>Per saga step attempt; a timed-out attempt (e.g. on a killed worker) is retried after it.</summary>
+    protected virtual TimeSpan StepAttemptTimeout => TimeSpan.FromSeconds(3);
+
+    /// <summary>Host settings on top of the test defaults (the saga's retry budget, outbox retries...).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        Sql = new Sql(database.ConnectionString);
+        Temporal = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions { TimeSkipping = TimeSkipping });
+        Host = StartHost($"{DataContexts},Checkout{(CoHostWorker ? ",SagaWorker" : "")}");
+        Http = Host.CreateClient();
+        Http.Timeout = TimeSpan.FromSeconds(60);
+        await SeedAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        await Temporal.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    /// <summary>A Refit client for one of the system's APIs, over the main host's real port.</summary>
+    public T Api<T>() => RestService.For<T>(Http, refit);
+
+    public WorkflowHandle<OrderSagaWorkflow, OrderSagaResult> Saga(Guid orderId) =>
+        TemporalClient.GetWorkflowHandle<OrderSagaWorkflow, OrderSagaResult>(OrderSagaWorkflow.IdFor(orderId));
+
+    /// <summary>A host running only the saga worker, calling the contexts in the main host over HTTP.</summary>
+    public CommerceHostFactory StartWorkerHost()
+    {
+        var address = Host.Services.GetRequiredService<ServiceAddresses>().Self().ToString();
+        return StartHost("SagaWorker", new Dictionary<string, string?>
+        {
+            ["Services:Order:BaseUrl"] = address,
+            ["Services:Inventory:BaseUrl"] = address,
+            ["Services:Payment:BaseUrl"] = address,
+            ["Services:Shipping:BaseUrl"] = address,
+        });
+    }
+
+    /// <summary>The data the subclass's tests start from, loaded through the APIs once the host serves.</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
+
+    private CommerceHostFactory StartHost(string contexts, Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Temporal:Address"] = Temporal.Address,
+            // Small retry budgets so parking happens in a second or two of real time.
+            ["Checkout:Saga:StepMaxAttempts"] = "3",
+            ["Checkout:Saga:StepInitialRetryInterval"] = "00:00:00.100",
+            ["Checkout:Saga:StepMaximumRetryInterval"] = "00:00:00.200",
+            ["Checkout:Saga:StepAttemptTimeout"] = StepAttemptTimeout.ToString(),
+            ["Shipping:Carrier:InTransitAfter"] = "00:00:00.050",
+            ["Shipping:Carrier:DeliveredAfter"] = "00:00:00.050",
+        };
+        foreach (var (key, value) in Settings.Concat(extra ?? []))
+        {
+            settings[key] = value;
+        }
+
+        var host = new CommerceHostFactory(database.ConnectionString, contexts, settings, services =>
+            services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new OutageHandler(Outages))));
+        hosts.Add(host);
+        return host.Start();
+    }
+}
