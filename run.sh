@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source .ci/ensure-prerequisites.sh
+# The README's walk-through reads the API's JSON answers with jq.
+command -v jq >/dev/null 2>&1 || install_debian_packages jq
 
 POSTGRES_PORT="${COMMERCE_POSTGRES_PORT:-55432}"
 state="$PWD/.local"
@@ -36,9 +38,14 @@ export ConnectionStrings__Admin="Host=127.0.0.1;Port=$POSTGRES_PORT;Username=pos
   "${as_server_user[@]}" "$POSTGRES_BIN_DIR/psql" -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres -qc \
     "CREATE DATABASE commerce"
 
+urls="${COMMERCE_URLS:-http://127.0.0.1:5080}"
+dotnet build services/Host --configuration Release -nologo -v quiet
+host() { dotnet run --project services/Host --configuration Release --no-build -- "$@"; }
+
 # Each context connects as its own role (commerce_<context>) that owns only its schema. Passwords are random
 # per machine, kept in .local/roles.env; `migrate` creates or updates the roles from these connection strings.
-contexts=(Customer Product Inventory Order Payment Shipping Notification)
+# The host names its contexts, so a new context needs no change here.
+mapfile -t contexts < <(host contexts)
 roles_env="$state/roles.env"
 touch "$roles_env" && chmod 600 "$roles_env"
 for context in "${contexts[@]}"; do
@@ -52,27 +59,32 @@ for context in "${contexts[@]}"; do
   export "ConnectionStrings__$context=Host=127.0.0.1;Port=$POSTGRES_PORT;Database=commerce;Username=$role;Password=${!password_variable}"
 done
 
-# The order saga needs Temporal: use the one at COMMERCE_TEMPORAL_ADDRESS (or Temporal__Address) when set, e.g.
-# temporal-dev.yml or `temporal server start-dev`; otherwise start the project's offline Temporal-compatible server
-# (a test double and offline dev server, no Web UI) on 127.0.0.1:7233 for this run.
+# The order saga needs Temporal. A configured one is used as it is (COMMERCE_TEMPORAL_ADDRESS or Temporal__Address,
+# e.g. temporal-dev.yml or Temporal Cloud). Otherwise, when nothing listens on 127.0.0.1:7233: a real Temporal dev
+# server if the Temporal CLI is installed (state kept in .local/temporal.db), else the project's offline
+# Temporal-compatible server (a test double and offline dev server: in memory, no Web UI).
 if [ -n "${COMMERCE_TEMPORAL_ADDRESS:-}" ]; then export Temporal__Address="$COMMERCE_TEMPORAL_ADDRESS"; fi
 if [ -z "${Temporal__Address:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null; then
-  dotnet build tests/OfflineTemporal --configuration Release -nologo -v quiet
-  dotnet run --project tests/OfflineTemporal --configuration Release --no-build -- --port 7233 >"$state/temporal.log" 2>&1 &
+  if command -v temporal >/dev/null; then
+    temporal server start-dev --ip 127.0.0.1 --port 7233 --ui-port 8233 --db-filename "$state/temporal.db" \
+      --log-level warn >"$state/temporal.log" 2>&1 &
+    temporal_description="Temporal dev server (Temporal CLI) on 127.0.0.1:7233, Web UI http://127.0.0.1:8233, state in .local/temporal.db"
+  else
+    dotnet build tools/OfflineTemporal --configuration Release -nologo -v quiet
+    dotnet run --project tools/OfflineTemporal --configuration Release --no-build -- --port 7233 >"$state/temporal.log" 2>&1 &
+    temporal_description="Offline Temporal (in-memory test double, no Web UI; install the Temporal CLI for the real one) on 127.0.0.1:7233"
+  fi
   temporal_pid=$!
   trap 'kill "$temporal_pid" 2>/dev/null || true; stop_postgres' EXIT
-  for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null && break; sleep 0.1; done
-  echo "Offline Temporal listening on 127.0.0.1:7233 (log in .local/temporal.log)"
+  for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null && break; sleep 0.1; done
+  echo "$temporal_description (log in .local/temporal.log)"
 fi
 
 # A demo-sized retry budget: a step that keeps failing parks for an operator after ~7 s instead of ~90 s.
 export Checkout__Saga__StepMaxAttempts="${Checkout__Saga__StepMaxAttempts:-4}"
 
-urls="${COMMERCE_URLS:-http://127.0.0.1:5080}"
-dotnet build services/Host --configuration Release -nologo -v quiet
-
 # Explicit, idempotent steps before serving: roles, schemas, grants and migrations; then the demo data.
-dotnet run --project services/Host --configuration Release --no-build -- migrate
-dotnet run --project services/Host --configuration Release --no-build -- seed-demo
+host migrate
+host seed-demo
 echo "Serving on $urls (API reference: $urls/scalar, health: $urls/health/ready)"
-dotnet run --project services/Host --configuration Release --no-build -- --urls "$urls"
+host --urls "$urls"

@@ -18,12 +18,16 @@ postgres_bin_dir() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -n | tail -1
 }
 
-if [ -z "$(postgres_bin_dir)" ] || [ ! -x "$(postgres_bin_dir)/initdb" ]; then
-  echo "PostgreSQL server binaries not found; installing Debian's postgresql package..."
-  sudo_if_needed=""
+install_debian_packages() {
+  local sudo_if_needed=""
   if [ "$(id -u)" -ne 0 ]; then sudo_if_needed="sudo"; fi
   $sudo_if_needed apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -q postgresql
+  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -q "$@"
+}
+
+if [ -z "$(postgres_bin_dir)" ] || [ ! -x "$(postgres_bin_dir)/initdb" ]; then
+  echo "PostgreSQL server binaries not found; installing Debian's postgresql package..."
+  install_debian_packages postgresql
 fi
 
 for tool in setsid setpriv; do

@@ -14,6 +14,8 @@ public sealed record HostedContext(string Name, Action<IHostApplicationBuilder> 
 
 public static class HostedContexts
 {
+    public const string SagaWorker = "SagaWorker";
+
     /// <summary>Every context this host knows; one line per context.</summary>
     public static IReadOnlyList<HostedContext> All { get; } =
     [
@@ -33,8 +35,11 @@ public static class HostedContexts
     public static IReadOnlyList<HostedContext> Processes { get; } =
     [
         new(CheckoutModule.Name, b => b.AddCheckout(), e => e.MapCheckout()),
-        new("SagaWorker", b => b.AddOrderSagaWorker(), _ => { }),
+        new(SagaWorker, b => b.AddOrderSagaWorker(), _ => { }),
     ];
+
+    /// <summary>Every data-owning context and every process: the whole system, as Commerce:Contexts names it.</summary>
+    public static string Everything => string.Join(',', All.Concat(Processes).Select(c => c.Name));
 
     /// <summary>Commerce:Contexts (comma-separated names, or an array); every context and process when unset.</summary>
     public static IReadOnlyList<HostedContext> Selected(IConfiguration configuration)

@@ -1,9 +1,21 @@
 using Commerce.Host;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Database;
+using Microsoft.EntityFrameworkCore;
 
 // `Commerce.Host migrate` and `Commerce.Host seed-demo` are the explicit steps run before the host serves
 // (run.sh does both); with no command the host serves the contexts selected by Commerce:Contexts.
+// `Commerce.Host contexts` prints the data-owning contexts, one per line, for scripts (run.sh makes a role for each).
+if (args is ["contexts"])
+{
+    foreach (var known in HostedContexts.All)
+    {
+        Console.WriteLine(known.Name);
+    }
+
+    return;
+}
+
 var command = args.FirstOrDefault() is "migrate" or "seed-demo" ? args[0] : null;
 var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 
@@ -11,6 +23,12 @@ if (command == "migrate")
 {
     // EF Core logs its probe of a not-yet-created history table as a failed command; it is expected there.
     builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
+}
+
+// `dotnet ef` (migrations) builds this host only to find the DbContexts and never connects: any address will do.
+if (EF.IsDesignTime)
+{
+    builder.Configuration["ConnectionStrings:Admin"] ??= "Host=localhost;Username=postgres";
 }
 
 builder.AddServiceDefaults();

@@ -1,4 +1,3 @@
-using System.Xml.Linq;
 using Commerce.Host.Testing;
 using Commerce.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,45 +6,22 @@ namespace Commerce.Architecture.Tests;
 
 /// <summary>
 /// A context's implementation (and so its DbContext) is private to it: other projects may use only its
-/// dependency-free *.Contracts project. The composition root, the dev tools and the tests are the exceptions.
+/// dependency-free *.Contracts project. The composition root and the tests are the exceptions.
 /// </summary>
 public sealed class ProjectReferenceTests
 {
-    private static readonly string Root = FindRoot();
-
     /// <summary>services/X folders that are contexts (not the host, the shared defaults or a contracts project).</summary>
-    private static readonly HashSet<string> Contexts = Directory.GetDirectories(Path.Combine(Root, "services"))
-        .Select(Path.GetFileName)
-        .Where(name => name is not ("Host" or "ServiceDefaults") && !name!.EndsWith(".Contracts", StringComparison.Ordinal))
-        .Where(name => File.Exists(Path.Combine(Root, "services", name!, $"Commerce.{name}.csproj")))
-        .ToHashSet(StringComparer.Ordinal)!;
+    private static readonly HashSet<string> Contexts = Repository.ContextFolders().ToHashSet(StringComparer.Ordinal);
 
-    public static TheoryData<string> Projects()
-    {
-        var data = new TheoryData<string>();
-        foreach (var project in Directory.EnumerateFiles(Root, "*.csproj", SearchOption.AllDirectories)
-                     .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                                 && !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                                 && !p.Contains($"{Path.DirectorySeparatorChar}.local{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-                     .Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(Root, project));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Projects() => [.. Repository.Projects()];
 
     [Theory]
     [MemberData(nameof(Projects))]
     public void Project_ReferencesNoOtherContextsImplementation(string project)
     {
-        var path = Path.Combine(Root, project);
         var folder = Path.GetDirectoryName(project)!;
         var owner = OwningContext(folder);
-        var referenced = XDocument.Load(path).Descendants("ProjectReference")
-            .Select(r => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, r.Attribute("Include")!.Value.Replace('\\', Path.DirectorySeparatorChar))))
-            .Select(full => Path.GetRelativePath(Root, full))
-            .ToList();
+        var referenced = Repository.ReferencesOf(project).ToList();
 
         var forbidden = referenced
             .Select(r => (Reference: r, Context: ContextOf(r)))
@@ -77,10 +53,9 @@ public sealed class ProjectReferenceTests
         }
     }
 
-    /// <summary>The host composes contexts; dev tools and architecture/host test helpers look at all of them.</summary>
+    /// <summary>The host composes contexts; architecture/host test helpers look at all of them.</summary>
     private static bool MayComposeContexts(string folder) =>
-        folder == Path.Combine("services", "Host") || folder == Path.Combine("tests", "MigrationScaffolder")
-        || folder == Path.Combine("tests", "Architecture.Tests") || folder == Path.Combine("tests", "Host.Testing");
+        folder == Path.Combine("services", "Host") || folder == Path.Combine("tests", "Architecture.Tests") || folder == Path.Combine("tests", "Host.Testing");
 
     /// <summary>services/Inventory → Inventory; tests/Inventory.Tests → Inventory (a context's own tests may use it).</summary>
     private static string? OwningContext(string folder)
@@ -95,18 +70,5 @@ public sealed class ProjectReferenceTests
     {
         var parts = Path.GetDirectoryName(reference)!.Split(Path.DirectorySeparatorChar);
         return parts is ["services", var name] && Contexts.Contains(name) ? name : null;
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Commerce.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Commerce.sln not found above the test binaries.");
     }
 }

@@ -1,5 +1,6 @@
 using Commerce.Checkout.Contracts;
 using Commerce.Customer.Contracts;
+using Commerce.Host;
 using Commerce.Host.Testing;
 using Commerce.Inventory.Contracts;
 using Commerce.OfflineTemporal;
@@ -23,8 +24,6 @@ namespace Commerce.BadInput.Tests;
 /// </summary>
 public sealed class BadInputSystem : IAsyncLifetime
 {
-    private const string Contexts = "Customer,Product,Inventory,Order,Payment,Shipping,Notification,Checkout,SagaWorker";
-
     private readonly PostgresDatabase<CommerceTemplate> database = new();
 
     public OfflineTemporalServer Temporal { get; private set; } = null!;
@@ -43,7 +42,7 @@ public sealed class BadInputSystem : IAsyncLifetime
         await database.InitializeAsync();
         Sql = new Sql(database.ConnectionString);
         Temporal = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions());
-        Host = new CommerceHostFactory(database.ConnectionString, Contexts, new Dictionary<string, string?>
+        Host = new CommerceHostFactory(database.ConnectionString, HostedContexts.Everything, new Dictionary<string, string?>
         {
             ["Temporal:Address"] = Temporal.Address,
             ["Shipping:Carrier:InTransitAfter"] = "00:00:00.050",

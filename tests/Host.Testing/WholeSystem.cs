@@ -18,8 +18,6 @@ namespace Commerce.Host.Testing;
 /// </summary>
 public abstract class WholeSystem : IAsyncLifetime
 {
-    public const string DataContexts = "Customer,Product,Inventory,Order,Payment,Shipping,Notification";
-
     private readonly PostgresDatabase<CommerceTemplate> database = new();
     private readonly List<CommerceHostFactory> hosts = [];
     private readonly RefitSettings refit = new() { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) };
@@ -58,7 +56,7 @@ public abstract class WholeSystem : IAsyncLifetime
         await database.InitializeAsync();
         Sql = new Sql(database.ConnectionString);
         Temporal = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions { TimeSkipping = TimeSkipping });
-        Host = StartHost($"{DataContexts},Checkout{(CoHostWorker ? ",SagaWorker" : "")}");
+        Host = StartHost(string.Join(',', HostedContexts.Everything.Split(',').Where(name => CoHostWorker || name != HostedContexts.SagaWorker)));
         Http = Host.CreateClient();
         Http.Timeout = TimeSpan.FromSeconds(60);
         await SeedAsync();
@@ -85,7 +83,7 @@ public abstract class WholeSystem : IAsyncLifetime
     public CommerceHostFactory StartWorkerHost()
     {
         var address = Host.Services.GetRequiredService<ServiceAddresses>().Self().ToString();
-        return StartHost("SagaWorker", new Dictionary<string, string?>
+        return StartHost(HostedContexts.SagaWorker, new Dictionary<string, string?>
         {
             ["Services:Order:BaseUrl"] = address,
             ["Services:Inventory:BaseUrl"] = address,

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Commerce.Customer.Contracts;
+using Commerce.Host;
 using Commerce.Host.Testing;
 using Commerce.Inventory.Contracts;
 using Commerce.OfflineTemporal;
@@ -37,7 +38,7 @@ internal static class OrdersBenchmark
         var databaseName = new NpgsqlConnectionStringBuilder(database).Database!;
         await using var machine = Machine.Watch(server.AdminConnectionString);
         await using var temporal = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions());
-        await using var host = new CommerceHostFactory(database, "Customer,Product,Inventory,Order,Payment,Shipping,Notification,Checkout,SagaWorker",
+        await using var host = new CommerceHostFactory(database, HostedContexts.Everything,
             new Dictionary<string, string?>
             {
                 ["Temporal:Address"] = temporal.Address,

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text.Json;
+using Commerce.Host;
+using Commerce.Host.Testing;
+using Commerce.ServiceDefaults.Database;
+using Commerce.Testing;
+
+namespace Commerce.Architecture.Tests;
+
+/// <summary>Every context, hosted alone on a database of its own, serves its API document and health and seeds idempotently.</summary>
+public sealed class HostingTests
+{
+    public static TheoryData<string> Contexts() => [.. HostedContexts.All.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(Contexts))]
+    public async Task HostedAlone_ServesItsOpenApiDocumentHealthAndIdempotentDemoSeed(string context)
+    {
+        var database = new PostgresDatabase<CommerceTemplate>();
+        await database.InitializeAsync();
+        try
+        {
+            await ServesAndSeedsAsync(context, database);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    private static async Task ServesAndSeedsAsync(string context, PostgresDatabase database)
+    {
+        await using var host = new CommerceHostFactory(database.ConnectionString, context);
+        using var client = host.CreateClient();
+        var sql = new Sql(database.ConnectionString);
+        var schema = context.ToLowerInvariant();
+
+        using var document = JsonDocument.Parse(await client.GetStringAsync($"/openapi/{schema}.json"));
+        var ready = await client.GetAsync("/health/ready");
+        var live = await client.GetAsync("/health/live");
+        await CommerceDatabase.SeedDemoAsync(host.Services);
+        var seededOnce = await RowCountsAsync(sql, schema);
+        await CommerceDatabase.SeedDemoAsync(host.Services);
+
+        Assert.NotEmpty(document.RootElement.GetProperty("paths").EnumerateObject());
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (ready.StatusCode, live.StatusCode));
+        Assert.Equal(seededOnce, await RowCountsAsync(sql, schema));
+    }
+
+    private static async Task<Dictionary<string, long>> RowCountsAsync(Sql sql, string schema)
+    {
+        var tables = await sql.RowsAsync("SELECT table_name FROM information_schema.tables WHERE table_schema = $1", schema);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var table in tables.Select(row => (string)row[0]!))
+        {
+            counts[table] = await sql.CountAsync($"\"{schema}\".\"{table}\"");
+        }
+
+        return counts;
+    }
+}
