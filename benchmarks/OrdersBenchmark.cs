@@ -208,25 +208,7 @@ internal static class OrdersBenchmark
     /// </summary>
     private static async Task SettleAsync(string database)
     {
-        var sql = new Sql(database);
-        string[] schemas = ["customer", "product", "inventory", "order", "payment", "shipping", "notification"];
-        while (true)
-        {
-            long pending = 0;
-            foreach (var schema in schemas)
-            {
-                pending += await sql.CountAsync($"\"{schema}\".outbox_messages", "NOT fanned_out")
-                           + await sql.CountAsync($"\"{schema}\".outbox_deliveries", "status = 0");
-            }
-
-            if (pending == 0)
-            {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
-
+        await Poll.UntilAsync(() => new Sql(database).UndeliveredEventsAsync(), pending => pending == 0, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(100));
         NpgsqlConnection.ClearAllPools();
         await Task.Delay(TimeSpan.FromSeconds(1.5));
     }
@@ -236,7 +218,7 @@ internal static class OrdersBenchmark
     {
         var sql = new Sql(database);
         var rows = new Dictionary<string, (long, long)>();
-        foreach (var schema in (string[])["customer", "product", "inventory", "order", "payment", "shipping", "notification"])
+        foreach (var schema in HostedContexts.All.Select(context => context.Name.ToLowerInvariant()))
         {
             rows[schema] = (await sql.CountAsync($"\"{schema}\".outbox_messages"), await sql.CountAsync($"\"{schema}\".outbox_deliveries"));
         }

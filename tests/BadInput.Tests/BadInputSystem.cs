@@ -144,24 +144,14 @@ public sealed class BadInputSystem : IAsyncLifetime
     /// </summary>
     private async Task WaitUntilQuietAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var schemas = (await Sql.RowsAsync(
-                "SELECT table_schema FROM information_schema.tables WHERE table_name = 'outbox_deliveries' ORDER BY 1"))
-            .Select(r => (string)r[0]!).ToList();
-        var pending = string.Join(" + ", schemas.Select(s =>
-            $"""(SELECT count(*) FROM "{s}".outbox_messages WHERE NOT fanned_out) + (SELECT count(*) FROM "{s}".outbox_deliveries WHERE status = 0)"""))
-            + " + (SELECT count(*) FROM notification.notifications WHERE status = 'Pending')";
         SortedDictionary<string, long>? previous = null;
-        while (true)
+        await Poll.UntilAsync(async () =>
         {
             var counts = await CountRowsAsync();
-            if (await Sql.ScalarAsync<long>($"SELECT {pending}") == 0 && previous is not null && previous.SequenceEqual(counts))
-            {
-                return;
-            }
-
+            var quiet = previous is not null && previous.SequenceEqual(counts)
+                        && await Sql.UndeliveredEventsAsync() + await Sql.CountAsync("notification.notifications", "status = 'Pending'") == 0;
             previous = counts;
-            await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
-        }
+            return quiet;
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
     }
 }

@@ -141,7 +141,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
         system.Outages.BringUp("/inventory");
         using var output = new StringWriter();
         var exit = await CommerceCommand.RunAsync(
-            ["orders", "retry", order.OrderId.ToString(), "--address", system.Temporal.Address],
+            ["orders", "retry", order.OrderId.ToString(), "--address", system.Temporal.Address, "--namespace", system.Temporal.Namespace],
             new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
         var result = await system.Saga(order.OrderId).GetResultAsync();
 

@@ -22,7 +22,7 @@ public sealed class ReservationWindowTests(TimeSkippingSagaSystem system) : ICla
         await system.Payments.SetGatewayOutageAsync(new GatewayOutageRequest(true));
         try
         {
-            var started = system.Temporal.UtcNow;
+            var started = system.Temporal.Offline.UtcNow;
             var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
             var result = await system.Saga(order.OrderId).GetResultAsync();
 
@@ -31,7 +31,7 @@ public sealed class ReservationWindowTests(TimeSkippingSagaSystem system) : ICla
             Assert.Equal(SagaSteps.AuthorizePayment, submitted.Content?.Saga.FailedStep);
             Assert.Equal(SagaStages.Cancelled, result.Outcome);
             Assert.Contains("reservation expired", result.Reason, StringComparison.OrdinalIgnoreCase);
-            Assert.True(system.Temporal.UtcNow - started >= TimeSpan.FromMinutes(15), "The window is measured in workflow time.");
+            Assert.True(system.Temporal.Offline.UtcNow - started >= TimeSpan.FromMinutes(15), "The window is measured in workflow time.");
         }
         finally
         {

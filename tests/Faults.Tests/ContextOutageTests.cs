@@ -56,7 +56,7 @@ public sealed class ContextOutageTests(OutageSystem system) : IClassFixture<Outa
         system.Outages.BringUp("/inventory");
         using var output = new StringWriter();
         var exit = await CommerceCommand.RunAsync(
-            ["orders", "retry", "--all-stuck", "--address", system.Temporal.Address],
+            ["orders", "retry", "--all-stuck", "--address", system.Temporal.Address, "--namespace", system.Temporal.Namespace],
             new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
         var results = await system.ResultsAsync(orders, TimeSpan.FromSeconds(60));
 

@@ -54,4 +54,18 @@ public sealed class Sql(string connectionString)
                 $"""SELECT type FROM "{schema}".outbox_messages WHERE aggregate_id = $1 ORDER BY aggregate_version, occurred_at""",
                 aggregateId))
             .Select(r => (string)r[0]!)];
+
+    /// <summary>
+    /// Events not yet handed to every subscriber, over every schema that has an outbox: written but not fanned out,
+    /// or fanned out and still pending delivery. Zero means the event web is quiet.
+    /// </summary>
+    public async Task<long> UndeliveredEventsAsync()
+    {
+        var schemas = (await RowsAsync(
+                "SELECT table_schema FROM information_schema.tables WHERE table_name = 'outbox_deliveries' ORDER BY 1"))
+            .Select(row => (string)row[0]!);
+        var pending = string.Join(" + ", schemas.Select(schema =>
+            $"""(SELECT count(*) FROM "{schema}".outbox_messages WHERE NOT fanned_out) + (SELECT count(*) FROM "{schema}".outbox_deliveries WHERE status = 0)"""));
+        return pending.Length == 0 ? 0 : await ScalarAsync<long>($"SELECT {pending}");
+    }
 }

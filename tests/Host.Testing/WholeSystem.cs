@@ -1,4 +1,3 @@
-using Commerce.OfflineTemporal;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Http;
 using Commerce.Testing;
@@ -12,7 +11,7 @@ namespace Commerce.Host.Testing;
 
 /// <summary>
 /// The whole system for one test class: every context and the Checkout API in one host on a real loopback port,
-/// the saga worker co-hosted or in hosts of its own, its own PostgreSQL database, and an offline Temporal server.
+/// the saga worker co-hosted or in hosts of its own, its own PostgreSQL database, and a Temporal of its own (see <see cref="TestTemporal"/>).
 /// Only the edges are simulated (gateway, carrier, channels) — plus <see cref="Outages"/>, which makes the hosts'
 /// outgoing calls to one context fail as refused. Subclasses add their data in <see cref="SeedAsync"/>.
 /// </summary>
@@ -22,7 +21,7 @@ public abstract class WholeSystem : IAsyncLifetime
     private readonly List<CommerceHostFactory> hosts = [];
     private readonly RefitSettings refit = new() { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) };
 
-    public OfflineTemporalServer Temporal { get; private set; } = null!;
+    public TestTemporal Temporal { get; private set; } = null!;
 
     public CommerceHostFactory Host { get; private set; } = null!;
 
@@ -55,7 +54,7 @@ public abstract class WholeSystem : IAsyncLifetime
     {
         await database.InitializeAsync();
         Sql = new Sql(database.ConnectionString);
-        Temporal = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions { TimeSkipping = TimeSkipping });
+        Temporal = await TestTemporal.StartAsync(TimeSkipping);
         Host = StartHost(string.Join(',', HostedContexts.Everything.Split(',').Where(name => CoHostWorker || name != HostedContexts.SagaWorker)));
         Http = Host.CreateClient();
         Http.Timeout = TimeSpan.FromSeconds(60);
@@ -100,6 +99,7 @@ public abstract class WholeSystem : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Temporal:Address"] = Temporal.Address,
+            ["Temporal:Namespace"] = Temporal.Namespace,
             // Small retry budgets so parking happens in a second or two of real time.
             ["Checkout:Saga:StepMaxAttempts"] = "3",
             ["Checkout:Saga:StepInitialRetryInterval"] = "00:00:00.100",

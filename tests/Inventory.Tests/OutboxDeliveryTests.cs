@@ -108,7 +108,7 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         var key = await ReserveSomethingAsync();
 
         await stub.ReachedAttempts.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        var deadLetters = await EventuallyAsync(async () =>
+        var deadLetters = await Poll.UntilAsync(async () =>
             (await client.GetFromJsonAsync<List<DeadLetterResponse>>("/ops/inventory/dead-letters", CommerceJson.Options))!, d => d.Count == 1);
 
         var attempts = stub.Received.Select(r => r.At).ToList();
@@ -127,7 +127,7 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
         Assert.Equal(deadLetter.EventId, delivered.Id);
         Assert.Equal(key, delivered.Payload.GetProperty("key").GetString());
-        await EventuallyAsync(() => sql.CountAsync("inventory.outbox_deliveries", "subscriber = 'Flaky' AND status = 1"), n => n == 1);
+        await Poll.UntilAsync(() => sql.CountAsync("inventory.outbox_deliveries", "subscriber = 'Flaky' AND status = 1"), n => n == 1);
         Assert.Empty((await client.GetFromJsonAsync<List<DeadLetterResponse>>("/ops/inventory/dead-letters", CommerceJson.Options))!);
         Assert.Equal(HttpStatusCode.NotFound,
             (await client.PostAsync($"/ops/inventory/dead-letters/{deadLetter.DeliveryId}/replay", null)).StatusCode);
@@ -138,7 +138,7 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
     {
         var key = await ReserveSomethingAsync();
 
-        var delivered = await EventuallyAsync(
+        var delivered = await Poll.UntilAsync(
             () => sql.CountAsync("inventory.outbox_deliveries d JOIN inventory.outbox_messages m ON m.id = d.message_id",
                 "d.subscriber = 'Order' AND d.status = 1 AND m.aggregate_id = $1", key),
             n => n == 1);
@@ -157,21 +157,5 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         (await client.PostAsJsonAsync("/inventory/reservations", new ReserveStockRequest(key, [new ReservationLineRequest(sku, 1)]),
             CommerceJson.Options)).EnsureSuccessStatusCode();
         return key;
-    }
-
-    /// <summary>Polls an asynchronous outcome (the dispatcher runs in the background) until it holds, or fails after 20 s.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }
