@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Commerce.Cli;
+using Commerce.Host;
 
 namespace Commerce.BadInput.Tests;
 
@@ -229,7 +230,7 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         Assert.True(HttpCases.Length + CliCases.Length >= 60);
         Assert.Equal(HttpCases.Length, HttpCases.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(CliCases.Length, CliCases.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count());
-        foreach (var api in new[] { "customer", "product", "inventory", "order", "payment", "shipping", "notification", "checkout" })
+        foreach (var api in HostedContexts.All.Select(c => c.Name.ToLowerInvariant()).Append("checkout"))
         {
             Assert.Contains(HttpCases, c => c.Name.StartsWith(api + " ", StringComparison.Ordinal));
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using Commerce.Host;
 using Commerce.Payment.Contracts;
 using Commerce.Workflows.OrderSaga;
 
@@ -83,7 +84,7 @@ public sealed class PostgresRestartTests(RestartSystem system) : IClassFixture<R
             Assert.Equal(1, authorizations.GetValueOrDefault(id));
             Assert.Equal(1, captures.GetValueOrDefault(id));
         });
-        foreach (var schema in (string[])["customer", "product", "inventory", "order", "payment", "shipping", "notification"])
+        foreach (var schema in HostedContexts.All.Select(c => c.Name.ToLowerInvariant()))
         {
             Assert.Equal(0, await system.Sql.CountAsync($"\"{schema}\".outbox_deliveries", "status = 2"));
         }
