@@ -216,7 +216,8 @@ public sealed class IfMatch
     public bool Matches(int version) =>
         tags is null || tags.Contains(version.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
 
-    internal static ProblemHttpResult Malformed() =>
+    /// <summary>400: the If-Match header is not <c>*</c> or a list of entity tags.</summary>
+    public static ProblemHttpResult Malformed() =>
         TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
         {
             ["If-Match"] = ["*, or entity tags such as \"3\" or W/\"3\" separated by commas."],
