@@ -1,6 +1,6 @@
-using Commerce.ServiceDefaults.Http;
 using Commerce.Customer.Contracts;
 using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
 
