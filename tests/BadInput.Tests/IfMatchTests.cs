@@ -95,7 +95,7 @@ public sealed class IfMatchSystem : IAsyncLifetime
 /// <summary>
 /// One If-Match behaviour on every endpoint that takes it. The endpoints come from the routes' metadata (the
 /// marker <see cref="AggregateChanges.AcceptsIfMatch{TBuilder}"/> adds), so a new one fails here until it has a
-/// <see cref="Scenarios">scenario</see> and then gets the whole matrix.
+/// <see cref="Scenarios">scenario</see> and then gets the whole matrix; its OpenAPI operation must list the header.
 /// </summary>
 public sealed class IfMatchTests(IfMatchSystem system) : IClassFixture<IfMatchSystem>
 {
@@ -164,11 +164,11 @@ public sealed class IfMatchTests(IfMatchSystem system) : IClassFixture<IfMatchSy
     [Fact]
     public async Task IfMatch_EveryEndpointThatTakesIt_AnswersTheSameMatrix()
     {
-        var endpoints = system.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<IfMatchMetadata>() is not null)
-            .Select(e => $"{e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Single()} {e.RoutePattern.RawText}")
+        var marked = system.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IfMatchMetadata>() is not null).ToList();
+        var endpoints = marked.Select(e => $"{e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Single()} {e.RoutePattern.RawText}")
             .Order(StringComparer.Ordinal).ToList();
-        var failures = new List<string>();
+        var failures = await UndocumentedIfMatchAsync(marked);
 
         Assert.Equal(Scenarios.Keys.Order(StringComparer.Ordinal), endpoints);
         foreach (var endpoint in endpoints)
@@ -192,6 +192,28 @@ public sealed class IfMatchTests(IfMatchSystem system) : IClassFixture<IfMatchSy
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         await system.Host.Services.GetRequiredService<ProblemRecorder>().AssertDeclaredAsync(system.Client);
+    }
+
+    /// <summary>The marked operations whose OpenAPI document does not list the If-Match header.</summary>
+    private async Task<List<string>> UndocumentedIfMatchAsync(List<RouteEndpoint> marked)
+    {
+        var documented = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var document in marked.Select(e => e.Metadata.GetMetadata<IEndpointGroupNameMetadata>()?.EndpointGroupName).Distinct())
+        {
+            using var json = JsonDocument.Parse(await system.Client.GetStringAsync(new Uri($"/openapi/{document}.json", UriKind.Relative)));
+            foreach (var path in json.RootElement.GetProperty("paths").EnumerateObject())
+            {
+                documented.UnionWith(path.Value.EnumerateObject()
+                    .Where(o => o.Value.TryGetProperty("parameters", out var parameters) && parameters.EnumerateArray().Any(p =>
+                        p.GetProperty("name").GetString() == "If-Match" && p.GetProperty("in").GetString() == "header"))
+                    .Select(o => ProblemRecorder.Key(o.Name, path.Name)));
+            }
+        }
+
+        return [.. marked
+            .Select(e => ProblemRecorder.Key(e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Single(), e.RoutePattern.RawText!))
+            .Where(key => !documented.Contains(key))
+            .Select(key => $"{key}: no If-Match header in its OpenAPI operation")];
     }
 
     private static async Task<Target> CustomerAsync(IfMatchSystem s, string suffix, string method, string? body)

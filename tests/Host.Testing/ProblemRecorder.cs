@@ -102,7 +102,7 @@ public sealed partial class ProblemRecorder
     }
 
     /// <summary>"POST /customers/{id}": a route's parameters lose their constraints, as in the OpenAPI paths.</summary>
-    private static string Key(string method, string route) =>
+    public static string Key(string method, string route) =>
         $"{method.ToUpperInvariant()} /{RouteConstraint().Replace(route, "}").Trim('/')}";
 
     [GeneratedRegex(@"(:[^}]*)?\??\}")]
