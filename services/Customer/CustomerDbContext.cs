@@ -1,5 +1,6 @@
 using Commerce.Customer.Contracts;
 using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
 
@@ -55,9 +56,11 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
 }
 
 /// <summary>A customer aggregate: profile, preferences, membership and addresses change its <see cref="Version"/>.</summary>
-public sealed class CustomerProfile
+public sealed class CustomerProfile : IVersionedAggregate
 {
     public required Guid Id { get; init; }
+
+    string IVersionedAggregate.AggregateId => Id.ToString();
 
     public required string Name { get; set; }
 

@@ -1,6 +1,7 @@
 using Commerce.Notification.Contracts;
 using Commerce.Notification.Templates;
 using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
 using DeliveryStatus = Commerce.Notification.Contracts.DeliveryStatus;
@@ -66,9 +67,11 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
     }
 }
 
-public sealed class MessageTemplate
+public sealed class MessageTemplate : IVersionedAggregate
 {
     public required string Key { get; init; }
+
+    string IVersionedAggregate.AggregateId => Key;
 
     public required string Subject { get; set; }
 

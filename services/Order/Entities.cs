@@ -1,10 +1,13 @@
 using Commerce.Order.Contracts;
+using Commerce.ServiceDefaults.Http;
 
 namespace Commerce.Order;
 
-public sealed class Order
+public sealed class Order : IVersionedAggregate
 {
     public required Guid Id { get; init; }
+
+    string IVersionedAggregate.AggregateId => Id.ToString();
 
     public required Guid CustomerId { get; init; }
 

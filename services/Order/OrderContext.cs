@@ -4,7 +4,6 @@ using Commerce.Order.Orders;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Commerce.Order;
@@ -19,7 +18,6 @@ public static class OrderContext
         builder.AddCommerceContext<OrderDbContext>(Name).HandleCacheEvents();
         builder.AddContextClient<IProductApi>("Product");
         builder.AddContextClient<ICustomerApi>("Customer");
-        builder.Services.AddScoped<OrderTransitions>();
         return builder;
     }
 

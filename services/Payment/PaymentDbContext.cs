@@ -1,5 +1,6 @@
 using Commerce.Payment.Contracts;
 using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
 
@@ -66,9 +67,11 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 }
 
 /// <summary>A card kept as the gateway's token (encrypted at rest) plus what may be shown: brand, last four, expiry.</summary>
-public sealed class PaymentMethod
+public sealed class PaymentMethod : IVersionedAggregate
 {
     public required Guid Id { get; init; }
+
+    string IVersionedAggregate.AggregateId => Id.ToString();
 
     public required Guid CustomerId { get; init; }
 
@@ -91,9 +94,11 @@ public sealed class PaymentMethod
 }
 
 /// <summary>One authorization and what followed it (capture, void, refunds).</summary>
-public sealed class CardPayment
+public sealed class CardPayment : IVersionedAggregate
 {
     public required Guid Id { get; init; }
+
+    string IVersionedAggregate.AggregateId => Id.ToString();
 
     public required Guid OrderId { get; init; }
 

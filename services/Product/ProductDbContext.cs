@@ -1,5 +1,6 @@
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,9 +50,11 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
 }
 
 /// <summary>A catalog entry. Named apart from the namespace so <c>Product</c> stays unambiguous.</summary>
-public sealed class CatalogProduct
+public sealed class CatalogProduct : IVersionedAggregate
 {
     public required Guid Id { get; init; }
+
+    string IVersionedAggregate.AggregateId => Id.ToString();
 
     public required string Sku { get; init; }
 

@@ -77,7 +77,7 @@ public static class ServiceDefaultsExtensions
         registration.ResolveDbContext = sp => sp.GetRequiredService<TDbContext>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDbContext>>($"{schema}-database", tags: ["ready"]);
-        services.AddOpenApi(registration.Slug);
+        services.AddOpenApi(registration.Slug, ProblemResponses.DescribeIfMatch);
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
             ActivatorUtilities.CreateInstance<OutboxDispatcher>(sp, registration));
         return new CommerceContextBuilder<TDbContext>(builder, registration);
@@ -104,7 +104,7 @@ public static class ServiceDefaultsExtensions
     public static IHostApplicationBuilder AddApiDocument(this IHostApplicationBuilder builder, string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOpenApi(name);
+        builder.Services.AddOpenApi(name, ProblemResponses.DescribeIfMatch);
         builder.Services.AddSingleton(new ApiDocument(name));
         return builder;
     }
@@ -140,9 +140,9 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    /// <summary>The route group of a context's API: its prefix, OpenAPI document and tag.</summary>
+    /// <summary>The route group of a context's API: its prefix, OpenAPI document and tag, and its body problems.</summary>
     public static RouteGroupBuilder MapContextGroup(this IEndpointRouteBuilder endpoints, string context, string prefix) =>
-        endpoints.MapGroup(prefix).WithGroupName(context.ToLowerInvariant()).WithTags(context);
+        endpoints.MapGroup(prefix).WithGroupName(context.ToLowerInvariant()).WithTags(context).ProducesBodyProblems();
 
     /// <summary>
     /// A context's own connections: statements used often are prepared once per physical connection (Npgsql

@@ -11,6 +11,7 @@ using Commerce.ServiceDefaults;
 using Commerce.Shipping.Contracts;
 using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
+using Microsoft.Extensions.DependencyInjection;
 using Refit;
 
 namespace Commerce.BadInput.Tests;
@@ -34,6 +35,9 @@ public sealed class BadInputSystem : IAsyncLifetime
 
     public Sql Sql { get; private set; } = null!;
 
+    /// <summary>Every problem the host answered, to hold the OpenAPI documents to (see <see cref="ProblemRecorder"/>).</summary>
+    public ProblemRecorder Problems => Host.Services.GetRequiredService<ProblemRecorder>();
+
     /// <summary>Values for the {placeholders} in the cases' paths, bodies and arguments.</summary>
     public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
 
@@ -47,7 +51,7 @@ public sealed class BadInputSystem : IAsyncLifetime
             ["Temporal:Address"] = Temporal.Address,
             ["Shipping:Carrier:InTransitAfter"] = "00:00:00.050",
             ["Shipping:Carrier:DeliveredAfter"] = "00:00:00.050",
-        }).Start();
+        }, ProblemRecorder.AddTo).Start();
         Client = Host.CreateClient();
         await SeedAsync();
         await WaitUntilQuietAsync();

@@ -13,7 +13,8 @@ namespace Commerce.BadInput.Tests;
 /// Malformed and hostile requests against every public API and the CLI. Each must be refused with a 4xx problem
 /// details (the CLI: a one-line error and a non-zero exit code) and must leave every table's row count as it was.
 /// One row per case; {placeholders} name the fixture's data (see <see cref="BadInputSystem"/>), {long:N} is N
-/// characters, {oversized} is a body over the 256 KiB limit.
+/// characters, {oversized} is a body over the 256 KiB limit. Each case also holds the OpenAPI documents to the
+/// problem statuses the host was seen answering.
 /// </summary>
 public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixture<BadInputSystem>
 {
@@ -44,6 +45,9 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("customer update: stale If-Match", "PUT", "/customers/{customer}",
             """{"name":"Ada","email":"{customerEmail}","preferences":{"language":"en","currency":"USD","notificationChannels":[]}}""", "409",
             Headers: "If-Match: \"999\""),
+        new("customer update: If-Match not an entity tag", "PUT", "/customers/{customer}",
+            """{"name":"Ada","email":"{customerEmail}","preferences":{"language":"en","currency":"USD","notificationChannels":[]}}""",
+            Headers: "If-Match: 1"),
         new("customer membership: downgrade", "POST", "/customers/{customer}/membership", """{"level":"Standard"}""", "422"),
         new("customer membership: unknown level", "POST", "/customers/{customer}/membership", """{"level":"Diamond"}"""),
         new("customer suspend: card number in reason", "POST", "/customers/{customer}/suspend", $$"""{"reason":"paid with {{Pan}}"}"""),
@@ -69,6 +73,7 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
             """{"sku":"NEW-1","name":"Gear","category":"parts","price":-5,"price":1,"currency":"EUR"}"""),
         new("product update: discontinued product", "PUT", "/products/{discontinuedProduct}", """{"name":"Gear","category":"parts"}""", "409"),
         new("product price: unknown id", "PUT", "/products/{unknown}/price", """{"price":1,"currency":"EUR"}""", "404"),
+        new("product discontinue: If-Match with a stray quote", "POST", "/products/{product}/discontinue", null, Headers: "If-Match: \"1"),
         new("product search: page overflow", "GET", "/products?page=2147483647&pageSize=100"),
         new("product search: price not a number", "GET", "/products?minPrice=abc"),
         new("product search: SQL injection in status", "GET", "/products?status=Active'%20OR%20'1'='1"),
@@ -86,6 +91,8 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("inventory adjust: unknown warehouse", "POST", "/inventory/stock/{sku}/adjustments", """{"warehouse":"WH-9","delta":-1,"reason":"count"}""", "404"),
         new("inventory adjust: below zero", "POST", "/inventory/stock/{sku}/adjustments", """{"warehouse":"WH-1","delta":-1000,"reason":"count"}""", "422"),
         new("inventory adjust: card number in reason", "POST", "/inventory/stock/{sku}/adjustments", $$"""{"warehouse":"WH-1","delta":1,"reason":"{{Pan}}"}"""),
+        new("inventory adjust: If-Match star in a list", "POST", "/inventory/stock/{sku}/adjustments", """{"warehouse":"WH-1","delta":1,"reason":"count"}""",
+            Headers: "If-Match: *, \"1\""),
         new("inventory reorder point: negative", "PUT", "/inventory/stock/{sku}/reorder-point", """{"warehouse":"WH-1","reorderPoint":-1}"""),
         new("inventory reserve: CRLF in key", "POST", "/inventory/reservations", """{"key":"k\r\nSet-Cookie: a=b","lines":[{"sku":"{sku}","quantity":1}]}"""),
         new("inventory reserve: more than in stock", "POST", "/inventory/reservations", """{"key":"greedy","lines":[{"sku":"{sku}","quantity":1000}]}""", "422"),
@@ -122,6 +129,8 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("order list: SQL injection in status", "GET", "/orders?status=Created'--"),
         new("order list: huge page size", "GET", "/orders?pageSize=100000"),
         new("order list: page overflow", "GET", "/orders?page=2147483647&pageSize=200"),
+        new("order get: unknown id", "GET", "/orders/{unknown}", null, "404"),
+        new("order ship: unknown id", "POST", "/orders/{unknown}/ship", null, "404"),
         new("order delete: method not allowed", "DELETE", "/orders/{order}", null, "405"),
 
         // Payment
@@ -149,6 +158,9 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("payment void: already captured", "POST", "/payments/{payment}/void", null, "409", Headers: "Idempotency-Key: bad-7"),
         new("payment refund: more than captured", "POST", "/payments/{payment}/refunds", """{"amount":1000000}""", "422", Headers: "Idempotency-Key: bad-8"),
         new("payment refund: unknown payment", "POST", "/payments/{unknown}/refunds", "{}", "404", Headers: "Idempotency-Key: bad-9"),
+        new("payment void: unknown payment", "POST", "/payments/{unknown}/void", null, "404", Headers: "Idempotency-Key: bad-10"),
+        new("payment method remove: unknown id", "DELETE", "/payments/methods/{unknown}", null, "404"),
+        new("payment method get: unknown id", "GET", "/payments/methods/{unknown}", null, "404"),
         new("payment list: no order id", "GET", "/payments"),
         new("payment outage switch: wrong type", "POST", "/payments/gateway/outage", """{"enabled":"yes"}"""),
 
@@ -168,6 +180,7 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("shipping webhook: card number in location", "POST", "/shipments/carrier/webhook",
             $$"""{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","location":"{{Pan}}","occurredAt":"2030-01-01T00:00:00Z"}"""),
         new("shipping get: unknown id", "GET", "/shipments/{unknown}", null, "404"),
+        new("shipping by order: unknown order", "GET", "/shipments/by-order/{unknown}", null, "404"),
 
         // Notification
         new("notification send: unknown customer", "POST", "/notifications", """{"customerId":"{unknown}","templateKey":"order-confirmed"}""", "422"),
@@ -179,6 +192,9 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("notification template: script as key", "PUT", "/notifications/templates/%3Cscript%3E", """{"subject":"Hi","body":"Hello"}"""),
         new("notification template: card number in body", "PUT", "/notifications/templates/card-leak", $$"""{"subject":"Hi","body":"Your card {{Pan}}"}"""),
         new("notification template: missing subject", "PUT", "/notifications/templates/no-subject", """{"body":"Hello"}"""),
+        new("notification template: stale If-Match", "PUT", "/notifications/templates/order-confirmed", """{"subject":"Hi","body":"Hello"}""", "409",
+            Headers: "If-Match: \"999\""),
+        new("notification get: unknown id", "GET", "/notifications/{unknown}", null, "404"),
         new("notification channel failure: unknown channel", "POST", "/notifications/channels/pigeon/failure", """{"enabled":true}"""),
         new("notification list: no customer id", "GET", "/notifications"),
 
@@ -197,6 +213,11 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("checkout list: query injection in stage", "GET", "/checkout/orders?stage=Accepted'%20OR%20WorkflowType%20!%3D%20'x"),
         new("checkout list: zero limit", "GET", "/checkout/orders?limit=0"),
         new("checkout get: malformed id", "GET", "/checkout/orders/1%20OR%201%3D1", null, "404"),
+        new("checkout get: unknown order", "GET", "/checkout/orders/{unknown}", null, "404"),
+
+        // Messaging (every context's inbox and dead-letter tools)
+        new("events inbox: envelope without type", "POST", "/events/customer", """{"id":"{unknown}","source":"Order"}"""),
+        new("ops replay: unknown dead letter", "POST", "/ops/inventory/dead-letters/{unknown}/replay", null, "404"),
     ];
 
     private static readonly CliCase[] CliCases =
@@ -270,6 +291,10 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
 
         Assert.DoesNotContain(Pan, body, StringComparison.Ordinal);
         AssertSameRowCounts(before, await system.CountRowsAsync());
+
+        // The problem this case drew (and any other since the last case: seeding, background deliveries) must be one
+        // its operation declares in the OpenAPI document; see ProblemRecorder.
+        await system.Problems.AssertDeclaredAsync(system.Client);
     }
 
     [Theory]

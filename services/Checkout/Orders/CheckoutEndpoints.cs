@@ -27,10 +27,10 @@ internal static class CheckoutEndpoints
     public static IEndpointRouteBuilder MapCheckoutOrders(this IEndpointRouteBuilder endpoints)
     {
         var orders = endpoints.MapContextGroup(CheckoutModule.Name, "/checkout/orders");
-        orders.MapPost("/{orderId:guid}/submit", SubmitAsync);
-        orders.MapGet("/{orderId:guid}", GetAsync);
-        orders.MapPost("/{orderId:guid}/cancel", CancelAsync);
-        orders.MapPost("/{orderId:guid}/retry", RetryAsync);
+        orders.MapPost("/{orderId:guid}/submit", SubmitAsync).ProducesProblems(404, 409, 422, 503);
+        orders.MapGet("/{orderId:guid}", GetAsync).ProducesProblems(404);
+        orders.MapPost("/{orderId:guid}/cancel", CancelAsync).ProducesProblems(404, 409);
+        orders.MapPost("/{orderId:guid}/retry", RetryAsync).ProducesProblems(404, 409);
         orders.MapGet("/", ListAsync);
         return endpoints;
     }

@@ -19,13 +19,13 @@ public static partial class CustomerEndpoints
     public static IEndpointRouteBuilder MapCustomers(this IEndpointRouteBuilder routes)
     {
         var customers = routes.MapContextGroup("Customer", "/customers");
-        customers.MapGet("/{id:guid}", Get).WithName("GetCustomer");
-        customers.MapPost("/", Register).WithName("RegisterCustomer");
-        customers.MapPut("/{id:guid}", UpdateProfile).WithName("UpdateCustomerProfile");
-        customers.MapPost("/{id:guid}/addresses", AddAddress).WithName("AddCustomerAddress");
-        customers.MapPost("/{id:guid}/membership", UpgradeMembership).WithName("UpgradeCustomerMembership");
-        customers.MapPost("/{id:guid}/suspend", Suspend).WithName("SuspendCustomer");
-        customers.MapDelete("/{id:guid}", Delete).WithName("DeleteCustomer");
+        customers.MapGet("/{id:guid}", Get).WithName("GetCustomer").ProducesProblems(404);
+        customers.MapPost("/", Register).WithName("RegisterCustomer").ProducesProblems(409);
+        customers.MapPut("/{id:guid}", UpdateProfile).WithName("UpdateCustomerProfile").AcceptsIfMatch().ProducesProblems(404);
+        customers.MapPost("/{id:guid}/addresses", AddAddress).WithName("AddCustomerAddress").AcceptsIfMatch().ProducesProblems(404, 422);
+        customers.MapPost("/{id:guid}/membership", UpgradeMembership).WithName("UpgradeCustomerMembership").AcceptsIfMatch().ProducesProblems(404, 422);
+        customers.MapPost("/{id:guid}/suspend", Suspend).WithName("SuspendCustomer").AcceptsIfMatch().ProducesProblems(404);
+        customers.MapDelete("/{id:guid}", Delete).WithName("DeleteCustomer").AcceptsIfMatch().ProducesProblems(404);
         return routes;
     }
 
@@ -74,7 +74,7 @@ public static partial class CustomerEndpoints
         if (await db.Customers.AnyAsync(
                 c => c.NormalizedEmail == normalizedEmail && c.Status != CustomerStatus.Deleted, cancellationToken))
         {
-            return Problems.Conflict("A customer with this e-mail address exists.");
+            return EmailTaken();
         }
 
         var now = clock.GetUtcNow();
@@ -87,7 +87,7 @@ public static partial class CustomerEndpoints
         }
         catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
-            return Problems.Conflict("A customer with this e-mail address exists.");
+            return EmailTaken();
         }
 
         logger.LogInformation("Registered customer {CustomerId}", customer.Id);
@@ -99,13 +99,12 @@ public static partial class CustomerEndpoints
         Guid id,
         UpdateCustomerProfileRequest request,
         CustomerDbContext db,
-        TimeProvider clock,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
         ValidateProfile(validation, request.Name, request.Email, request.Phone, request.Preferences);
-        return ChangeAsync(id, validation, db, clock, context, async (customer, now) =>
+        return ChangeAsync(id, validation, db, context, async (customer, now) =>
         {
             var email = request.Email.Trim();
             var normalizedEmail = email.ToLowerInvariant();
@@ -113,7 +112,7 @@ public static partial class CustomerEndpoints
                     c => c.NormalizedEmail == normalizedEmail && c.Status != CustomerStatus.Deleted && c.Id != id,
                     cancellationToken))
             {
-                return Problems.Conflict("A customer with this e-mail address exists.");
+                return EmailTaken();
             }
 
             customer.Name = request.Name.Trim();
@@ -123,11 +122,7 @@ public static partial class CustomerEndpoints
             customer.Language = request.Preferences.Language;
             customer.Currency = request.Preferences.Currency;
             customer.NotificationChannels = [.. request.Preferences.NotificationChannels.Select(c => c.ToString())];
-            return db.AddEvent(
-                new CustomerProfileUpdated(customer.Id, customer.Name, customer.Email, customer.Phone, PreferencesOf(customer)),
-                customer.Id,
-                customer.Version,
-                now);
+            return Change.Publish(new CustomerProfileUpdated(customer.Id, customer.Name, customer.Email, customer.Phone, PreferencesOf(customer)));
         }, cancellationToken);
     }
 
@@ -135,23 +130,21 @@ public static partial class CustomerEndpoints
         Guid id,
         AddressInput request,
         CustomerDbContext db,
-        TimeProvider clock,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
         ValidateAddress(validation, "", request);
-        return ChangeAsync(id, validation, db, clock, context, (customer, now) =>
+        return ChangeAsync(id, validation, db, context, (customer, now) =>
         {
             if (customer.Addresses.Count >= Limits.AddressesPerCustomer)
             {
-                return Task.FromResult<object>(Problems.Unprocessable($"A customer has at most {Limits.AddressesPerCustomer} addresses."));
+                return Problems.Unprocessable($"A customer has at most {Limits.AddressesPerCustomer} addresses.");
             }
 
             var address = AttachAddress(customer, request, now);
             db.Entry(address).State = EntityState.Added;
-            return Task.FromResult<object>(
-                db.AddEvent(new CustomerAddressAdded(customer.Id, ToResponse(address)), customer.Id, customer.Version, now));
+            return Change.Publish(new CustomerAddressAdded(customer.Id, ToResponse(address)));
         }, cancellationToken);
     }
 
@@ -159,7 +152,6 @@ public static partial class CustomerEndpoints
         Guid id,
         UpgradeMembershipRequest request,
         CustomerDbContext db,
-        TimeProvider clock,
         HttpContext context,
         CancellationToken cancellationToken)
     {
@@ -169,18 +161,16 @@ public static partial class CustomerEndpoints
             validation.Add("level", "Unknown membership level.");
         }
 
-        return ChangeAsync(id, validation, db, clock, context, (customer, now) =>
+        return ChangeAsync(id, validation, db, context, (customer, _) =>
         {
             if (request.Level <= customer.Membership)
             {
-                return Task.FromResult<object>(Problems.Unprocessable(
-                    $"{request.Level} is not an upgrade from {customer.Membership}."));
+                return Problems.Unprocessable($"{request.Level} is not an upgrade from {customer.Membership}.");
             }
 
             var from = customer.Membership;
             customer.Membership = request.Level;
-            return Task.FromResult<object>(db.AddEvent(
-                new CustomerMembershipUpgraded(customer.Id, from, customer.Membership), customer.Id, customer.Version, now));
+            return Change.Publish(new CustomerMembershipUpgraded(customer.Id, from, customer.Membership));
         }, cancellationToken);
     }
 
@@ -188,97 +178,94 @@ public static partial class CustomerEndpoints
         Guid id,
         SuspendCustomerRequest request,
         CustomerDbContext db,
-        TimeProvider clock,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
         validation.Text(request.Reason, "reason", Limits.Reason).NoCardNumber(request.Reason, "reason");
-        return ChangeAsync(id, validation, db, clock, context, (customer, now) =>
+        return ChangeAsync(id, validation, db, context, (customer, _) =>
         {
             customer.Status = CustomerStatus.Suspended;
             customer.SuspensionReason = request.Reason.Trim();
-            return Task.FromResult<object>(db.AddEvent(
-                new CustomerSuspended(customer.Id, customer.SuspensionReason), customer.Id, customer.Version, now));
+            return Change.Publish(new CustomerSuspended(customer.Id, customer.SuspensionReason));
         }, cancellationToken);
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
-        Guid id, CustomerDbContext db, TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, CustomerDbContext db, HttpContext context, CancellationToken cancellationToken)
     {
-        var result = await ChangeAsync(id, new ValidationErrors(), db, clock, context, (customer, now) =>
+        var changed = await ChangeAsync(id, db, context, (customer, now) =>
         {
             customer.Status = CustomerStatus.Deleted;
             customer.DeletedAt = now;
-            return Task.FromResult<object>(db.AddEvent(new CustomerDeleted(customer.Id), customer.Id, customer.Version, now));
+            return Task.FromResult(Change.Publish(new CustomerDeleted(customer.Id)));
         }, cancellationToken, allowSuspended: true);
-        return result.Result switch
-        {
-            Ok<CustomerResponse> => TypedResults.NoContent(),
-            ValidationProblem problem => problem,
-            ProblemHttpResult problem => problem,
-            _ => throw new InvalidOperationException("Unexpected result."),
-        };
+        return changed.Problem is { } problem ? problem : TypedResults.NoContent();
     }
 
     /// <summary>
-    /// Loads a live customer, checks If-Match and state, bumps the version, applies <paramref name="change"/> —
-    /// which queues the event with the new version, or returns a problem to reject with — and saves the change
-    /// and its event in one transaction.
+    /// Rejects invalid input, then changes a live customer through the shared pipeline: a suspended customer only
+    /// when <paramref name="allowSuspended"/>, and UpdatedAt moves with every change.
     /// </summary>
-    private static async Task<Results<Ok<CustomerResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
+    private static async Task<Results<Ok<CustomerResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync<TEvent>(
         Guid id,
         ValidationErrors validation,
         CustomerDbContext db,
-        TimeProvider clock,
         HttpContext context,
-        Func<CustomerProfile, DateTimeOffset, Task<object>> change,
-        CancellationToken cancellationToken,
-        bool allowSuspended = false)
+        Func<CustomerProfile, DateTimeOffset, Task<Change<TEvent>>> change,
+        CancellationToken cancellationToken)
+        where TEvent : notnull
     {
         if (validation.Any)
         {
             return validation.Problem();
         }
 
+        var changed = await ChangeAsync(id, db, context, change, cancellationToken);
+        return changed.Problem is { } problem ? problem : TypedResults.Ok(ToResponse(changed.Aggregate!));
+    }
+
+    private static Task<Results<Ok<CustomerResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync<TEvent>(
+        Guid id,
+        ValidationErrors validation,
+        CustomerDbContext db,
+        HttpContext context,
+        Func<CustomerProfile, DateTimeOffset, Change<TEvent>> change,
+        CancellationToken cancellationToken)
+        where TEvent : notnull =>
+        ChangeAsync(id, validation, db, context, (customer, now) => Task.FromResult(change(customer, now)), cancellationToken);
+
+    private static async Task<Changed<CustomerProfile>> ChangeAsync<TEvent>(
+        Guid id,
+        CustomerDbContext db,
+        HttpContext context,
+        Func<CustomerProfile, DateTimeOffset, Task<Change<TEvent>>> change,
+        CancellationToken cancellationToken,
+        bool allowSuspended = false)
+        where TEvent : notnull
+    {
         var customer = await db.Customers
             .FirstOrDefaultAsync(c => c.Id == id && c.Status != CustomerStatus.Deleted, cancellationToken);
-        if (customer is null)
-        {
-            return Problems.NotFound($"No customer {id}.");
-        }
-
-        if (!ETags.Matches(context.Request, customer.Version))
-        {
-            return ETags.Mismatch(customer.Version);
-        }
-
-        if (customer.Status == CustomerStatus.Suspended && !allowSuspended)
-        {
-            return Problems.Conflict($"Customer {id} is suspended.");
-        }
-
-        var now = clock.GetUtcNow();
-        customer.Version++;
-        customer.UpdatedAt = now;
-        if (await change(customer, now) is ProblemHttpResult rejection)
-        {
-            return rejection;
-        }
-
-        // A concurrent writer that saved first makes this a DbUpdateConcurrencyException: a 409 from ServiceDefaults.
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            return await db.ChangeAsync(context, customer, $"No customer {id}.", async (c, now) =>
+            {
+                if (c.Status == CustomerStatus.Suspended && !allowSuspended)
+                {
+                    return Problems.Conflict($"Customer {id} is suspended.");
+                }
+
+                c.UpdatedAt = now;
+                return await change(c, now);
+            }, cancellationToken);
         }
         catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
-            return Problems.Conflict("A customer with this e-mail address exists.");
+            return new(customer, EmailTaken());
         }
-
-        context.Response.Headers.ETag = ETags.For(customer.Version);
-        return TypedResults.Ok(ToResponse(customer));
     }
+
+    private static ProblemHttpResult EmailTaken() => Problems.Conflict("A customer with this e-mail address exists.");
 
     internal static CustomerProfile NewCustomer(Guid id, RegisterCustomerRequest request, CustomerPreferences preferences, DateTimeOffset now)
     {

@@ -17,14 +17,16 @@ internal static class ReservationEndpoints
     public static void MapReservations(this RouteGroupBuilder inventory)
     {
         var reservations = inventory.MapGroup("/reservations");
-        reservations.MapPost("/", ReserveAsync);
-        reservations.MapGet("/{key}", GetAsync);
+        reservations.MapPost("/", ReserveAsync).ProducesProblems(409, 422);
+        reservations.MapGet("/{key}", GetAsync).ProducesProblems(404);
         reservations.MapPost("/{key}/release", async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> (
                 string key, InventoryDbContext db, TimeProvider time, ILogger<InventoryDbContext> logger, CancellationToken ct) =>
-            await Reservations.EndAsync(db, key, ReservationStatus.Released, time.GetUtcNow(), logger, ct));
+            await Reservations.EndAsync(db, key, ReservationStatus.Released, time.GetUtcNow(), logger, ct))
+            .ProducesProblems(404, 409);
         reservations.MapPost("/{key}/fulfil", async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> (
                 string key, InventoryDbContext db, TimeProvider time, ILogger<InventoryDbContext> logger, CancellationToken ct) =>
-            await Reservations.EndAsync(db, key, ReservationStatus.Fulfilled, time.GetUtcNow(), logger, ct));
+            await Reservations.EndAsync(db, key, ReservationStatus.Fulfilled, time.GetUtcNow(), logger, ct))
+            .ProducesProblems(404, 409);
     }
 
     private static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetAsync(

@@ -15,11 +15,11 @@ internal static partial class StockEndpoints
     public static void MapStock(this RouteGroupBuilder inventory)
     {
         var stock = inventory.MapGroup("/stock");
-        stock.MapGet("/{sku}", GetStockAsync);
+        stock.MapGet("/{sku}", GetStockAsync).ProducesProblems(404);
         stock.MapGet("/{sku}/movements", GetMovementsAsync);
         stock.MapPost("/{sku}/receipts", ReceiveAsync);
-        stock.MapPost("/{sku}/adjustments", AdjustAsync);
-        stock.MapPut("/{sku}/reorder-point", SetReorderPointAsync);
+        stock.MapPost("/{sku}/adjustments", AdjustAsync).AcceptsIfMatch().ProducesProblems(404, 422);
+        stock.MapPut("/{sku}/reorder-point", SetReorderPointAsync).ProducesProblems(404);
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
@@ -111,19 +111,22 @@ internal static partial class StockEndpoints
             return errors.Problem();
         }
 
-        var expected = ExpectedVersion(http);
-        if (expected == -2)
+        // One atomic UPDATE rather than the EF change pipeline: a reservation taking units from this row meanwhile
+        // must not turn an unconditional adjustment into a 409. If-Match has the pipeline's syntax and meaning.
+        if (!IfMatch.TryParse(http, out var ifMatch))
         {
-            return Problems.Validation("If-Match", "Expected a version number, e.g. \"3\".");
+            return IfMatch.Malformed();
         }
 
+        var anyVersion = ifMatch.Versions is null;
+        var versions = ifMatch.Versions?.ToArray() ?? [];
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var rows = await db.Database.SqlQuery<StockRow>($"""
             UPDATE inventory.stock_items
             SET on_hand = on_hand + {request.Delta}, version = version + 1, updated_at = {now}
             WHERE sku = {sku} AND warehouse = {request.Warehouse} AND on_hand + {request.Delta} >= reserved
-              AND ({expected} < 0 OR version = {expected})
+              AND ({anyVersion} OR version = ANY({versions}))
             RETURNING sku AS "Sku", warehouse AS "Warehouse", on_hand AS "OnHand", reserved AS "Reserved",
                 reorder_point AS "ReorderPoint", version AS "Version"
             """).ToListAsync(cancellationToken);
@@ -134,7 +137,7 @@ internal static partial class StockEndpoints
             return current switch
             {
                 null => Problems.NotFound($"No stock of {sku} in {request.Warehouse}."),
-                _ when expected >= 0 && current.Version != expected => ETags.Mismatch(current.Version),
+                _ when !ifMatch.Matches(current.Version) => ETags.Mismatch(current.Version),
                 _ => Problems.Unprocessable(
                     $"On hand of {sku} in {request.Warehouse} is {current.OnHand} with {current.Reserved} reserved; it cannot change by {request.Delta}."),
             };
@@ -194,20 +197,6 @@ internal static partial class StockEndpoints
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(row.ToResponse());
-    }
-
-    /// <summary>-1 without If-Match, -2 when it is not a version number.</summary>
-    private static int ExpectedVersion(HttpRequest request)
-    {
-        var header = request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            return -1;
-        }
-
-        return int.TryParse(header.Replace("W/", "", StringComparison.Ordinal).Trim().Trim('"'), out var version) && version >= 0
-            ? version
-            : -2;
     }
 }
 

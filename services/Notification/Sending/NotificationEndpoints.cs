@@ -15,8 +15,8 @@ public static class NotificationEndpoints
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder routes)
     {
         var notifications = routes.MapContextGroup("Notification", "/notifications");
-        notifications.MapPost("/", Send).WithName("SendNotification");
-        notifications.MapGet("/{id:guid}", Get).WithName("GetNotification");
+        notifications.MapPost("/", Send).WithName("SendNotification").ProducesProblems(422);
+        notifications.MapGet("/{id:guid}", Get).WithName("GetNotification").ProducesProblems(404);
         notifications.MapGet("/", List).WithName("ListNotifications");
         notifications.MapGet("/channels/sent", Sent).WithName("ListSentMessages");
         notifications.MapPost("/channels/{channel}/failure", SetFailure).WithName("SetChannelFailure");

@@ -17,8 +17,8 @@ public static partial class TemplateEndpoints
     {
         var templates = routes.MapContextGroup("Notification", "/notifications/templates");
         templates.MapGet("/", List).WithName("ListTemplates");
-        templates.MapGet("/{key}", Get).WithName("GetTemplate");
-        templates.MapPut("/{key}", Put).WithName("PutTemplate");
+        templates.MapGet("/{key}", Get).WithName("GetTemplate").ProducesProblems(404);
+        templates.MapPut("/{key}", Put).WithName("PutTemplate").AcceptsIfMatch();
         return routes;
     }
 
@@ -36,7 +36,7 @@ public static partial class TemplateEndpoints
         }
 
         context.Response.Headers.ETag = ETags.For(template.Version);
-        return TypedResults.Ok(new TemplateResponse(template.Key, template.Subject, template.Body, template.Version));
+        return TypedResults.Ok(ToResponse(template));
     }
 
     /// <summary>201 when the key is new, 200 when it replaced an existing template (If-Match checked).</summary>
@@ -57,24 +57,20 @@ public static partial class TemplateEndpoints
         }
 
         var template = await db.Templates.FirstOrDefaultAsync(t => t.Key == key, cancellationToken);
-        var created = template is null;
-        if (template is null)
+        if (template is not null)
         {
-            template = new MessageTemplate { Key = key, Subject = request.Subject, Body = request.Body };
-            db.Templates.Add(template);
-        }
-        else
-        {
-            if (!ETags.Matches(context.Request, template.Version))
+            var changed = await db.ChangeAsync(context, template, $"No template {key}.", (t, _) =>
             {
-                return ETags.Mismatch(template.Version);
-            }
-
-            template.Subject = request.Subject;
-            template.Body = request.Body;
-            template.Version++;
+                t.Subject = request.Subject;
+                t.Body = request.Body;
+                return Change.Publish(new NotificationTemplateChanged(t.Key, t.Subject, t.Body));
+            }, cancellationToken);
+            return changed.Problem is { } problem ? problem : TypedResults.Ok(ToResponse(template));
         }
 
+        // A new key: there is no version yet for If-Match to name.
+        template = new MessageTemplate { Key = key, Subject = request.Subject, Body = request.Body };
+        db.Templates.Add(template);
         db.AddEvent(new NotificationTemplateChanged(template.Key, template.Subject, template.Body), template.Key, template.Version, clock.GetUtcNow());
         try
         {
@@ -86,9 +82,11 @@ public static partial class TemplateEndpoints
         }
 
         context.Response.Headers.ETag = ETags.For(template.Version);
-        var response = new TemplateResponse(template.Key, template.Subject, template.Body, template.Version);
-        return created ? TypedResults.Created($"/notifications/templates/{key}", response) : TypedResults.Ok(response);
+        return TypedResults.Created($"/notifications/templates/{key}", ToResponse(template));
     }
+
+    private static TemplateResponse ToResponse(MessageTemplate template) =>
+        new(template.Key, template.Subject, template.Body, template.Version);
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex KeyPattern();

@@ -18,27 +18,36 @@ internal static class OrderEndpoints
 {
     public static void MapOrders(this RouteGroupBuilder orders)
     {
-        orders.MapPost("/", CreateAsync);
+        orders.MapPost("/", CreateAsync).ProducesProblems(409, 422, 503);
         orders.MapGet("/", ListAsync);
-        orders.MapGet("/{id:guid}", GetAsync);
-        orders.MapPost("/{id:guid}/submit", (Guid id, SubmitOrderRequest? request, HttpContext http, OrderTransitions transitions,
-                ICustomerApi customers, OrderDbContext db, CancellationToken ct) =>
-            TransitionAsync(http, db, note: null, (version, _) =>
-                transitions.SubmitAsync(id, request ?? new SubmitOrderRequest(), version, customers, ct), ct));
-        orders.MapPost("/{id:guid}/confirm", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderTransitions transitions,
-                OrderDbContext db, CancellationToken ct) =>
-            TransitionAsync(http, db, request?.Note, (version, note) => transitions.ConfirmAsync(id, version, note, ct), ct));
-        orders.MapPost("/{id:guid}/ship", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderTransitions transitions,
-                OrderDbContext db, CancellationToken ct) =>
-            TransitionAsync(http, db, request?.Note, (version, note) => transitions.ShipAsync(id, version, note, ct), ct));
-        orders.MapPost("/{id:guid}/deliver", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderTransitions transitions,
-                OrderDbContext db, CancellationToken ct) =>
-            TransitionAsync(http, db, request?.Note, (version, note) => transitions.DeliverAsync(id, version, note, ct), ct));
-        orders.MapPost("/{id:guid}/cancel", (Guid id, CancelOrderRequest request, HttpContext http, OrderTransitions transitions,
-                OrderDbContext db, CancellationToken ct) =>
-            string.IsNullOrWhiteSpace(request.Reason)
-                ? Task.FromResult<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>>(Problems.Validation("reason", "Required."))
-                : TransitionAsync(http, db, request.Reason, (version, reason) => transitions.CancelAsync(id, version, reason!, ct), ct, "reason"));
+        orders.MapGet("/{id:guid}", GetAsync).ProducesProblems(404);
+        orders.MapPost("/{id:guid}/submit", (Guid id, SubmitOrderRequest? request, HttpContext http, ICustomerApi customers,
+                    OrderDbContext db, CancellationToken ct) =>
+                TransitionAsync(http, db, id, OrderStatus.Submitted, note: null, (order, _) =>
+                    OrderTransitions.SubmitAsync(order, request ?? new SubmitOrderRequest(), customers, ct), ct))
+            .AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        orders.MapPost("/{id:guid}/confirm", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderDbContext db,
+                    CancellationToken ct) =>
+                TransitionAsync(http, db, id, OrderStatus.Confirmed, request?.Note, (order, _) =>
+                    Published(new OrderConfirmed(order.Id, order.CustomerId)), ct))
+            .AcceptsIfMatch().ProducesProblems(404);
+        orders.MapPost("/{id:guid}/ship", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderDbContext db,
+                    CancellationToken ct) =>
+                TransitionAsync(http, db, id, OrderStatus.Shipped, request?.Note, (order, note) =>
+                    Published(new OrderShipped(order.Id, order.CustomerId, note)), ct))
+            .AcceptsIfMatch().ProducesProblems(404);
+        orders.MapPost("/{id:guid}/deliver", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderDbContext db,
+                    CancellationToken ct) =>
+                TransitionAsync(http, db, id, OrderStatus.Delivered, request?.Note, (order, _) =>
+                    Published(new OrderDelivered(order.Id, order.CustomerId)), ct))
+            .AcceptsIfMatch().ProducesProblems(404);
+        orders.MapPost("/{id:guid}/cancel", (Guid id, CancelOrderRequest request, HttpContext http, OrderDbContext db,
+                    CancellationToken ct) =>
+                string.IsNullOrWhiteSpace(request.Reason)
+                    ? Task.FromResult<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>>(Problems.Validation("reason", "Required."))
+                    : TransitionAsync(http, db, id, OrderStatus.Cancelled, request.Reason, (order, reason) =>
+                        Published(new OrderCancelled(order.Id, order.CustomerId, order.Status, reason!)), ct, "reason"))
+            .AcceptsIfMatch().ProducesProblems(404);
     }
 
     private static async Task<Results<Created<OrderResponse>, Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
@@ -216,44 +225,48 @@ internal static class OrderEndpoints
         return TypedResults.Ok(new OrderPage(items, number, size, total));
     }
 
-    /// <summary>Validates the note and If-Match, runs the transition, maps its outcome to HTTP.</summary>
-    private static async Task<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> TransitionAsync(
-        HttpContext http, OrderDbContext db, string? note, Func<int?, string?, Task<TransitionResult>> transition,
-        CancellationToken cancellationToken, string noteField = "note")
+    /// <summary>
+    /// Validates the note, then moves the order to <paramref name="target"/> through the change pipeline: already
+    /// there is an idempotent repeat (200, nothing written), an illegal transition a 409, and the history records it.
+    /// </summary>
+    /// <param name="decide">The transition's own rule and event, from the order before it moves.</param>
+    private static async Task<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> TransitionAsync<TEvent>(
+        HttpContext http, OrderDbContext db, Guid id, OrderStatus target, string? note,
+        Func<Order, string?, Task<Change<TEvent>>> decide, CancellationToken cancellationToken, string noteField = "note")
+        where TEvent : notnull
     {
-        var header = http.Request.Headers.IfMatch.ToString();
-        int? version = null;
-        if (!string.IsNullOrWhiteSpace(header))
-        {
-            version = int.TryParse(header.Replace("W/", "", StringComparison.Ordinal).Trim().Trim('"'), out var v) && v >= 0 ? v : -1;
-        }
-
         var errors = new ValidationErrors()
             .Check(note is null || note.Length <= OrderLimits.Text, noteField, $"At most {OrderLimits.Text} characters.")
-            .NoCardNumber(note, noteField)
-            .Check(version is not -1, "If-Match", "Expected a version number, e.g. \"3\".");
+            .NoCardNumber(note, noteField);
         if (errors.Any)
         {
             return errors.Problem();
         }
 
-        var result = await transition(version, note);
-        switch (result.Outcome)
+        var order = await db.Orders.Include(o => o.Items).Include(o => o.History)
+            .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        var changed = await db.ChangeAsync(http, order, $"No order {id}.", async (o, now) =>
         {
-            case TransitionOutcome.Applied or TransitionOutcome.AlreadyInState:
-                http.Response.Headers.ETag = ETags.For(result.Order!.Version);
-                return TypedResults.Ok(await WithCustomerAsync(db, result.Order, cancellationToken));
-            case TransitionOutcome.NotFound:
-                return Problems.NotFound(result.Detail!);
-            case TransitionOutcome.Conflict:
-                return Problems.Conflict(result.Detail!);
-            case TransitionOutcome.Unprocessable:
-                return Problems.Unprocessable(result.Detail!);
-            default:
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Dependency unavailable",
-                    detail: result.Detail);
-        }
+            if (!OrderTransitions.IsLegal(o.Status, target))
+            {
+                return Problems.Conflict($"An order that is {o.Status} cannot become {target}.");
+            }
+
+            var change = await decide(o, note);
+            if (change.Changed)
+            {
+                o.History.Add(new OrderHistoryEntry { Id = Guid.CreateVersion7(), From = o.Status, To = target, At = now, Note = note });
+                o.Status = target;
+                o.UpdatedAt = now;
+            }
+
+            return change;
+        }, cancellationToken, isRepeat: o => o.Status == target);
+        return changed.Problem is { } problem ? problem : TypedResults.Ok(await WithCustomerAsync(db, changed.Aggregate!, cancellationToken));
     }
+
+    private static Task<Change<TEvent>> Published<TEvent>(TEvent @event)
+        where TEvent : notnull => Task.FromResult(Change.Publish(@event));
 
     private static Task<Order?> FindByKeyAsync(OrderDbContext db, string key, CancellationToken cancellationToken) =>
         db.Orders.AsNoTracking().Include(o => o.Items).Include(o => o.History).FirstOrDefaultAsync(o => o.IdempotencyKey == key, cancellationToken);

@@ -17,10 +17,10 @@ public static class PaymentMethodEndpoints
     public static IEndpointRouteBuilder MapPaymentMethods(this IEndpointRouteBuilder routes)
     {
         var methods = routes.MapContextGroup("Payment", "/payments/methods");
-        methods.MapPost("/", Add).WithName("AddPaymentMethod");
-        methods.MapGet("/{id:guid}", Get).WithName("GetPaymentMethod");
+        methods.MapPost("/", Add).WithName("AddPaymentMethod").ProducesProblems(422, 503);
+        methods.MapGet("/{id:guid}", Get).WithName("GetPaymentMethod").ProducesProblems(404);
         methods.MapGet("/", List).WithName("ListPaymentMethods");
-        methods.MapDelete("/{id:guid}", Remove).WithName("RemovePaymentMethod");
+        methods.MapDelete("/{id:guid}", Remove).WithName("RemovePaymentMethod").AcceptsIfMatch().ProducesProblems(404);
         return routes;
     }
 
@@ -130,33 +130,17 @@ public static class PaymentMethodEndpoints
         return TypedResults.Ok(methods.Select(ToResponse).ToList());
     }
 
+    /// <summary>Removing a removed method again is an idempotent repeat (204).</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
-        Guid id, PaymentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, PaymentDbContext db, HttpContext context, CancellationToken cancellationToken)
     {
         var method = await db.PaymentMethods.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        if (method is null)
+        var changed = await db.ChangeAsync(context, method, $"No payment method {id}.", (m, _) =>
         {
-            return Problems.NotFound($"No payment method {id}.");
-        }
-
-        if (method.Removed)
-        {
-            return TypedResults.NoContent();
-        }
-
-        method.Removed = true;
-        method.Version++;
-        db.AddEvent(new PaymentMethodRemoved(method.Id, method.CustomerId), method.Id, method.Version, clock.GetUtcNow());
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Problems.Conflict("The payment method changed meanwhile; retry.");
-        }
-
-        return TypedResults.NoContent();
+            m.Removed = true;
+            return Change.Publish(new PaymentMethodRemoved(m.Id, m.CustomerId));
+        }, cancellationToken, isRepeat: m => m.Removed);
+        return changed.Problem is { } problem ? problem : TypedResults.NoContent();
     }
 
     internal static bool IsExpired(int month, int year, DateTimeOffset now) =>

@@ -27,13 +27,13 @@ public static class PaymentEndpoints
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder routes)
     {
         var payments = routes.MapContextGroup("Payment", "/payments");
-        payments.MapPost("/authorizations", Authorize).WithName("AuthorizePayment");
-        payments.MapPost("/{id:guid}/capture", Capture).WithName("CapturePayment");
-        payments.MapPost("/{id:guid}/void", Void).WithName("VoidPayment");
-        payments.MapPost("/{id:guid}/refunds", Refund).WithName("RefundPayment");
-        payments.MapGet("/{id:guid}", Get).WithName("GetPayment");
+        payments.MapPost("/authorizations", Authorize).WithName("AuthorizePayment").ProducesProblems(409, 422, 503);
+        payments.MapPost("/{id:guid}/capture", Capture).WithName("CapturePayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        payments.MapPost("/{id:guid}/void", Void).WithName("VoidPayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        payments.MapPost("/{id:guid}/refunds", Refund).WithName("RefundPayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        payments.MapGet("/{id:guid}", Get).WithName("GetPayment").ProducesProblems(404);
         payments.MapGet("/", List).WithName("ListPayments");
-        payments.MapPost("/gateway/outage", SetOutage).WithName("SetGatewayOutage").WithTags("Operator");
+        payments.MapPost("/gateway/outage", SetOutage).WithName("SetGatewayOutage").WithTags("Operator").ProducesProblems(404);
         return routes;
     }
 
@@ -152,7 +152,6 @@ public static class PaymentEndpoints
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
         PaymentDbContext db,
         IPaymentGateway gateway,
-        TimeProvider clock,
         ILogger<PaymentDbContext> logger,
         HttpContext context,
         CancellationToken cancellationToken)
@@ -164,7 +163,7 @@ public static class PaymentEndpoints
         }
 
         return ChangeAsync(
-            id, TransactionKind.Capture, Fingerprint("capture", id, request.Amount), idempotencyKey, validation, db, clock, logger, context,
+            id, TransactionKind.Capture, Fingerprint("capture", id, request.Amount), idempotencyKey, validation, db, logger, context,
             async (payment, key) =>
             {
                 if (payment.Status != PaymentStatus.Authorized)
@@ -196,12 +195,11 @@ public static class PaymentEndpoints
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
         PaymentDbContext db,
         IPaymentGateway gateway,
-        TimeProvider clock,
         ILogger<PaymentDbContext> logger,
         HttpContext context,
         CancellationToken cancellationToken) =>
         ChangeAsync(
-            id, TransactionKind.Void, Fingerprint("void", id), idempotencyKey, new ValidationErrors(), db, clock, logger, context,
+            id, TransactionKind.Void, Fingerprint("void", id), idempotencyKey, new ValidationErrors(), db, logger, context,
             async (payment, key) =>
             {
                 if (payment.Status != PaymentStatus.Authorized)
@@ -226,7 +224,6 @@ public static class PaymentEndpoints
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
         PaymentDbContext db,
         IPaymentGateway gateway,
-        TimeProvider clock,
         ILogger<PaymentDbContext> logger,
         HttpContext context,
         CancellationToken cancellationToken)
@@ -239,7 +236,7 @@ public static class PaymentEndpoints
 
         validation.Check(request.Reason is null || request.Reason.Length <= Limits.Reason, "reason", $"At most {Limits.Reason} characters.");
         return ChangeAsync(
-            id, TransactionKind.Refund, Fingerprint("refund", id, request.Amount), idempotencyKey, validation, db, clock, logger, context,
+            id, TransactionKind.Refund, Fingerprint("refund", id, request.Amount), idempotencyKey, validation, db, logger, context,
             async (payment, key) =>
             {
                 if (payment.Status is not (PaymentStatus.Captured or PaymentStatus.PartiallyRefunded))
@@ -312,23 +309,24 @@ public static class PaymentEndpoints
     }
 
     /// <summary>
-    /// Capture, void and refund: replay a known key, else load, check version and state, call the gateway
-    /// (<paramref name="act"/> returns the amount and the gateway's answer, or a problem) and record the
-    /// transaction, the new state and — when approved — the event, in one transaction.
+    /// Capture, void and refund: replay a known key, else change the payment through the shared pipeline: call the
+    /// gateway (<paramref name="act"/> returns the amount and the gateway's answer, or a problem) and record the
+    /// transaction, the new state and — when approved — the event, in one transaction. A decline is recorded too
+    /// (new version, no event) and answered 422.
     /// </summary>
-    private static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
+    private static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync<TEvent>(
         Guid id,
         TransactionKind kind,
         string fingerprint,
         string? idempotencyKey,
         ValidationErrors validation,
         PaymentDbContext db,
-        TimeProvider clock,
         ILogger logger,
         HttpContext context,
         Func<CardPayment, string, Task<StepOutcome>> act,
-        Func<CardPayment, decimal, object> approvedEvent,
+        Func<CardPayment, decimal, TEvent> approvedEvent,
         CancellationToken cancellationToken)
+        where TEvent : notnull
     {
         ValidateKey(validation, idempotencyKey);
         if (validation.Any)
@@ -343,51 +341,30 @@ public static class PaymentEndpoints
         }
 
         var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        if (payment is null)
-        {
-            return Problems.NotFound($"No payment {id}.");
-        }
-
-        if (!ETags.Matches(context.Request, payment.Version))
-        {
-            return ETags.Mismatch(payment.Version);
-        }
-
-        StepOutcome outcome;
+        Changed<CardPayment> changed;
+        GatewayResult? result = null;
         try
         {
-            outcome = await act(payment, idempotencyKey!);
+            changed = await db.ChangeAsync(context, payment, $"No payment {id}.", async (p, now) =>
+            {
+                var outcome = await act(p, idempotencyKey!);
+                if (outcome.Problem is { } problem)
+                {
+                    return problem;
+                }
+
+                result = outcome.Result!;
+                var transaction = NewTransaction(p, kind, outcome.Amount, result, idempotencyKey!, fingerprint, now);
+                db.Transactions.Add(transaction);
+                p.Transactions.Add(transaction);
+                p.UpdatedAt = now;
+                return result.Approved ? approvedEvent(p, outcome.Amount) : Change<TEvent>.Unannounced;
+            }, cancellationToken);
         }
         catch (PaymentGatewayUnavailableException exception)
         {
             logger.LogWarning("{Kind} of payment {PaymentId} not answered by the gateway: {FailureCode}", kind, id, exception.Code);
             return PaymentProblems.Unavailable(exception);
-        }
-
-        if (outcome.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        var now = clock.GetUtcNow();
-        var (amount, result) = (outcome.Amount, outcome.Result!);
-        var transaction = NewTransaction(payment, kind, amount, result, idempotencyKey!, fingerprint, now);
-        db.Transactions.Add(transaction);
-        payment.Transactions.Add(transaction);
-        payment.Version++;
-        payment.UpdatedAt = now;
-        if (result.Approved)
-        {
-            RecordEvent(db, approvedEvent(payment, amount), payment, now);
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Problems.Conflict($"Payment {id} changed meanwhile; reload it and retry.");
         }
         catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
@@ -396,26 +373,13 @@ public static class PaymentEndpoints
                    ?? throw new InvalidOperationException("The idempotency key's transaction vanished.", exception);
         }
 
-        logger.LogInformation("{Kind} of payment {PaymentId}: {Approved}", kind, id, result.Approved ? "approved" : result.FailureCode);
-        return result.Approved ? Outcome(payment) : PaymentProblems.Declined(payment.Id, result.FailureCode!);
-    }
-
-    private static void RecordEvent(PaymentDbContext db, object @event, CardPayment payment, DateTimeOffset now)
-    {
-        switch (@event)
+        if (changed.Problem is { } rejected)
         {
-            case PaymentCaptured captured:
-                db.AddEvent(captured, payment.Id, payment.Version, now);
-                break;
-            case PaymentVoided voided:
-                db.AddEvent(voided, payment.Id, payment.Version, now);
-                break;
-            case PaymentRefunded refunded:
-                db.AddEvent(refunded, payment.Id, payment.Version, now);
-                break;
-            default:
-                throw new InvalidOperationException($"Unexpected event {@event.GetType().Name}.");
+            return rejected;
         }
+
+        logger.LogInformation("{Kind} of payment {PaymentId}: {Approved}", kind, id, result!.Approved ? "approved" : result.FailureCode);
+        return result.Approved ? Outcome(payment!) : PaymentProblems.Declined(payment!.Id, result.FailureCode!);
     }
 
     /// <summary>

@@ -18,11 +18,11 @@ public static class ProductEndpoints
     {
         var products = routes.MapContextGroup("Product", "/products");
         products.MapGet("/", Search).WithName("SearchProducts");
-        products.MapGet("/{id:guid}", Get).WithName("GetProduct");
-        products.MapPost("/", Create).WithName("CreateProduct");
-        products.MapPut("/{id:guid}", Update).WithName("UpdateProduct");
-        products.MapPut("/{id:guid}/price", ChangePrice).WithName("ChangeProductPrice");
-        products.MapPost("/{id:guid}/discontinue", Discontinue).WithName("DiscontinueProduct");
+        products.MapGet("/{id:guid}", Get).WithName("GetProduct").ProducesProblems(404);
+        products.MapPost("/", Create).WithName("CreateProduct").ProducesProblems(409);
+        products.MapPut("/{id:guid}", Update).WithName("UpdateProduct").AcceptsIfMatch().ProducesProblems(404);
+        products.MapPut("/{id:guid}/price", ChangePrice).WithName("ChangeProductPrice").AcceptsIfMatch().ProducesProblems(404);
+        products.MapPost("/{id:guid}/discontinue", Discontinue).WithName("DiscontinueProduct").AcceptsIfMatch().ProducesProblems(404);
         return routes;
     }
 
@@ -183,24 +183,19 @@ public static class ProductEndpoints
         Guid id,
         UpdateProductRequest request,
         ProductDbContext db,
-        TimeProvider clock,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
         ValidateDescriptive(validation, request.Name, request.Description, request.Category, request.Attributes, request.ImageUrls);
-        return ChangeAsync(id, validation, db, clock, context, (product, now) =>
+        return ChangeAsync(id, validation, db, context, product =>
         {
             product.Name = request.Name.Trim();
             product.Description = request.Description?.Trim() ?? "";
             product.Category = request.Category.Trim();
             product.Attributes = ToAttributes(request.Attributes);
             product.ImageUrls = [.. request.ImageUrls ?? []];
-            return db.AddEvent(
-                new ProductUpdated(product.Id, product.Sku, product.Name, product.Description, product.Category),
-                product.Id,
-                product.Version,
-                now);
+            return Change.Publish(new ProductUpdated(product.Id, product.Sku, product.Name, product.Description, product.Category));
         }, cancellationToken);
     }
 
@@ -208,51 +203,45 @@ public static class ProductEndpoints
         Guid id,
         ChangePriceRequest request,
         ProductDbContext db,
-        TimeProvider clock,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
         ValidatePrice(validation, request.Price, request.Currency);
-        return ChangeAsync(id, validation, db, clock, context, (product, now) =>
+        return ChangeAsync(id, validation, db, context, product =>
         {
             if (product.Price == request.Price && product.Currency == request.Currency)
             {
-                return null;
+                return Change<ProductPriceChanged>.None;
             }
 
             var old = product.Price;
             product.Price = request.Price;
             product.Currency = request.Currency;
-            return db.AddEvent(
-                new ProductPriceChanged(product.Id, product.Sku, old, product.Price, product.Currency),
-                product.Id,
-                product.Version,
-                now);
+            return new ProductPriceChanged(product.Id, product.Sku, old, product.Price, product.Currency);
         }, cancellationToken);
     }
 
     private static Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> Discontinue(
-        Guid id, ProductDbContext db, TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
-        ChangeAsync(id, new ValidationErrors(), db, clock, context, (product, now) =>
+        Guid id, ProductDbContext db, HttpContext context, CancellationToken cancellationToken) =>
+        ChangeAsync(id, new ValidationErrors(), db, context, product =>
         {
             product.Status = ProductStatus.Discontinued;
-            return db.AddEvent(new ProductDiscontinued(product.Id, product.Sku), product.Id, product.Version, now);
+            return Change.Publish(new ProductDiscontinued(product.Id, product.Sku));
         }, cancellationToken);
 
     /// <summary>
-    /// Loads, checks version and state, bumps the version, applies <paramref name="change"/> (which queues the
-    /// event with the new version, or returns null when nothing changed) and saves change and event in one
-    /// transaction.
+    /// Rejects invalid input, then changes the product through the shared pipeline; a discontinued product no
+    /// longer changes, and UpdatedAt moves only when something did.
     /// </summary>
-    private static async Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
+    private static async Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync<TEvent>(
         Guid id,
         ValidationErrors validation,
         ProductDbContext db,
-        TimeProvider clock,
         HttpContext context,
-        Func<CatalogProduct, DateTimeOffset, OutboxMessage?> change,
+        Func<CatalogProduct, Change<TEvent>> change,
         CancellationToken cancellationToken)
+        where TEvent : notnull
     {
         if (validation.Any)
         {
@@ -260,37 +249,22 @@ public static class ProductEndpoints
         }
 
         var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        if (product is null)
+        var changed = await db.ChangeAsync(context, product, $"No product {id}.", (p, now) =>
         {
-            return Problems.NotFound($"No product {id}.");
-        }
+            if (p.Status == ProductStatus.Discontinued)
+            {
+                return Problems.Conflict($"Product {id} is discontinued and can no longer change.");
+            }
 
-        if (!ETags.Matches(context.Request, product.Version))
-        {
-            return ETags.Mismatch(product.Version);
-        }
+            var made = change(p);
+            if (made.Changed)
+            {
+                p.UpdatedAt = now;
+            }
 
-        if (product.Status == ProductStatus.Discontinued)
-        {
-            return Problems.Conflict($"Product {id} is discontinued and can no longer change.");
-        }
-
-        var now = clock.GetUtcNow();
-        product.Version++;
-        if (change(product, now) is null)
-        {
-            product.Version--;
-        }
-        else
-        {
-            product.UpdatedAt = now;
-
-            // A concurrent writer that saved first makes this a DbUpdateConcurrencyException: a 409 from ServiceDefaults.
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        context.Response.Headers.ETag = ETags.For(product.Version);
-        return TypedResults.Ok(await ToResponseAsync(db, product, cancellationToken));
+            return made;
+        }, cancellationToken);
+        return changed.Problem is { } problem ? problem : TypedResults.Ok(await ToResponseAsync(db, changed.Aggregate!, cancellationToken));
     }
 
     private static void ValidateDescriptive(

@@ -62,25 +62,12 @@ public sealed class ValidationErrors
         TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
 }
 
-/// <summary>If-Match / ETag handling with the aggregate version as the entity tag.</summary>
+/// <summary>The aggregate version as the entity tag (see <see cref="IfMatch"/> and <see cref="AggregateChanges"/>).</summary>
 public static class ETags
 {
     public static string For(int version) => $"\"{version}\"";
 
-    /// <summary>True when the request has no If-Match, or one naming <paramref name="version"/> (or *).</summary>
-    public static bool Matches(HttpRequest request, int version)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var header = request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            return true;
-        }
-
-        return header.Split(',').Select(t => t.Trim()).Any(tag =>
-            tag == "*" || tag.Replace("W/", "", StringComparison.Ordinal).Trim('"') == version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
+    /// <summary>409: If-Match names no current version.</summary>
     public static ProblemHttpResult Mismatch(int current) =>
         Problems.Conflict($"If-Match does not match the current version {current}; reload and retry.");
 }

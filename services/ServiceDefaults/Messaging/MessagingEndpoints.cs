@@ -1,3 +1,4 @@
+using Commerce.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +24,10 @@ public sealed record ReplayResponse(Guid DeliveryId, string Status);
 
 internal static class MessagingEndpoints
 {
-    /// <summary>POST /events/{context} (the inbox) and the operator's dead-letter endpoints under /ops/{context}.</summary>
+    /// <summary>
+    /// POST /events/{context} (the inbox) and the operator's dead-letter endpoints under /ops/{context}, described in
+    /// the context's own OpenAPI document.
+    /// </summary>
     public static void MapMessaging(this IEndpointRouteBuilder endpoints, CommerceContextRegistration context)
     {
         endpoints.MapPost($"/events/{context.Slug}", async Task<Ok<InboxResponse>> (
@@ -34,9 +38,11 @@ internal static class MessagingEndpoints
                     loggers.CreateLogger("Commerce.Inbox"), time, cancellationToken);
                 return TypedResults.Ok(new InboxResponse(envelope.Id, outcome));
             })
-            .ExcludeFromDescription();
+            .WithGroupName(context.Slug)
+            .WithTags("Messaging")
+            .ProducesBodyProblems();
 
-        var ops = endpoints.MapGroup($"/ops/{context.Slug}").ExcludeFromDescription();
+        var ops = endpoints.MapGroup($"/ops/{context.Slug}").WithGroupName(context.Slug).WithTags("Operator");
 
         ops.MapGet("/dead-letters", async (IServiceProvider services, CancellationToken cancellationToken) =>
         {
@@ -75,6 +81,6 @@ internal static class MessagingEndpoints
                 context.Name, deliveryId);
             context.Signal.Pulse();
             return TypedResults.Accepted($"/ops/{context.Slug}/dead-letters", new ReplayResponse(deliveryId, "Pending"));
-        });
+        }).ProducesProblems(StatusCodes.Status404NotFound);
     }
 }

@@ -17,11 +17,11 @@ public static class ShipmentEndpoints
     public static IEndpointRouteBuilder MapShipments(this IEndpointRouteBuilder routes)
     {
         var shipments = routes.MapContextGroup("Shipping", "/shipments");
-        shipments.MapPost("/", Create).WithName("CreateShipment");
-        shipments.MapGet("/{id:guid}", Get).WithName("GetShipment");
-        shipments.MapGet("/by-order/{orderId:guid}", GetForOrder).WithName("GetShipmentForOrder");
-        shipments.MapPost("/carrier/webhook", Webhook).WithName("CarrierWebhook");
-        shipments.MapPost("/carrier/outage", SetOutage).WithName("SetCarrierOutage");
+        shipments.MapPost("/", Create).WithName("CreateShipment").ProducesProblems(422, 503);
+        shipments.MapGet("/{id:guid}", Get).WithName("GetShipment").ProducesProblems(404);
+        shipments.MapGet("/by-order/{orderId:guid}", GetForOrder).WithName("GetShipmentForOrder").ProducesProblems(404);
+        shipments.MapPost("/carrier/webhook", Webhook).WithName("CarrierWebhook").ProducesProblems(404);
+        shipments.MapPost("/carrier/outage", SetOutage).WithName("SetCarrierOutage").ProducesProblems(404);
         return routes;
     }
 

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Commerce.ServiceDefaults.Http;
+
+/// <summary>
+/// What a route can answer, declared where it is mapped, so every OpenAPI document (and /scalar) lists each
+/// operation's problem statuses. tests/BadInput.Tests holds the documents to what the routes actually answer.
+/// </summary>
+public static class ProblemResponses
+{
+    private static readonly string[] ProblemJson = ["application/problem+json"];
+
+    /// <summary>Declares the problem details statuses (404, 409, 422, 503...) a route answers.</summary>
+    public static TBuilder ProducesProblems<TBuilder>(this TBuilder builder, params int[] statuses)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(statuses);
+        builder.Add(endpoint => Declare(endpoint, statuses));
+        return builder;
+    }
+
+    /// <summary>
+    /// Every route of <paramref name="builder"/> that reads a JSON body answers what the shared body handling does
+    /// (see <see cref="ServiceDefaultsExtensions.AddServiceDefaults"/>): 400 for JSON that does not bind, 413 over
+    /// the size cap, 415 for another content type.
+    /// </summary>
+    public static TBuilder ProducesBodyProblems<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // Finally: the body's IAcceptsMetadata is inferred from the handler after ordinary conventions ran.
+        builder.Finally(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<IAcceptsMetadata>().Any())
+            {
+                Declare(endpoint, [StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType]);
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Adds the If-Match header to the OpenAPI operation of every route mapped with <see cref="AggregateChanges.AcceptsIfMatch{TBuilder}"/>.</summary>
+    internal static void DescribeIfMatch(OpenApiOptions options) =>
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IfMatchMetadata>().Any())
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "If-Match",
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description = "Absent: unconditional. *: any version. \"3\" or W/\"3\" (comma-separated): one of these versions, else 409. Malformed: 400.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
+
+    private static void Declare(EndpointBuilder endpoint, IEnumerable<int> statuses)
+    {
+        var declared = endpoint.Metadata.OfType<IProducesResponseTypeMetadata>().Select(m => m.StatusCode).ToHashSet();
+        foreach (var status in statuses.Where(declared.Add))
+        {
+            endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), ProblemJson));
+        }
+    }
+}
