@@ -1,6 +1,7 @@
 using Commerce.Host;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Telemetry;
 
 // `Commerce.Host migrate` and `Commerce.Host seed-demo` are the explicit steps run before the host serves
 // (run.sh does both); with no command the host serves the contexts selected by Commerce:Contexts.
@@ -15,6 +16,10 @@ if (command == "migrate")
 
 builder.AddServiceDefaults();
 var contexts = HostedContexts.Selected(builder.Configuration);
+// One service name per kind of host process: "commerce" when it runs everything, else e.g. "commerce-sagaworker".
+builder.AddCommerceTelemetry(contexts.Count == HostedContexts.All.Count + HostedContexts.Processes.Count
+    ? "commerce"
+    : $"commerce-{string.Join('-', contexts.Select(c => c.Name.ToLowerInvariant()))}");
 foreach (var context in contexts)
 {
     context.Add(builder);
