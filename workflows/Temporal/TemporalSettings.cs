@@ -24,7 +24,7 @@ public sealed class TemporalSettings
     /// <summary>TEMPORAL_NAMESPACE.</summary>
     public string? Namespace { get; set; }
 
-    /// <summary>TEMPORAL_API_KEY; turns TLS on unless TLS is explicitly disabled.</summary>
+    /// <summary>TEMPORAL_API_KEY; implies TLS unless TLS is explicitly switched off.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>Profile to read from the configuration file (TEMPORAL_PROFILE; "default").</summary>
@@ -86,26 +86,22 @@ public sealed class TemporalSettings
     }
 
     /// <summary>
-    /// The profile's TLS with the explicit settings on top. An explicit API key implies TLS, as it does in the
-    /// profile, unless the profile or <see cref="Tls"/> switches TLS off.
+    /// The profile's TLS with the explicit settings on top. Null leaves TLS to the SDK, which turns it on when there
+    /// is an API key; off is an explicit <see cref="TlsOptions.Disabled"/>, so that it holds with an API key too.
     /// </summary>
     private TlsOptions? MergeTls(TlsOptions? fromProfile)
     {
         if (Tls == false)
         {
-            return null;
+            return new TlsOptions { Disabled = true };
         }
 
-        var tls = fromProfile is { Disabled: true } ? null : fromProfile;
-        var wantsTls = Tls == true || (ApiKey is not null && fromProfile is null)
-                       || TlsClientCertPath is not null || TlsClientKeyPath is not null
-                       || TlsServerCaCertPath is not null || TlsServerName is not null;
-        if (!wantsTls)
+        if (Tls != true && TlsClientCertPath is null && TlsClientKeyPath is null && TlsServerCaCertPath is null && TlsServerName is null)
         {
-            return tls;
+            return fromProfile;
         }
 
-        tls = tls is null ? new TlsOptions() : (TlsOptions)tls.Clone();
+        var tls = fromProfile is null or { Disabled: true } ? new TlsOptions() : (TlsOptions)fromProfile.Clone();
         tls.ClientCert = Read(TlsClientCertPath) ?? tls.ClientCert;
         tls.ClientPrivateKey = Read(TlsClientKeyPath) ?? tls.ClientPrivateKey;
         tls.ServerRootCACert = Read(TlsServerCaCertPath) ?? tls.ServerRootCACert;
