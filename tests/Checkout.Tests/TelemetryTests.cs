@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Commerce.Workflows.OrderSaga;
+using Commerce.Workflows.Temporal;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -9,11 +11,11 @@ using SubmitOrderRequest = Commerce.Checkout.Contracts.SubmitOrderRequest;
 namespace Commerce.Checkout.Tests;
 
 /// <summary>
-/// One submit is one trace: the Checkout request, the saga's activities, the owners' requests they make and the
+/// Traces and metrics of the whole system. One submit is one trace: the Checkout request, the saga's activities, the owners' requests they make and the
 /// deliveries of the events those requests wrote all carry the submit request's trace id. Spans are read from the
 /// hosts' own OpenTelemetry pipeline (what AddCommerceTelemetry registers), through a recording processor.
 /// </summary>
-public sealed class SubmitTracingTests(SubmitTracingTests.TracedSystem system) : IClassFixture<SubmitTracingTests.TracedSystem>
+public sealed class TelemetryTests(TelemetryTests.TracedSystem system) : IClassFixture<TelemetryTests.TracedSystem>
 {
     [Fact]
     public async Task Submit_HappyPath_OneTraceFromRequestThroughActivitiesOwnersAndEventDeliveries()
@@ -56,6 +58,33 @@ public sealed class SubmitTracingTests(SubmitTracingTests.TracedSystem system) :
         Assert.All(deliveries, span => Assert.Equal(ActivityStatusCode.Unset, span.Status));
         Assert.Contains(spans, span => span.Kind == ActivityKind.Consumer && Tag(span, "commerce.event.type") == "OrderConfirmed");
         Assert.Contains(spans, span => span.OperationName.StartsWith("HandleSignal:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Submit_HappyPath_TemporalSdkMetricsReachTheCommerceTemporalMeter()
+    {
+        var seen = new ConcurrentDictionary<string, bool>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, meters) =>
+            {
+                if (instrument.Meter.Name == TemporalMetrics.MeterName)
+                {
+                    meters.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, _, _) => seen[instrument.Name] = true);
+        listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => seen[instrument.Name] = true);
+        listener.Start();
+        var order = await system.NewOrderAsync();
+
+        await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        await system.Saga(order.OrderId).GetResultAsync();
+
+        // The worker's own measurements (Temporal's names, e.g. temporal_activity_execution_latency), not ours.
+        Assert.Contains(seen.Keys, name => name.StartsWith("temporal_activity_", StringComparison.Ordinal));
+        Assert.Contains(seen.Keys, name => name.StartsWith("temporal_workflow_", StringComparison.Ordinal));
     }
 
     private static string? Path(Activity span) => Tag(span, "url.path");
