@@ -52,11 +52,12 @@ for context in "${contexts[@]}"; do
   export "ConnectionStrings__$context=Host=127.0.0.1;Port=$POSTGRES_PORT;Database=commerce;Username=$role;Password=${!password_variable}"
 done
 
-# The order saga needs Temporal: use the one at COMMERCE_TEMPORAL_ADDRESS (or Temporal__Address) when set, e.g.
-# temporal-dev.yml or `temporal server start-dev`; otherwise start the project's offline Temporal-compatible server
-# (a test double and offline dev server, no Web UI) on 127.0.0.1:7233 for this run.
-if [ -n "${COMMERCE_TEMPORAL_ADDRESS:-}" ]; then export Temporal__Address="$COMMERCE_TEMPORAL_ADDRESS"; fi
-if [ -z "${Temporal__Address:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null; then
+# The order saga needs Temporal: use the one configured the way Temporal clients are (TEMPORAL_ADDRESS, a
+# TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE profile, Temporal__Address, or the older COMMERCE_TEMPORAL_ADDRESS), e.g.
+# temporal-dev.yml, `temporal server start-dev` or Temporal Cloud; otherwise start the project's offline
+# Temporal-compatible server (a test double and offline dev server, no Web UI) on 127.0.0.1:7233 for this run.
+temporal_configured="${Temporal__Address:-}${TEMPORAL_ADDRESS:-}${COMMERCE_TEMPORAL_ADDRESS:-}${TEMPORAL_PROFILE:-}${TEMPORAL_CONFIG_FILE:-}"
+if [ -z "$temporal_configured" ] && ! (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null; then
   dotnet build tests/OfflineTemporal --configuration Release -nologo -v quiet
   dotnet run --project tests/OfflineTemporal --configuration Release --no-build -- --port 7233 >"$state/temporal.log" 2>&1 &
   temporal_pid=$!
