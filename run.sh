@@ -59,12 +59,13 @@ for context in "${contexts[@]}"; do
   export "ConnectionStrings__$context=Host=127.0.0.1;Port=$POSTGRES_PORT;Database=commerce;Username=$role;Password=${!password_variable}"
 done
 
-# The order saga needs Temporal. A configured one is used as it is (COMMERCE_TEMPORAL_ADDRESS or Temporal__Address,
-# e.g. temporal-dev.yml or Temporal Cloud). Otherwise, when nothing listens on 127.0.0.1:7233: a real Temporal dev
+# The order saga needs Temporal. One configured the way Temporal clients are (TEMPORAL_ADDRESS, a TEMPORAL_PROFILE /
+# TEMPORAL_CONFIG_FILE profile, Temporal__Address, or the older COMMERCE_TEMPORAL_ADDRESS: temporal-dev.yml, a
+# cluster, Temporal Cloud) is used as it is. Otherwise, when nothing listens on 127.0.0.1:7233: a real Temporal dev
 # server if the Temporal CLI is installed (state kept in .local/temporal.db), else the project's offline
 # Temporal-compatible server (a test double and offline dev server: in memory, no Web UI).
-if [ -n "${COMMERCE_TEMPORAL_ADDRESS:-}" ]; then export Temporal__Address="$COMMERCE_TEMPORAL_ADDRESS"; fi
-if [ -z "${Temporal__Address:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null; then
+temporal_configured="${Temporal__Address:-}${TEMPORAL_ADDRESS:-}${COMMERCE_TEMPORAL_ADDRESS:-}${TEMPORAL_PROFILE:-}${TEMPORAL_CONFIG_FILE:-}"
+if [ -z "$temporal_configured" ] && ! (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null; then
   if command -v temporal >/dev/null; then
     temporal server start-dev --ip 127.0.0.1 --port 7233 --ui-port 8233 --db-filename "$state/temporal.db" \
       --log-level warn >"$state/temporal.log" 2>&1 &

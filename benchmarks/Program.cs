@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Commerce.Benchmarks;
 
-// dotnet run -c Release --project tests/Benchmarks -- orders [--orders N] [--concurrency C] [--warmup W]
-// dotnet run -c Release --project tests/Benchmarks -- hot-sku [--reservers C] [--stock S]
+// dotnet run -c Release --project benchmarks -- orders [--orders N] [--concurrency C] [--warmup W]
+// dotnet run -c Release --project benchmarks -- hot-sku [--reservers C] [--stock S]
 var mode = args.FirstOrDefault();
 int Option(string name, int fallback)
 {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Commerce.Workflows.Temporal;
 using Temporalio.Client;
 using Temporalio.Exceptions;
 
@@ -13,13 +14,25 @@ internal static class TemporalSession
     public static async Task<int> RunAsync(ParseResult parseResult, Func<ITemporalClient, CommandOutput, Task<int>> command)
     {
         var output = new CommandOutput(parseResult);
-        var address = parseResult.GetValue(CommerceCommand.Address)!;
-        var @namespace = parseResult.GetValue(CommerceCommand.Namespace)!;
+        TemporalClientConnectOptions options;
+        try
+        {
+            options = CommerceCommand.TemporalSettings(parseResult).ToConnectOptions();
+        }
+#pragma warning disable CA1031 // A profile file that cannot be read or parsed, a certificate path that does not exist...
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            output.Error($"Temporal connection settings are unusable: {e.Message}");
+            return ExitCodes.Usage;
+        }
 
+        var address = options.TargetHost;
+        var @namespace = options.Namespace;
         ITemporalClient client;
         try
         {
-            client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(address) { Namespace = @namespace });
+            client = await TemporalClient.ConnectAsync(options);
         }
 #pragma warning disable CA1031 // The SDK reports a failed connection through several exception types; all mean the same here.
         catch (Exception e)

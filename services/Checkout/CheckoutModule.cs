@@ -8,6 +8,7 @@ using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Messaging;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
+using Commerce.Workflows.Temporal;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,8 +72,9 @@ public static class CheckoutModule
             return;
         }
 
-        var temporal = builder.Configuration.GetSection("Temporal").Get<TemporalOptions>() ?? new TemporalOptions();
-        builder.Services.AddTemporalClient(temporal.Address, temporal.Namespace);
+        // The Temporal section (Temporal:Address, Temporal:ApiKey...) over TEMPORAL_* variables and the profile.
+        var temporal = builder.Configuration.GetSection("Temporal").Get<TemporalSettings>() ?? new TemporalSettings();
+        builder.Services.AddTemporalClient(options => temporal.ApplyTo(options));
     }
 
     private static void AddContextClientOnce<TApi>(this IHostApplicationBuilder builder, string context)

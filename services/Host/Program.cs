@@ -1,6 +1,7 @@
 using Commerce.Host;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 // `Commerce.Host migrate` and `Commerce.Host seed-demo` are the explicit steps run before the host serves
@@ -33,6 +34,10 @@ if (EF.IsDesignTime)
 
 builder.AddServiceDefaults();
 var contexts = HostedContexts.Selected(builder.Configuration);
+// One service name per kind of host process: "commerce" when it runs everything, else e.g. "commerce-sagaworker".
+builder.AddCommerceTelemetry(contexts.Count == HostedContexts.All.Count + HostedContexts.Processes.Count
+    ? "commerce"
+    : $"commerce-{string.Join('-', contexts.Select(c => c.Name.ToLowerInvariant()))}");
 foreach (var context in contexts)
 {
     context.Add(builder);

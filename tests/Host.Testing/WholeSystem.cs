@@ -91,6 +91,11 @@ public abstract class WholeSystem : IAsyncLifetime
         });
     }
 
+    /// <summary>Test services for every host of the system (e.g. a span recorder), on top of the host's own.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>The data the subclass's tests start from, loaded through the APIs once the host serves.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
@@ -114,7 +119,10 @@ public abstract class WholeSystem : IAsyncLifetime
         }
 
         var host = new CommerceHostFactory(database.ConnectionString, contexts, settings, services =>
-            services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new OutageHandler(Outages))));
+        {
+            services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new OutageHandler(Outages)));
+            ConfigureServices(services);
+        });
         hosts.Add(host);
         return host.Start();
     }

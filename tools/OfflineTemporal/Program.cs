@@ -6,7 +6,7 @@ namespace Commerce.OfflineTemporal;
 
 /// <summary>
 /// Standalone mode, an offline stand-in for <c>temporal server start-dev</c>:
-/// <c>dotnet run --project tests/OfflineTemporal -- --port 7233 [--namespace default] [--time-skipping]</c>.
+/// <c>dotnet run --project tools/OfflineTemporal -- --port 7233 [--namespace default] [--time-skipping]</c>.
 /// </summary>
 internal static class Program
 {

@@ -34,8 +34,10 @@ internal static class MessagingEndpoints
                 EventEnvelope envelope, IServiceProvider services, ILoggerFactory loggers, TimeProvider time,
                 CancellationToken cancellationToken) =>
             {
+                using var span = MessagingTelemetry.StartInbox(context.Name, envelope);
                 var outcome = await Inbox.HandleAsync(context, envelope, services,
                     loggers.CreateLogger("Commerce.Inbox"), time, cancellationToken);
+                MessagingTelemetry.Received(context.Name, envelope, outcome, span);
                 return TypedResults.Ok(new InboxResponse(envelope.Id, outcome));
             })
             .WithGroupName(context.Slug)

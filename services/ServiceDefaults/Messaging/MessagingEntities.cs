@@ -17,6 +17,12 @@ public sealed class OutboxMessage
     /// <summary>The event record as JSON (jsonb).</summary>
     public required string Payload { get; init; }
 
+    /// <summary>
+    /// The W3C traceparent of the span that wrote the event (null outside a trace): its deliveries continue that
+    /// trace, whenever and wherever the dispatcher runs.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Set once the dispatcher has created one delivery per subscriber.</summary>
     public bool FannedOut { get; set; }
 }

@@ -20,6 +20,7 @@ public static class MessagingModel
             b.Property(m => m.AggregateVersion).HasColumnName("aggregate_version");
             b.Property(m => m.OccurredAt).HasColumnName("occurred_at");
             b.Property(m => m.Payload).HasColumnName("payload").HasColumnType("jsonb");
+            b.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(55);
             b.Property(m => m.FannedOut).HasColumnName("fanned_out");
             b.HasIndex(m => m.OccurredAt).HasDatabaseName("ix_outbox_messages_not_fanned_out").HasFilter("fanned_out = false");
         });

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 
 namespace Commerce.ServiceDefaults.Messaging;
 
@@ -94,6 +95,8 @@ public sealed class OutboxDispatcher(
 
     private async Task<int> FanOutAsync(CancellationToken cancellationToken)
     {
+        // The dispatcher's own bookkeeping belongs to no business request: untraced, it adds no root trace per poll.
+        using var untraced = SuppressInstrumentationScope.Begin();
         await using var scope = services.CreateAsyncScope();
         var db = context.ResolveDbContext(scope.ServiceProvider);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -136,6 +139,7 @@ public sealed class OutboxDispatcher(
 
     private async Task<List<ClaimedDelivery>> ClaimAsync(CancellationToken cancellationToken)
     {
+        using var untraced = SuppressInstrumentationScope.Begin();
         await using var scope = services.CreateAsyncScope();
         var db = context.ResolveDbContext(scope.ServiceProvider);
         var now = time.GetUtcNow();
@@ -150,7 +154,8 @@ public sealed class OutboxDispatcher(
                      ORDER BY next_attempt_at LIMIT {2} FOR UPDATE SKIP LOCKED)
                  RETURNING d.id AS "DeliveryId", d.subscriber AS "Subscriber", d.attempts AS "Attempts",
                      m.id AS "MessageId", m.type AS "Type", m.aggregate_id AS "AggregateId",
-                     m.aggregate_version AS "AggregateVersion", m.occurred_at AS "OccurredAt", m.payload::text AS "Payload"
+                     m.aggregate_version AS "AggregateVersion", m.occurred_at AS "OccurredAt", m.payload::text AS "Payload",
+                     m.trace_parent AS "TraceParent"
                  """,
                 now + options.Value.LeaseDuration, now, options.Value.BatchSize)
             .ToListAsync(cancellationToken);
@@ -159,6 +164,8 @@ public sealed class OutboxDispatcher(
     /// <summary>POSTs one delivery; true when the subscriber took it (recorded with the batch), else the failure is recorded now.</summary>
     private async Task<bool> DeliverAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
+        using var span = MessagingTelemetry.StartDelivery(context.Name, delivery.MessageId, delivery.Type, delivery.Subscriber,
+            delivery.Attempts, delivery.TraceParent);
         string? error;
         try
         {
@@ -182,9 +189,11 @@ public sealed class OutboxDispatcher(
 
         if (error is null)
         {
+            MessagingTelemetry.Delivered(context.Name, delivery.Subscriber, delivery.OccurredAt, time.GetUtcNow());
             return true;
         }
 
+        span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error);
         await RecordFailureAsync(delivery, error, cancellationToken);
         return false;
     }
@@ -200,6 +209,8 @@ public sealed class OutboxDispatcher(
         {
             return;
         }
+
+        using var untraced = SuppressInstrumentationScope.Begin();
 
         await using var scope = services.CreateAsyncScope();
         var db = context.ResolveDbContext(scope.ServiceProvider);
@@ -220,6 +231,7 @@ public sealed class OutboxDispatcher(
         var now = time.GetUtcNow();
 
         var dead = delivery.Attempts >= options.Value.MaxAttempts;
+        MessagingTelemetry.Failed(context.Name, delivery.Subscriber, dead);
         var next = now + options.Value.BackoffFor(delivery.Attempts);
         await db.Database.ExecuteSqlRawAsync(
             $$"""UPDATE "{{Schema}}".outbox_deliveries SET status = {0}, next_attempt_at = {1}, last_error = {2} WHERE id = {3}""",
@@ -250,5 +262,6 @@ public sealed class OutboxDispatcher(
         string AggregateId,
         int AggregateVersion,
         DateTimeOffset OccurredAt,
-        string Payload);
+        string Payload,
+        string? TraceParent);
 }

@@ -25,6 +25,7 @@ public static class OutboxExtensions
             AggregateVersion = aggregateVersion,
             OccurredAt = occurredAt,
             Payload = JsonSerializer.Serialize(@event, @event.GetType(), CommerceJson.Options),
+            TraceParent = MessagingTelemetry.CurrentTraceParent(),
         };
         db.Set<OutboxMessage>().Add(message);
         PendingEvents.Mark(db);
