@@ -5,13 +5,13 @@ namespace Commerce.Activities;
 
 public sealed record OrderStepInput(Guid OrderId);
 
-public sealed record OrderLine(Guid ProductId, string Sku, int Quantity);
+public sealed record StockLine(Guid ProductId, string Sku, int Quantity);
 
-public sealed record SubmittedOrder(Guid OrderId, Guid CustomerId, decimal Total, string Currency, IReadOnlyList<OrderLine> Lines);
+public sealed record SubmittedOrder(Guid OrderId, Guid CustomerId, decimal Total, string Currency, IReadOnlyList<StockLine> Lines);
 
 public sealed record CancelOrderInput(Guid OrderId, string Reason);
 
-public sealed record ReserveStockInput(Guid OrderId, IReadOnlyList<OrderLine> Lines);
+public sealed record ReserveStockInput(Guid OrderId, IReadOnlyList<StockLine> Lines);
 
 public sealed record StockReservation(Guid OrderId, DateTimeOffset ExpiresAt);
 

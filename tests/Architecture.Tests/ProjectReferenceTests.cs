@@ -13,10 +13,10 @@ public sealed class ProjectReferenceTests
 {
     private static readonly string Root = FindRoot();
 
-    /// <summary>services/X folders that are contexts (not the host, the shared defaults or a contracts project).</summary>
+    /// <summary>services/X folders that are contexts (not the host, the shared defaults or rules, or a contracts project).</summary>
     private static readonly HashSet<string> Contexts = Directory.GetDirectories(Path.Combine(Root, "services"))
         .Select(Path.GetFileName)
-        .Where(name => name is not ("Host" or "ServiceDefaults") && !name!.EndsWith(".Contracts", StringComparison.Ordinal))
+        .Where(name => name is not ("Host" or "ServiceDefaults" or "Rules") && !name!.EndsWith(".Contracts", StringComparison.Ordinal))
         .Where(name => File.Exists(Path.Combine(Root, "services", name!, $"Commerce.{name}.csproj")))
         .ToHashSet(StringComparer.Ordinal)!;
 
@@ -56,9 +56,10 @@ public sealed class ProjectReferenceTests
         Assert.True(forbidden.Count == 0,
             $"{project} references another context's implementation: {string.Join(", ", forbidden)}. Reference its *.Contracts project instead.");
 
-        if (folder.StartsWith("services", StringComparison.Ordinal) && folder.EndsWith(".Contracts", StringComparison.Ordinal))
+        if (folder.StartsWith("services", StringComparison.Ordinal)
+            && (folder.EndsWith(".Contracts", StringComparison.Ordinal) || folder == Path.Combine("services", "Rules")))
         {
-            Assert.True(referenced.Count == 0, $"{project} is a contracts project and must stay dependency-free: {string.Join(", ", referenced)}");
+            Assert.True(referenced.Count == 0, $"{project} is shared by every side and must stay dependency-free: {string.Join(", ", referenced)}");
         }
     }
 

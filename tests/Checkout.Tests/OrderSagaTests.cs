@@ -7,8 +7,6 @@ using Commerce.Payment.Contracts;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
 using Refit;
-using CancelOrderRequest = Commerce.Checkout.Contracts.CancelOrderRequest;
-using SubmitOrderRequest = Commerce.Checkout.Contracts.SubmitOrderRequest;
 
 namespace Commerce.Checkout.Tests;
 
@@ -20,7 +18,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     {
         var order = await system.NewOrderAsync(stock: 10, quantity: 2);
 
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         var result = await system.Saga(order.OrderId).GetResultAsync();
 
         Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
@@ -41,7 +39,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     {
         var order = await system.NewOrderAsync(stock: 1, quantity: 2);
 
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         var result = await system.Saga(order.OrderId).GetResultAsync();
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, submitted.StatusCode);
@@ -56,7 +54,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     {
         var order = await system.NewOrderAsync(stock: 5, quantity: 2, card: TestCards.Declined);
 
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         var result = await system.Saga(order.OrderId).GetResultAsync();
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, submitted.StatusCode);
@@ -73,10 +71,10 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
         var order = await system.NewOrderAsync();
 
         var submits = await Task.WhenAll(
-            system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId)),
-            system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId)));
+            system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId)),
+            system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId)));
         await system.Saga(order.OrderId).GetResultAsync();
-        var again = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var again = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
 
         Assert.All(submits, s => Assert.Equal(HttpStatusCode.OK, s.StatusCode));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -91,10 +89,10 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
         system.Outages.TakeDown("/shipments");
         try
         {
-            await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+            await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
             await system.WaitForSagaAsync(order.OrderId, saga => saga.NeedsAttention);
 
-            var cancelled = await system.Checkout.CancelAsync(order.OrderId, new CancelOrderRequest("Customer changed their mind"));
+            var cancelled = await system.Checkout.CancelAsync(order.OrderId, new CancelCheckoutRequest("Customer changed their mind"));
             var result = await system.Saga(order.OrderId).GetResultAsync();
 
             Assert.NotNull(cancelled.Saga);
@@ -115,11 +113,11 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     public async Task Cancel_OrderAlreadyShipped_IsAConflict()
     {
         var order = await system.NewOrderAsync();
-        await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         await system.WaitForSagaAsync(order.OrderId, saga => saga.Stage is SagaStages.Shipped or SagaStages.Delivered);
 
         var refusal = await Assert.ThrowsAnyAsync<ApiException>(() =>
-            system.Checkout.CancelAsync(order.OrderId, new CancelOrderRequest("too late")));
+            system.Checkout.CancelAsync(order.OrderId, new CancelCheckoutRequest("too late")));
 
         Assert.Equal(HttpStatusCode.Conflict, refusal.StatusCode);
     }
@@ -130,7 +128,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
         var order = await system.NewOrderAsync();
         system.Outages.TakeDown("/inventory");
 
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
 
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         Assert.True(submitted.Content?.Saga.NeedsAttention);
@@ -152,7 +150,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     [Fact]
     public async Task Submit_UnknownOrder_IsNotFound()
     {
-        var response = await system.Checkout.SubmitAsync(Guid.NewGuid(), new SubmitOrderRequest(Guid.NewGuid()));
+        var response = await system.Checkout.SubmitAsync(Guid.NewGuid(), new SubmitCheckoutRequest(Guid.NewGuid()));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -162,7 +160,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     {
         var order = await system.NewOrderAsync();
 
-        var response = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(Guid.Empty));
+        var response = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(Guid.Empty));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null((await system.Checkout.GetAsync(order.OrderId)).Saga);

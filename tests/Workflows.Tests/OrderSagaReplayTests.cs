@@ -36,9 +36,9 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
     {
         var histories = new List<(string Name, WorkflowHistory History)>();
         await RecordAsync("delivered", histories, _ => { });
-        await RecordAsync("out-of-stock", histories, owners => owners.Reject("ReserveStock", BusinessFailures.OutOfStock, "none left"));
-        await RecordAsync("declined", histories, owners => owners.Reject("AuthorizePayment", BusinessFailures.PaymentDeclined, "declined"));
-        await RecordAsync("parked-then-retried", histories, owners => owners.FailAlways("ReserveStock"), retryAfterParking: true);
+        await RecordAsync("out-of-stock", histories, owners => owners.Reject(SagaSteps.ReserveInventory, BusinessFailures.OutOfStock, "none left"));
+        await RecordAsync("declined", histories, owners => owners.Reject(SagaSteps.AuthorizePayment, BusinessFailures.PaymentDeclined, "declined"));
+        await RecordAsync("parked-then-retried", histories, owners => owners.FailAlways(SagaSteps.ReserveInventory), retryAfterParking: true);
 
         var replayer = new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<OrderSagaWorkflow>());
         foreach (var (name, history) in histories)
@@ -69,7 +69,7 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
         if (retryAfterParking)
         {
             Assert.True(decision.NeedsAttention);
-            harness.Owners.Heal("ReserveStock");
+            harness.Owners.Heal(SagaSteps.ReserveInventory);
             await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
         }
 

@@ -1,6 +1,7 @@
 using Commerce.Customer.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Product.Contracts;
+using Commerce.Rules;
 using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Builder;
@@ -36,8 +37,8 @@ internal static class OrderEndpoints
             TransitionAsync(http, db, request?.Note, (version, note) => transitions.DeliverAsync(id, version, note, ct), ct));
         orders.MapPost("/{id:guid}/cancel", (Guid id, CancelOrderRequest request, HttpContext http, OrderTransitions transitions,
                 OrderDbContext db, CancellationToken ct) =>
-            string.IsNullOrWhiteSpace(request.Reason)
-                ? Task.FromResult<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>>(Problems.Validation("reason", "Required."))
+            CancelReasons.Problem(request.Reason) is { } problem
+                ? Task.FromResult<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>>(Problems.Validation("reason", problem))
                 : TransitionAsync(http, db, request.Reason, (version, reason) => transitions.CancelAsync(id, version, reason!, ct), ct, "reason"));
     }
 
