@@ -1,12 +1,17 @@
 using System.Net;
+using System.Text;
 using Commerce.Checkout.Contracts;
 using Commerce.Cli;
 using Commerce.Inventory.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
+using Commerce.Rules;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
+using Google.Protobuf;
 using Refit;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Exceptions;
 
 namespace Commerce.Checkout.Tests;
 
@@ -107,6 +112,49 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
         Assert.Equal(PaymentStatus.Refunded, payment.Status);
         Assert.Equal(4, (await system.Inventory.GetStockAsync(order.Sku)).Available);
         Assert.Equal(OrderStatus.Cancelled, (await system.Orders.GetOrderAsync(order.OrderId)).Status);
+    }
+
+    /// <summary>
+    /// The defect this guards: a reason Order refuses, sent past the API straight to the saga, used to fail the order's
+    /// cancellation for good (stuck in Compensating) and to leave the card number in the saga's history.
+    /// </summary>
+    [Fact]
+    public async Task Cancel_ThroughTemporalWithAReasonOrderRefuses_UpdateRefusedSignalReplacedOrderCancelledCleanly()
+    {
+        const string cardNumber = "4111 1111 1111 1111";
+        var order = await system.NewOrderAsync();
+        var saga = system.Saga(order.OrderId);
+        system.Outages.TakeDown("/shipments");
+        try
+        {
+            await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
+            await system.WaitForSagaAsync(order.OrderId, status => status.NeedsAttention);
+
+            foreach (var reason in (string[])[$"refund to {cardNumber}", new string('x', CancelReasons.MaxLength + 1)])
+            {
+                var refusal = await Assert.ThrowsAsync<WorkflowUpdateFailedException>(() =>
+                    saga.ExecuteUpdateAsync(s => s.CancelAsync(new CancelSagaRequest(reason))));
+                Assert.Contains("not acceptable", refusal.InnerException?.Message, StringComparison.Ordinal);
+            }
+
+            await saga.SignalAsync(s => s.CancelSignalAsync(new CancelSagaRequest($"refund to {cardNumber}")));
+            var result = await saga.GetResultAsync();
+
+            Assert.Equal(SagaStages.Cancelled, result.Outcome);
+            Assert.DoesNotContain(cardNumber, result.Reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            system.Outages.BringUp("/shipments");
+        }
+
+        var cancelled = await system.Orders.GetOrderAsync(order.OrderId);
+        Assert.Equal(OrderStatus.Cancelled, cancelled.Status);
+        Assert.Equal(PaymentStatus.Refunded, Assert.Single(await system.Payments.ListPaymentsAsync(order.OrderId)).Status);
+        // The signal itself is history (signals cannot be refused); nothing the saga wrote may repeat the number.
+        var history = await saga.FetchHistoryAsync();
+        var holdingTheNumber = history.Events.Where(e => Encoding.UTF8.GetString(e.ToByteArray()).Contains(cardNumber, StringComparison.Ordinal));
+        Assert.Equal([EventType.WorkflowExecutionSignaled], holdingTheNumber.Select(e => e.EventType));
     }
 
     [Fact]

@@ -1,8 +1,11 @@
 using Commerce.Activities;
+using Commerce.Rules;
 using Commerce.SagaTesting;
 using Commerce.Workflows.OrderSaga;
+using Temporalio.Activities;
 using Temporalio.Client;
 using Temporalio.Exceptions;
+using Temporalio.Worker;
 
 namespace Commerce.Workflows.Tests;
 
@@ -225,6 +228,68 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
 
         Assert.Equal(SagaStages.Rejected, result.Outcome);
         Assert.Equal(1, harness.Owners.CountOf(SagaSteps.CancelOrder));
+    }
+
+    [Fact]
+    public async Task CancelSignal_ReasonOrderWouldRefuse_CancelsWithAFixedReasonOrderAccepts()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.FailAlways(SagaSteps.CreateShipment, "carrier is down");
+        var order = SagaHarness.NewOrder();
+        await harness.SubmitAsync(order);
+        await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+
+        await harness.Handle(order).SignalAsync(saga => saga.CancelSignalAsync(new CancelSagaRequest(new string('x', CancelReasons.MaxLength + 1))));
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.Equal(SagaStages.Cancelled, result.Outcome);
+        var sent = Assert.Single(harness.Owners.ReasonsSentToOrder);
+        Assert.Null(CancelReasons.Problem(sent));
+        Assert.Equal(sent, result.Reason);
+    }
+
+    [Fact]
+    public async Task CancelUpdate_BlankReason_IsRefusedAndTheSagaCarriesOn()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CarrierDeliversAtOnce = false;
+        var order = SagaHarness.NewOrder();
+        await harness.SubmitAsync(order);
+
+        var refusal = await Assert.ThrowsAsync<WorkflowUpdateFailedException>(() =>
+            harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelSagaRequest(" "))));
+
+        Assert.Contains("Required", refusal.InnerException?.Message, StringComparison.Ordinal);
+        Assert.Empty(harness.Owners.ReasonsSentToOrder);
+        await harness.Handle(order).TerminateAsync("test done");
+    }
+
+    [Fact]
+    public void Activities_AreNamedAfterTheirSteps()
+    {
+        var names = typeof(OrderActivities).Assembly.GetTypes()
+            .SelectMany(type => type.GetMethods())
+            .Where(method => method.IsDefined(typeof(ActivityAttribute), inherit: false))
+            .Select(method => ActivityDefinition.Create(method, _ => null).Name);
+
+        Assert.Equal(SagaSteps.FormerActivityNames.Keys.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Worker_FormerActivityNames_RunTheSameActivityForSagasStartedBeforeTheRename()
+    {
+        var owners = new FakeOwners(server.Client);
+        var options = new TemporalWorkerOptions("names").AddAllActivities(owners).AddFormerActivityNames();
+
+        foreach (var (step, former) in SagaSteps.FormerActivityNames)
+        {
+            Assert.Contains(options.Activities, activity => activity.Name == step);
+            Assert.Contains(options.Activities, activity => activity.Name == former);
+        }
+
+        var reserveStock = options.Activities.Single(activity => activity.Name == SagaSteps.FormerActivityNames[SagaSteps.ReserveInventory]);
+        await reserveStock.InvokeAsync([new ReserveStockInput(Guid.NewGuid(), FakeOwners.Lines)]);
+        Assert.Equal([SagaSteps.ReserveInventory], owners.Calls);
     }
 
     private static async Task<List<WorkflowExecution>> ListAsync(ITemporalClient client, string query)
