@@ -77,6 +77,16 @@ public sealed class SagaHarness : IAsyncDisposable
     /// <summary>Submits the way the API does, with the API's client: answered at acceptance, rejection or parking.</summary>
     public Task<OrderSagaStatus> SubmitAsync(OrderSagaInput input) => Sagas.SubmitAsync(input);
 
+    /// <summary>Submits an order whose <paramref name="step"/> keeps failing; returns once the saga parks there.</summary>
+    public async Task<OrderSagaInput> SubmitParkedAtAsync(string step)
+    {
+        Owners.FailAlways(step, $"{step} is down");
+        var order = NewOrder();
+        await SubmitAsync(order);
+        await WaitForStatusAsync(order, status => status.NeedsAttention);
+        return order;
+    }
+
     public WorkflowHandle<OrderSagaWorkflow, OrderSagaResult> Handle(OrderSagaInput input) => Sagas.Handle(input.OrderId);
 
     /// <summary>Polls the saga's query until it reports what the test waits for (the saga has no event to await).</summary>

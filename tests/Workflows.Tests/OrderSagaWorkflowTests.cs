@@ -129,10 +129,7 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     public async Task Cancel_AfterCaptureWhileShippingIsStuck_RefundsReleasesAndCancels()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways(SagaSteps.CreateShipment, "carrier is down");
-        var order = SagaHarness.NewOrder();
-        await harness.SubmitAsync(order);
-        await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+        var order = await harness.SubmitParkedAtAsync(SagaSteps.CreateShipment);
 
         await harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelSagaRequest("Customer changed their mind")));
         var result = await harness.Handle(order).GetResultAsync();
@@ -197,10 +194,7 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     public async Task Workflow_CancelledThroughTemporal_StillCompensates()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways(SagaSteps.CapturePayment, "payment service is down");
-        var order = SagaHarness.NewOrder();
-        await harness.SubmitAsync(order);
-        await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+        var order = await harness.SubmitParkedAtAsync(SagaSteps.CapturePayment);
 
         await harness.Handle(order).CancelAsync();
         var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => harness.Handle(order).GetResultAsync());
@@ -234,10 +228,7 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     public async Task CancelSignal_ReasonOrderWouldRefuse_CancelsWithAFixedReasonOrderAccepts()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways(SagaSteps.CreateShipment, "carrier is down");
-        var order = SagaHarness.NewOrder();
-        await harness.SubmitAsync(order);
-        await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+        var order = await harness.SubmitParkedAtAsync(SagaSteps.CreateShipment);
 
         await harness.Handle(order).SignalAsync(saga => saga.CancelSignalAsync(new CancelSagaRequest(new string('x', CancelReasons.MaxLength + 1))));
         var result = await harness.Handle(order).GetResultAsync();
