@@ -1,7 +1,8 @@
 namespace Commerce.Activities;
 
 // Inputs and outputs of the saga's activities: one record each, so fields can be added without breaking
-// histories already recorded.
+// histories already recorded. Each activity is named after the saga step it performs ([Activity("submit-order")]),
+// so the Web UI, the worker's logs and the saga's status speak of the same steps.
 
 public sealed record OrderStepInput(Guid OrderId);
 

@@ -25,6 +25,7 @@ public sealed class OrderSagaClient(ITemporalClient temporal, string taskQueue =
             (OrderSagaWorkflow saga) => saga.RunAsync(input),
             new WorkflowOptions(OrderSagaWorkflow.IdFor(input.OrderId), taskQueue)
             {
+                // Concurrent submits join the one running saga; a finished saga is never started again.
                 IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting,
                 IdReusePolicy = WorkflowIdReusePolicy.RejectDuplicate,
                 TypedSearchAttributes = OrderSearchAttributes.ForNewSaga(input),
