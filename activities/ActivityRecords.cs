@@ -1,17 +1,18 @@
 namespace Commerce.Activities;
 
 // Inputs and outputs of the saga's activities: one record each, so fields can be added without breaking
-// histories already recorded.
+// histories already recorded. Each activity is named after the saga step it performs ([Activity("submit-order")]),
+// so the Web UI, the worker's logs and the saga's status speak of the same steps.
 
 public sealed record OrderStepInput(Guid OrderId);
 
-public sealed record OrderLine(Guid ProductId, string Sku, int Quantity);
+public sealed record StockLine(Guid ProductId, string Sku, int Quantity);
 
-public sealed record SubmittedOrder(Guid OrderId, Guid CustomerId, decimal Total, string Currency, IReadOnlyList<OrderLine> Lines);
+public sealed record SubmittedOrder(Guid OrderId, Guid CustomerId, decimal Total, string Currency, IReadOnlyList<StockLine> Lines);
 
 public sealed record CancelOrderInput(Guid OrderId, string Reason);
 
-public sealed record ReserveStockInput(Guid OrderId, IReadOnlyList<OrderLine> Lines);
+public sealed record ReserveStockInput(Guid OrderId, IReadOnlyList<StockLine> Lines);
 
 public sealed record StockReservation(Guid OrderId, DateTimeOffset ExpiresAt);
 

@@ -14,8 +14,8 @@ public sealed class InventoryActivities(IInventoryApi inventory)
 {
     public static string ReservationKey(Guid orderId) => IdempotencyKeys.For(orderId, "reservation");
 
-    [Activity]
-    public async Task<StockReservation> ReserveStockAsync(ReserveStockInput input)
+    [Activity("reserve-inventory")]
+    public async Task<StockReservation> ReserveInventoryAsync(ReserveStockInput input)
     {
         var reservation = await OwnerCalls.SendAsync(
             cancellationToken => inventory.ReserveAsync(
@@ -29,8 +29,8 @@ public sealed class InventoryActivities(IInventoryApi inventory)
     }
 
     /// <summary>Releasing what was never reserved is not an error: the saga registers this undo before reserving.</summary>
-    [Activity]
-    public async Task ReleaseStockAsync(OrderStepInput input)
+    [Activity("release-inventory")]
+    public async Task ReleaseInventoryAsync(OrderStepInput input)
     {
         await OwnerCalls.SendAsync(async cancellationToken =>
         {
@@ -45,7 +45,7 @@ public sealed class InventoryActivities(IInventoryApi inventory)
         });
     }
 
-    [Activity]
-    public Task FulfilStockAsync(OrderStepInput input) =>
+    [Activity("fulfil-inventory")]
+    public Task FulfilInventoryAsync(OrderStepInput input) =>
         OwnerCalls.SendAsync(cancellationToken => inventory.FulfilAsync(ReservationKey(input.OrderId), cancellationToken));
 }

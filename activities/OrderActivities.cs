@@ -13,8 +13,8 @@ namespace Commerce.Activities;
 public sealed class OrderActivities(IOrderApi orders)
 {
     /// <summary>Created → Submitted; Order snapshots the customer's addresses now.</summary>
-    [Activity]
-    public async Task<SubmittedOrder> MarkOrderSubmittedAsync(OrderStepInput input)
+    [Activity("submit-order")]
+    public async Task<SubmittedOrder> SubmitOrderAsync(OrderStepInput input)
     {
         var order = await OwnerCalls.SendAsync(cancellationToken =>
             orders.SubmitAsync(input.OrderId, new SubmitOrderRequest(), cancellationToken: cancellationToken));
@@ -23,26 +23,26 @@ public sealed class OrderActivities(IOrderApi orders)
             order.CustomerId,
             order.Total,
             order.Currency,
-            [.. order.Items.Select(item => new OrderLine(item.ProductId, item.Sku, item.Quantity))]);
+            [.. order.Items.Select(item => new StockLine(item.ProductId, item.Sku, item.Quantity))]);
     }
 
-    [Activity]
+    [Activity("confirm-order")]
     public Task ConfirmOrderAsync(OrderStepInput input) =>
         OwnerCalls.SendAsync(cancellationToken => orders.ConfirmAsync(
             input.OrderId, new OrderTransitionRequest("Stock reserved and payment authorized"), cancellationToken: cancellationToken));
 
-    [Activity]
-    public Task MarkOrderShippedAsync(OrderStepInput input) =>
+    [Activity("mark-shipped")]
+    public Task MarkShippedAsync(OrderStepInput input) =>
         OwnerCalls.SendAsync(cancellationToken => orders.ShipAsync(
             input.OrderId, new OrderTransitionRequest("Handed to the carrier"), cancellationToken: cancellationToken));
 
-    [Activity]
-    public Task MarkOrderDeliveredAsync(OrderStepInput input) =>
+    [Activity("complete-order")]
+    public Task CompleteOrderAsync(OrderStepInput input) =>
         OwnerCalls.SendAsync(cancellationToken => orders.DeliverAsync(
             input.OrderId, new OrderTransitionRequest("Delivered by the carrier"), cancellationToken: cancellationToken));
 
     /// <summary>The last compensation. An order that does not exist has nothing to cancel; one that shipped is a 409.</summary>
-    [Activity]
+    [Activity("cancel-order")]
     public async Task CancelOrderAsync(CancelOrderInput input)
     {
         await OwnerCalls.SendAsync(async cancellationToken =>

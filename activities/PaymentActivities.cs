@@ -6,7 +6,7 @@ namespace Commerce.Activities;
 /// <summary>The saga's calls to Payment. Every mutation carries a key derived from the order and the step.</summary>
 public sealed class PaymentActivities(IPaymentApi payments)
 {
-    [Activity]
+    [Activity("authorize-payment")]
     public async Task<PaymentAuthorization> AuthorizePaymentAsync(AuthorizePaymentInput input)
     {
         var payment = await OwnerCalls.SendAsync(
@@ -18,7 +18,7 @@ public sealed class PaymentActivities(IPaymentApi payments)
         return new PaymentAuthorization(payment.Id);
     }
 
-    [Activity]
+    [Activity("capture-payment")]
     public Task CapturePaymentAsync(PaymentStepInput input) =>
         OwnerCalls.SendAsync(cancellationToken => payments.CaptureAsync(
             input.PaymentId, new CapturePaymentRequest(), IdempotencyKeys.For(input.OrderId, "capture"), cancellationToken));
@@ -28,7 +28,7 @@ public sealed class PaymentActivities(IPaymentApi payments)
     /// rather than by payment id, because an interrupted authorization may have succeeded without the saga
     /// ever hearing its id.
     /// </summary>
-    [Activity]
+    [Activity("reverse-payment")]
     public async Task ReversePaymentAsync(OrderStepInput input)
     {
         var orderPayments = await OwnerCalls.SendAsync(cancellationToken => payments.ListPaymentsAsync(input.OrderId, cancellationToken));

@@ -12,7 +12,7 @@ public sealed class ShippingActivities(IOrderApi orders, IShippingApi shipping)
     /// Ships to the address Order snapshotted at submission. A carrier that rejects the address is not retried;
     /// the saga parks the order for an operator, who can fix it upstream and retry, or cancel.
     /// </summary>
-    [Activity]
+    [Activity("create-shipment")]
     public async Task<ShipmentRecord> CreateShipmentAsync(OrderStepInput input)
     {
         var order = await OwnerCalls.SendAsync(cancellationToken => orders.GetOrderAsync(input.OrderId, cancellationToken));

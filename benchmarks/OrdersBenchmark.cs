@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Commerce.Checkout.Contracts;
 using Commerce.Customer.Contracts;
 using Commerce.Host;
 using Commerce.Host.Testing;
@@ -17,7 +18,6 @@ using Npgsql;
 using Refit;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
-using SubmitOrderRequest = Commerce.Checkout.Contracts.SubmitOrderRequest;
 
 namespace Commerce.Benchmarks;
 
@@ -73,7 +73,7 @@ internal static class OrdersBenchmark
         if (warmup > 0)
         {
             await SubmitAllAsync(http, all[..warmup], concurrency);
-            await WaitForSagasAsync(temporal.Client, all[..warmup].Select(o => o.Order));
+            await WaitForSagasAsync(new OrderSagaClient(temporal.Client), all[..warmup].Select(o => o.Order));
         }
 
         var measured = all[warmup..];
@@ -84,7 +84,7 @@ internal static class OrdersBenchmark
         var clock = Stopwatch.StartNew();
         var submissions = await SubmitAllAsync(http, measured, concurrency);
         var submitSeconds = clock.Elapsed.TotalSeconds;
-        var outcomes = await WaitForSagasAsync(temporal.Client, measured.Select(o => o.Order));
+        var outcomes = await WaitForSagasAsync(new OrderSagaClient(temporal.Client), measured.Select(o => o.Order));
         var sagaSeconds = clock.Elapsed.TotalSeconds;
         var cpuAfter = machine.CpuSeconds();
         await SettleAsync(database);
@@ -98,7 +98,7 @@ internal static class OrdersBenchmark
             var at = order.History.First(h => h.To == OrderStatus.Confirmed).At;
             confirmed.Add((at - s.Started).TotalMilliseconds);
         });
-        var actions = await CountActionsAsync(temporal.Client, measured.Select(o => o.Order));
+        var actions = await CountActionsAsync(new OrderSagaClient(temporal.Client), measured.Select(o => o.Order));
 
         var accepted = submissions.Count(s => s.Status == HttpStatusCode.OK);
         var acceptedLatency = submissions.Select(s => s.Milliseconds).Order().ToList();
@@ -191,16 +191,15 @@ internal static class OrdersBenchmark
         {
             var started = DateTimeOffset.UtcNow;
             var watch = Stopwatch.StartNew();
-            using var response = await http.PostAsJsonAsync($"/checkout/orders/{o.Order}/submit", new SubmitOrderRequest(o.Method),
+            using var response = await http.PostAsJsonAsync($"/checkout/orders/{o.Order}/submit", new SubmitCheckoutRequest(o.Method),
                 CommerceJson.Options, ct);
             submissions.Add(new Submission(o.Order, started, watch.Elapsed.TotalMilliseconds, response.StatusCode));
         });
         return [.. submissions];
     }
 
-    private static async Task<string[]> WaitForSagasAsync(ITemporalClient client, IEnumerable<Guid> orders) =>
-        await Task.WhenAll(orders.Select(async id =>
-            (await client.GetWorkflowHandle<OrderSagaWorkflow, OrderSagaResult>(OrderSagaWorkflow.IdFor(id)).GetResultAsync()).Outcome));
+    private static async Task<string[]> WaitForSagasAsync(OrderSagaClient sagas, IEnumerable<Guid> orders) =>
+        await Task.WhenAll(orders.Select(async id => (await sagas.Handle(id).GetResultAsync()).Outcome));
 
     /// <summary>
     /// Waits for the outboxes to drain, then closes the pooled connections: a backend reports its transaction
@@ -239,12 +238,12 @@ internal static class OrdersBenchmark
     /// History events a Temporal service bills as actions: workflow started, activity scheduled plus one per retry
     /// (attempt - 1 on the started event), timer started, signal received, update accepted (one action per update).
     /// </summary>
-    private static async Task<ActionCount> CountActionsAsync(ITemporalClient client, IEnumerable<Guid> orders)
+    private static async Task<ActionCount> CountActionsAsync(OrderSagaClient sagas, IEnumerable<Guid> orders)
     {
         var total = new ActionCount();
         foreach (var id in orders)
         {
-            var history = await client.GetWorkflowHandle(OrderSagaWorkflow.IdFor(id)).FetchHistoryAsync();
+            var history = await sagas.Handle(id).FetchHistoryAsync();
             foreach (var e in history.Events)
             {
                 total.Events++;

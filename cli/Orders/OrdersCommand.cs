@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Commerce.Rules;
 using Commerce.Workflows.OrderSaga;
-using Temporalio.Api.Enums.V1;
-using Temporalio.Client;
-using Temporalio.Exceptions;
 
 namespace Commerce.Cli.Orders;
 
@@ -36,13 +34,12 @@ internal static class OrdersCommand
         });
 
         var command = new Command("list", "List order sagas, newest first.") { stuck, status, limit };
-        command.SetAction((parseResult, _) => TemporalSession.RunAsync(parseResult, async (client, output) =>
+        command.SetAction((parseResult, _) => RunAsync(parseResult, async (client, output) =>
         {
-            var query = OrderSearchAttributes.ListQuery(parseResult.GetValue(stuck) ? true : null, parseResult.GetValue(status));
-            var sagas = new List<OrderSummary>();
-            await foreach (var execution in client.ListWorkflowsAsync(query, new WorkflowListOptions { Limit = parseResult.GetValue(limit) }))
+            var sagas = new List<OrderSagaSummary>();
+            await foreach (var summary in client.ListAsync(parseResult.GetValue(stuck) ? true : null, parseResult.GetValue(status), parseResult.GetValue(limit)))
             {
-                sagas.Add(OrderSummary.From(execution));
+                sagas.Add(summary);
             }
 
             if (output.IsJson)
@@ -59,7 +56,7 @@ internal static class OrdersCommand
                     ["ORDER", "STAGE", "ATTENTION", "FAILED STEP", "WORKFLOW", "STARTED (UTC)"],
                     sagas.Select(s => (IReadOnlyList<string>)
                     [
-                        s.OrderId, s.Stage ?? "-", s.NeedsAttention ? "yes" : "no", s.FailedStep ?? "-", s.WorkflowStatus,
+                        s.OrderId.ToString(), s.Stage ?? "-", s.NeedsAttention ? "yes" : "no", s.FailedStep ?? "-", s.WorkflowStatus,
                         s.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     ]));
             }
@@ -73,30 +70,24 @@ internal static class OrdersCommand
     {
         var orderId = new Argument<Guid>("order-id") { Description = "The order's id" };
         var command = new Command("show", "Show an order saga's stage, last error and timeline.") { orderId };
-        command.SetAction((parseResult, _) => TemporalSession.RunAsync(parseResult, async (client, output) =>
+        command.SetAction((parseResult, _) => RunAsync(parseResult, async (client, output) =>
         {
             var id = parseResult.GetValue(orderId);
-            var handle = client.GetWorkflowHandle<OrderSagaWorkflow>(OrderSagaWorkflow.IdFor(id));
-            WorkflowExecutionDescription description;
-            try
-            {
-                description = await handle.DescribeAsync();
-            }
-            catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+            if (await client.FindAsync(id) is not { } saga)
             {
                 output.Error($"No saga exists for order {id}: was it submitted?");
                 return ExitCodes.NotFound;
             }
 
-            var status = await handle.QueryAsync(workflow => workflow.GetStatus());
+            var status = saga.Saga;
             if (output.IsJson)
             {
-                output.WriteJson(new { Workflow = description.Id, WorkflowStatus = description.Status.ToString(), Saga = status });
+                output.WriteJson(new { Workflow = saga.WorkflowId, WorkflowStatus = saga.WorkflowStatus.ToString(), Saga = status });
                 return ExitCodes.Success;
             }
 
             output.Line($"Order           {status.OrderId}");
-            output.Line($"Workflow        {description.Id} ({description.Status})");
+            output.Line($"Workflow        {saga.WorkflowId} ({saga.WorkflowStatus})");
             output.Line($"Stage           {status.Stage}");
             output.Line($"Current step    {status.CurrentStep ?? "-"}");
             output.Line($"Needs attention {(status.NeedsAttention ? $"yes: {status.FailedStep} failed" : "no")}");
@@ -124,27 +115,23 @@ internal static class OrdersCommand
                 result.AddError("Give either an order id or --all-stuck.");
             }
         });
-        command.SetAction((parseResult, _) => TemporalSession.RunAsync(parseResult, async (client, output) =>
+        command.SetAction((parseResult, _) => RunAsync(parseResult, async (client, output) =>
         {
             if (parseResult.GetValue(orderId) is { } id)
             {
-                return await ResolveOneAsync(client, output, id, "retried",
-                    handle => handle.ExecuteUpdateAsync(workflow => workflow.RetryAsync()));
+                return Report(output, id, "retried", await client.RetryAsync(id));
             }
 
             var results = new List<BatchResult>();
-            await foreach (var execution in client.ListWorkflowsAsync(OrderSearchAttributes.ListQuery(needsAttention: true)))
+            await foreach (var stuckOrder in client.ListAsync(needsAttention: true))
             {
-                var order = OrderSummary.From(execution).OrderId;
-                try
+                var retried = await client.RetryAsync(stuckOrder.OrderId);
+                results.Add(retried.Outcome switch
                 {
-                    await client.GetWorkflowHandle<OrderSagaWorkflow>(execution.Id).ExecuteUpdateAsync(workflow => workflow.RetryAsync());
-                    results.Add(new BatchResult(order, true, null));
-                }
-                catch (WorkflowUpdateFailedException e)
-                {
-                    results.Add(new BatchResult(order, false, e.InnerException?.Message ?? e.Message));
-                }
+                    SagaCommandOutcome.Done => new BatchResult(stuckOrder.OrderId, true, null),
+                    SagaCommandOutcome.Refused => new BatchResult(stuckOrder.OrderId, false, retried.Refusal),
+                    _ => new BatchResult(stuckOrder.OrderId, false, "Its saga finished meanwhile."),
+                });
             }
 
             if (output.IsJson)
@@ -175,114 +162,42 @@ internal static class OrdersCommand
         };
         reason.Validators.Add(result =>
         {
-            var text = result.GetValueOrDefault<string>();
-            if (string.IsNullOrWhiteSpace(text) || text.Length > MaxReasonLength)
+            // Refused here rather than by the saga: Order's own rules, said before anything is sent.
+            if (CancelReasons.Problem(result.GetValueOrDefault<string>()) is { } problem)
             {
-                result.AddError($"--reason must be 1 to {MaxReasonLength} characters.");
-            }
-            else if (LooksLikeCardNumber(text))
-            {
-                // The reason is stored on the order and in the saga's history and sent to the customer.
-                result.AddError("--reason must not contain a card number.");
+                result.AddError($"--reason: {problem}");
             }
         });
         var command = new Command("cancel", "Cancel an order that has not shipped: void or refund, release stock.") { orderId, reason };
-        command.SetAction((parseResult, _) => TemporalSession.RunAsync(parseResult, (client, output) =>
-            ResolveOneAsync(client, output, parseResult.GetValue(orderId), "cancelled",
-                handle => handle.ExecuteUpdateAsync(workflow => workflow.CancelAsync(new CancelOrderRequest(parseResult.GetValue(reason)!))))));
+        command.SetAction((parseResult, _) => RunAsync(parseResult, async (client, output) =>
+        {
+            var id = parseResult.GetValue(orderId);
+            return Report(output, id, "cancelled", await client.CancelAsync(id, parseResult.GetValue(reason)!));
+        }));
         return command;
     }
 
-    private static async Task<int> ResolveOneAsync(
-        ITemporalClient client,
-        CommandOutput output,
-        Guid orderId,
-        string verb,
-        Func<WorkflowHandle<OrderSagaWorkflow>, Task<OrderSagaStatus>> update)
-    {
-        try
-        {
-            var status = await update(client.GetWorkflowHandle<OrderSagaWorkflow>(OrderSagaWorkflow.IdFor(orderId)));
-            if (output.IsJson)
-            {
-                output.WriteJson(status);
-            }
-            else
-            {
-                output.Line($"Order {orderId} {verb}; saga stage {status.Stage}.");
-            }
+    private static Task<int> RunAsync(ParseResult parseResult, Func<OrderSagaClient, CommandOutput, Task<int>> command) =>
+        TemporalSession.RunAsync(parseResult, (temporal, output) => command(new OrderSagaClient(temporal), output));
 
-            return ExitCodes.Success;
-        }
-        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+    private static int Report(CommandOutput output, Guid orderId, string verb, SagaCommandResult result)
+    {
+        switch (result.Outcome)
         {
-            output.Error($"No running saga for order {orderId}: it was never submitted or has already finished.");
-            return ExitCodes.NotFound;
-        }
-        catch (WorkflowUpdateFailedException e)
-        {
-            output.Error($"Order {orderId} was not {verb}: {e.InnerException?.Message ?? e.Message}");
-            return ExitCodes.Refused;
+            case SagaCommandOutcome.Done when output.IsJson:
+                output.WriteJson(result.Status);
+                return ExitCodes.Success;
+            case SagaCommandOutcome.Done:
+                output.Line($"Order {orderId} {verb}; saga stage {result.Status!.Stage}.");
+                return ExitCodes.Success;
+            case SagaCommandOutcome.Refused:
+                output.Error($"Order {orderId} was not {verb}: {result.Refusal}");
+                return ExitCodes.Refused;
+            default:
+                output.Error($"No running saga for order {orderId}: it was never submitted or has already finished.");
+                return ExitCodes.NotFound;
         }
     }
 
-    /// <summary>The Checkout API's limit for a cancellation reason.</summary>
-    private const int MaxReasonLength = 500;
-
-    /// <summary>
-    /// 13–19 digits in a row (single spaces or dashes between groups allowed) passing the Luhn check: the same
-    /// rule the services apply to free text (ServiceDefaults' CardNumbers), which the CLI does not reference.
-    /// </summary>
-    private static bool LooksLikeCardNumber(string text)
-    {
-        var digits = new List<int>();
-        for (var i = 0; i <= text.Length; i++)
-        {
-            var c = i < text.Length ? text[i] : '\0';
-            if (char.IsAsciiDigit(c))
-            {
-                digits.Add(c - '0');
-                continue;
-            }
-
-            if (c is ' ' or '-' && digits.Count > 0 && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))
-            {
-                continue;
-            }
-
-            if (digits.Count is >= 13 and <= 19
-                && digits.AsEnumerable().Reverse().Select((d, n) => n % 2 == 0 ? d : d * 2 > 9 ? (d * 2) - 9 : d * 2).Sum() % 10 == 0)
-            {
-                return true;
-            }
-
-            digits.Clear();
-        }
-
-        return false;
-    }
-
-
-    private sealed record BatchResult(string OrderId, bool Succeeded, string? Error);
-
-    private sealed record OrderSummary(
-        string OrderId,
-        string? Stage,
-        bool NeedsAttention,
-        string? FailedStep,
-        string WorkflowStatus,
-        DateTime StartedAt)
-    {
-        public static OrderSummary From(WorkflowExecution execution)
-        {
-            var attributes = execution.TypedSearchAttributes;
-            return new OrderSummary(
-                attributes.TryGetValue(OrderSearchAttributes.OrderId, out var id) ? id : execution.Id,
-                attributes.TryGetValue(OrderSearchAttributes.OrderStatus, out var stage) ? stage : null,
-                attributes.TryGetValue(OrderSearchAttributes.NeedsAttention, out var attention) && attention,
-                attributes.TryGetValue(OrderSearchAttributes.FailedStep, out var step) ? step : null,
-                execution.Status == WorkflowExecutionStatus.Running ? "Running" : execution.Status.ToString(),
-                execution.StartTime);
-        }
-    }
+    private sealed record BatchResult(Guid OrderId, bool Succeeded, string? Error);
 }

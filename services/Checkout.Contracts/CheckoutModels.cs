@@ -1,9 +1,9 @@
 namespace Commerce.Checkout.Contracts;
 
 /// <summary>Submitting starts the order's saga; the card was tokenized earlier through Payment's methods endpoint.</summary>
-public sealed record SubmitOrderRequest(Guid PaymentMethodId);
+public sealed record SubmitCheckoutRequest(Guid PaymentMethodId);
 
-public sealed record CancelOrderRequest(string Reason);
+public sealed record CancelCheckoutRequest(string Reason);
 
 /// <summary>Where an order's saga stands. <see cref="Stage"/> is one of the saga stages (Submitting … Delivered, Rejected, Cancelled).</summary>
 public sealed record SagaView(

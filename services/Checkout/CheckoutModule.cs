@@ -29,6 +29,7 @@ public static class CheckoutModule
     {
         builder.AddTemporalClientOnce();
         builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("Checkout"));
+        builder.Services.AddSingleton<OrderSagaClient>();
         builder.AddContextClientOnce<IOrderApi>("Order");
         builder.AddContextClientOnce<IPaymentApi>("Payment");
         builder.AddApiDocument(Name.ToLowerInvariant());
@@ -61,7 +62,8 @@ public static class CheckoutModule
             .AddScopedActivities<OrderActivities>()
             .AddScopedActivities<InventoryActivities>()
             .AddScopedActivities<PaymentActivities>()
-            .AddScopedActivities<ShippingActivities>();
+            .AddScopedActivities<ShippingActivities>()
+            .ConfigureOptions().PostConfigure(options => options.AddFormerActivityNames());
         return builder;
     }
 

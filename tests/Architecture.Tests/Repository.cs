@@ -17,10 +17,10 @@ internal static class Repository
             .Order(StringComparer.Ordinal);
     }
 
-    /// <summary>services/X folders that are contexts or processes (not the host, the shared defaults or a contracts project).</summary>
+    /// <summary>services/X folders that are contexts or processes (not the host, the shared defaults and rules, or a contracts project).</summary>
     public static IEnumerable<string> ContextFolders() => Directory.GetDirectories(Path.Combine(Root, "services"))
         .Select(path => Path.GetFileName(path))
-        .Where(name => name is not ("Host" or "ServiceDefaults") && !name.EndsWith(".Contracts", StringComparison.Ordinal))
+        .Where(name => name is not ("Host" or "ServiceDefaults" or "Rules") && !name.EndsWith(".Contracts", StringComparison.Ordinal))
         .Where(name => File.Exists(Path.Combine(Root, "services", name, $"Commerce.{name}.csproj")))
         .Order(StringComparer.Ordinal);
 

@@ -112,9 +112,9 @@ public sealed class BadInputSystem : IAsyncLifetime
         var open = await orders.CreateOrderAsync(new CreateOrderRequest(ada.Id, [new CreateOrderItem(product.Id, 1)]));
 
         var delivered = await orders.CreateOrderAsync(new CreateOrderRequest(ada.Id, [new CreateOrderItem(product.Id, 2)]));
-        var submitted = await checkout.SubmitAsync(delivered.Id, new Checkout.Contracts.SubmitOrderRequest(adaCard.Id));
+        var submitted = await checkout.SubmitAsync(delivered.Id, new Checkout.Contracts.SubmitCheckoutRequest(adaCard.Id));
         await submitted.EnsureSuccessStatusCodeAsync();
-        var result = await Temporal.Client.GetWorkflowHandle<OrderSagaWorkflow, OrderSagaResult>(OrderSagaWorkflow.IdFor(delivered.Id)).GetResultAsync();
+        var result = await new OrderSagaClient(Temporal.Client).Handle(delivered.Id).GetResultAsync();
         if (result.Outcome != SagaStages.Delivered)
         {
             throw new InvalidOperationException($"The seeded order ended {result.Outcome}: {result.Reason}");

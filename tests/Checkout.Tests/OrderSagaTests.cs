@@ -1,14 +1,17 @@
 using System.Net;
+using System.Text;
 using Commerce.Checkout.Contracts;
 using Commerce.Cli;
 using Commerce.Inventory.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
+using Commerce.Rules;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
+using Google.Protobuf;
 using Refit;
-using CancelOrderRequest = Commerce.Checkout.Contracts.CancelOrderRequest;
-using SubmitOrderRequest = Commerce.Checkout.Contracts.SubmitOrderRequest;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Exceptions;
 
 namespace Commerce.Checkout.Tests;
 
@@ -20,7 +23,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     {
         var order = await system.NewOrderAsync(stock: 10, quantity: 2);
 
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         var result = await system.Saga(order.OrderId).GetResultAsync();
 
         Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
@@ -41,7 +44,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     {
         var order = await system.NewOrderAsync(stock: 1, quantity: 2);
 
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         var result = await system.Saga(order.OrderId).GetResultAsync();
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, submitted.StatusCode);
@@ -56,7 +59,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     {
         var order = await system.NewOrderAsync(stock: 5, quantity: 2, card: TestCards.Declined);
 
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         var result = await system.Saga(order.OrderId).GetResultAsync();
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, submitted.StatusCode);
@@ -73,10 +76,10 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
         var order = await system.NewOrderAsync();
 
         var submits = await Task.WhenAll(
-            system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId)),
-            system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId)));
+            system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId)),
+            system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId)));
         await system.Saga(order.OrderId).GetResultAsync();
-        var again = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var again = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
 
         Assert.All(submits, s => Assert.Equal(HttpStatusCode.OK, s.StatusCode));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -91,10 +94,10 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
         system.Outages.TakeDown("/shipments");
         try
         {
-            await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+            await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
             await system.WaitForSagaAsync(order.OrderId, saga => saga.NeedsAttention);
 
-            var cancelled = await system.Checkout.CancelAsync(order.OrderId, new CancelOrderRequest("Customer changed their mind"));
+            var cancelled = await system.Checkout.CancelAsync(order.OrderId, new CancelCheckoutRequest("Customer changed their mind"));
             var result = await system.Saga(order.OrderId).GetResultAsync();
 
             Assert.NotNull(cancelled.Saga);
@@ -111,15 +114,58 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
         Assert.Equal(OrderStatus.Cancelled, (await system.Orders.GetOrderAsync(order.OrderId)).Status);
     }
 
+    /// <summary>
+    /// The defect this guards: a reason Order refuses, sent past the API straight to the saga, used to fail the order's
+    /// cancellation for good (stuck in Compensating) and to leave the card number in the saga's history.
+    /// </summary>
+    [Fact]
+    public async Task Cancel_ThroughTemporalWithAReasonOrderRefuses_UpdateRefusedSignalReplacedOrderCancelledCleanly()
+    {
+        const string cardNumber = "4111 1111 1111 1111";
+        var order = await system.NewOrderAsync();
+        var saga = system.Saga(order.OrderId);
+        system.Outages.TakeDown("/shipments");
+        try
+        {
+            await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
+            await system.WaitForSagaAsync(order.OrderId, status => status.NeedsAttention);
+
+            foreach (var reason in (string[])[$"refund to {cardNumber}", new string('x', CancelReasons.MaxLength + 1)])
+            {
+                var refusal = await Assert.ThrowsAsync<WorkflowUpdateFailedException>(() =>
+                    saga.ExecuteUpdateAsync(s => s.CancelAsync(new CancelSagaRequest(reason))));
+                Assert.Contains("not acceptable", refusal.InnerException?.Message, StringComparison.Ordinal);
+            }
+
+            await saga.SignalAsync(s => s.CancelSignalAsync(new CancelSagaRequest($"refund to {cardNumber}")));
+            var result = await saga.GetResultAsync();
+
+            Assert.Equal(SagaStages.Cancelled, result.Outcome);
+            Assert.DoesNotContain(cardNumber, result.Reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            system.Outages.BringUp("/shipments");
+        }
+
+        var cancelled = await system.Orders.GetOrderAsync(order.OrderId);
+        Assert.Equal(OrderStatus.Cancelled, cancelled.Status);
+        Assert.Equal(PaymentStatus.Refunded, Assert.Single(await system.Payments.ListPaymentsAsync(order.OrderId)).Status);
+        // The signal itself is history (signals cannot be refused); nothing the saga wrote may repeat the number.
+        var history = await saga.FetchHistoryAsync();
+        var holdingTheNumber = history.Events.Where(e => Encoding.UTF8.GetString(e.ToByteArray()).Contains(cardNumber, StringComparison.Ordinal));
+        Assert.Equal([EventType.WorkflowExecutionSignaled], holdingTheNumber.Select(e => e.EventType));
+    }
+
     [Fact]
     public async Task Cancel_OrderAlreadyShipped_IsAConflict()
     {
         var order = await system.NewOrderAsync();
-        await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         await system.WaitForSagaAsync(order.OrderId, saga => saga.Stage is SagaStages.Shipped or SagaStages.Delivered);
 
         var refusal = await Assert.ThrowsAnyAsync<ApiException>(() =>
-            system.Checkout.CancelAsync(order.OrderId, new CancelOrderRequest("too late")));
+            system.Checkout.CancelAsync(order.OrderId, new CancelCheckoutRequest("too late")));
 
         Assert.Equal(HttpStatusCode.Conflict, refusal.StatusCode);
     }
@@ -130,7 +176,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
         var order = await system.NewOrderAsync();
         system.Outages.TakeDown("/inventory");
 
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
 
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         Assert.True(submitted.Content?.Saga.NeedsAttention);
@@ -152,7 +198,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     [Fact]
     public async Task Submit_UnknownOrder_IsNotFound()
     {
-        var response = await system.Checkout.SubmitAsync(Guid.NewGuid(), new SubmitOrderRequest(Guid.NewGuid()));
+        var response = await system.Checkout.SubmitAsync(Guid.NewGuid(), new SubmitCheckoutRequest(Guid.NewGuid()));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -162,7 +208,7 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     {
         var order = await system.NewOrderAsync();
 
-        var response = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(Guid.Empty));
+        var response = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(Guid.Empty));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null((await system.Checkout.GetAsync(order.OrderId)).Saga);

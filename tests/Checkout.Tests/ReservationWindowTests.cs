@@ -1,9 +1,9 @@
 using System.Net;
+using Commerce.Checkout.Contracts;
 using Commerce.Inventory.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Workflows.OrderSaga;
-using SubmitOrderRequest = Commerce.Checkout.Contracts.SubmitOrderRequest;
 
 namespace Commerce.Checkout.Tests;
 
@@ -23,7 +23,7 @@ public sealed class ReservationWindowTests(TimeSkippingSagaSystem system) : ICla
         try
         {
             var started = system.Temporal.Offline.UtcNow;
-            var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+            var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
             var result = await system.Saga(order.OrderId).GetResultAsync();
 
             // The early answer comes when the retries run out: pending, parked for an operator who never comes.

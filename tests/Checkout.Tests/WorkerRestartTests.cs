@@ -1,6 +1,6 @@
+using Commerce.Checkout.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Workflows.OrderSaga;
-using SubmitOrderRequest = Commerce.Checkout.Contracts.SubmitOrderRequest;
 
 namespace Commerce.Checkout.Tests;
 
@@ -19,7 +19,7 @@ public sealed class WorkerRestartTests(SeparateWorkerSagaSystem system) : IClass
         var firstWorker = system.StartWorkerHost();
 
         // Payment is down after acceptance, so the saga is mid-flight (retrying capture) when the worker goes.
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         system.Outages.TakeDown("/payments");
         await system.WaitForSagaAsync(order.OrderId, saga => saga.CompletedSteps.Any(step => step.Step == SagaSteps.ConfirmOrder));
         await firstWorker.DisposeAsync();

@@ -12,7 +12,7 @@ public sealed class OrdersCommandTests(SagaServer server) : IClassFixture<SagaSe
     public async Task List_Stuck_ShowsOnlyParkedOrdersWithTheirFailedStep()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways("ReserveStock", "inventory is down");
+        harness.Owners.FailAlways(SagaSteps.ReserveInventory, "inventory is down");
         var stuck = SagaHarness.NewOrder();
         await harness.SubmitAsync(stuck);
 
@@ -29,7 +29,7 @@ public sealed class OrdersCommandTests(SagaServer server) : IClassFixture<SagaSe
     public async Task List_Json_IsParseableAndFiltersByStatus()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.Reject("ReserveStock", Activities.BusinessFailures.OutOfStock, "none left");
+        harness.Owners.Reject(SagaSteps.ReserveInventory, Activities.BusinessFailures.OutOfStock, "none left");
         var rejected = SagaHarness.NewOrder();
         await harness.SubmitAsync(rejected);
         await harness.Handle(rejected).GetResultAsync();
@@ -47,7 +47,7 @@ public sealed class OrdersCommandTests(SagaServer server) : IClassFixture<SagaSe
     public async Task Show_ParkedOrder_PrintsStageLastErrorAndTimeline()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways("CapturePayment", "gateway outage");
+        harness.Owners.FailAlways(SagaSteps.CapturePayment, "gateway outage");
         var order = SagaHarness.NewOrder();
         await harness.SubmitAsync(order);
         await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
@@ -74,10 +74,10 @@ public sealed class OrdersCommandTests(SagaServer server) : IClassFixture<SagaSe
     public async Task Retry_StuckOrder_ResumesItToDelivered()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways("ReserveStock", "inventory is down");
+        harness.Owners.FailAlways(SagaSteps.ReserveInventory, "inventory is down");
         var order = SagaHarness.NewOrder();
         await harness.SubmitAsync(order);
-        harness.Owners.Heal("ReserveStock");
+        harness.Owners.Heal(SagaSteps.ReserveInventory);
 
         var (exit, output, _) = await RunAsync("orders", "retry", order.OrderId.ToString());
 
@@ -105,14 +105,14 @@ public sealed class OrdersCommandTests(SagaServer server) : IClassFixture<SagaSe
     public async Task RetryAllStuck_SeveralParkedOrders_ResumesEveryOne()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways("ReserveStock", "inventory is down");
+        harness.Owners.FailAlways(SagaSteps.ReserveInventory, "inventory is down");
         var orders = new[] { SagaHarness.NewOrder(), SagaHarness.NewOrder(), SagaHarness.NewOrder() };
         foreach (var order in orders)
         {
             await harness.SubmitAsync(order);
         }
 
-        harness.Owners.Heal("ReserveStock");
+        harness.Owners.Heal(SagaSteps.ReserveInventory);
 
         var (exit, output, _) = await RunAsync("orders", "retry", "--all-stuck");
 
@@ -128,7 +128,7 @@ public sealed class OrdersCommandTests(SagaServer server) : IClassFixture<SagaSe
     public async Task Cancel_AcceptedOrder_CompensatesAndReportsTheStage()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways("CreateShipment", "carrier is down");
+        harness.Owners.FailAlways(SagaSteps.CreateShipment, "carrier is down");
         var order = SagaHarness.NewOrder();
         await harness.SubmitAsync(order);
         await harness.WaitForStatusAsync(order, status => status.NeedsAttention);

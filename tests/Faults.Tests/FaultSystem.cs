@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using Commerce.Checkout.Contracts;
 using Commerce.Customer.Contracts;
 using Commerce.Host.Testing;
 using Commerce.Inventory.Contracts;
@@ -9,7 +10,6 @@ using Commerce.Payment.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.Workflows.OrderSaga;
-using SubmitOrderRequest = Commerce.Checkout.Contracts.SubmitOrderRequest;
 
 namespace Commerce.Faults.Tests;
 
@@ -61,7 +61,7 @@ public class FaultSystem : WholeSystem
     public async Task<HttpStatusCode> SubmitAsync(Guid orderId)
     {
         using var response = await Http.PostAsJsonAsync(
-            $"/checkout/orders/{orderId}/submit", new SubmitOrderRequest(paymentMethodId), CommerceJson.Options);
+            $"/checkout/orders/{orderId}/submit", new SubmitCheckoutRequest(paymentMethodId), CommerceJson.Options);
         return response.StatusCode;
     }
 

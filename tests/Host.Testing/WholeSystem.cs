@@ -75,8 +75,10 @@ public abstract class WholeSystem : IAsyncLifetime
     /// <summary>A Refit client for one of the system's APIs, over the main host's real port.</summary>
     public T Api<T>() => RestService.For<T>(Http, refit);
 
-    public WorkflowHandle<OrderSagaWorkflow, OrderSagaResult> Saga(Guid orderId) =>
-        TemporalClient.GetWorkflowHandle<OrderSagaWorkflow, OrderSagaResult>(OrderSagaWorkflow.IdFor(orderId));
+    /// <summary>The saga client the Checkout API and the CLI use, on this system's Temporal.</summary>
+    public OrderSagaClient Sagas => new(TemporalClient);
+
+    public WorkflowHandle<OrderSagaWorkflow, OrderSagaResult> Saga(Guid orderId) => Sagas.Handle(orderId);
 
     /// <summary>A host running only the saga worker, calling the contexts in the main host over HTTP.</summary>
     public CommerceHostFactory StartWorkerHost()

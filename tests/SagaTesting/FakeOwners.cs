@@ -15,9 +15,12 @@ public sealed class FakeOwners(ITemporalClient client)
 {
     private readonly ConcurrentDictionary<string, Func<Exception?>> failures = new();
 
+    /// <summary>Activities called, by name (= step name), in order.</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
 
-    public static IReadOnlyList<OrderLine> Lines { get; } = [new(Guid.Parse("7f0c4c2e-4d3b-4f0e-9a55-0c7f9d1b2a01"), "SKU-1", 2)];
+    public ConcurrentQueue<string> ReasonsSentToOrder { get; } = new();
+
+    public static IReadOnlyList<StockLine> Lines { get; } = [new(Guid.Parse("7f0c4c2e-4d3b-4f0e-9a55-0c7f9d1b2a01"), "SKU-1", 2)];
 
     /// <summary>When set, the carrier "delivers" as soon as the order is marked shipped, as a fast carrier would.</summary>
     public bool CarrierDeliversAtOnce { get; set; } = true;
@@ -35,35 +38,35 @@ public sealed class FakeOwners(ITemporalClient client)
 
     public void Heal(string activity) => failures.TryRemove(activity, out _);
 
-    [Activity("MarkOrderSubmitted")]
-    public Task<SubmittedOrder> MarkOrderSubmittedAsync(OrderStepInput input) =>
-        Run("MarkOrderSubmitted", () => new SubmittedOrder(input.OrderId, Guid.Empty, 42.50m, "EUR", Lines));
+    [Activity(SagaSteps.SubmitOrder)]
+    public Task<SubmittedOrder> SubmitOrderAsync(OrderStepInput input) =>
+        Run(SagaSteps.SubmitOrder, () => new SubmittedOrder(input.OrderId, Guid.Empty, 42.50m, "EUR", Lines));
 
-    [Activity("ReserveStock")]
-    public Task<StockReservation> ReserveStockAsync(ReserveStockInput input) =>
-        Run("ReserveStock", () => new StockReservation(input.OrderId, DateTimeOffset.UtcNow.AddMinutes(15)));
+    [Activity(SagaSteps.ReserveInventory)]
+    public Task<StockReservation> ReserveInventoryAsync(ReserveStockInput input) =>
+        Run(SagaSteps.ReserveInventory, () => new StockReservation(input.OrderId, DateTimeOffset.UtcNow.AddMinutes(15)));
 
-    [Activity("AuthorizePayment")]
+    [Activity(SagaSteps.AuthorizePayment)]
     public Task<PaymentAuthorization> AuthorizePaymentAsync(AuthorizePaymentInput input) =>
-        Run("AuthorizePayment", () => new PaymentAuthorization(Guid.NewGuid()));
+        Run(SagaSteps.AuthorizePayment, () => new PaymentAuthorization(Guid.NewGuid()));
 
-    [Activity("ConfirmOrder")]
-    public Task ConfirmOrderAsync(OrderStepInput input) => Run("ConfirmOrder");
+    [Activity(SagaSteps.ConfirmOrder)]
+    public Task ConfirmOrderAsync(OrderStepInput input) => Run(SagaSteps.ConfirmOrder);
 
-    [Activity("CapturePayment")]
-    public Task CapturePaymentAsync(PaymentStepInput input) => Run("CapturePayment");
+    [Activity(SagaSteps.CapturePayment)]
+    public Task CapturePaymentAsync(PaymentStepInput input) => Run(SagaSteps.CapturePayment);
 
-    [Activity("CreateShipment")]
+    [Activity(SagaSteps.CreateShipment)]
     public Task<ShipmentRecord> CreateShipmentAsync(OrderStepInput input) =>
-        Run("CreateShipment", () => new ShipmentRecord(Guid.NewGuid(), "TRACK-1"));
+        Run(SagaSteps.CreateShipment, () => new ShipmentRecord(Guid.NewGuid(), "TRACK-1"));
 
-    [Activity("FulfilStock")]
-    public Task FulfilStockAsync(OrderStepInput input) => Run("FulfilStock");
+    [Activity(SagaSteps.FulfilInventory)]
+    public Task FulfilInventoryAsync(OrderStepInput input) => Run(SagaSteps.FulfilInventory);
 
-    [Activity("MarkOrderShipped")]
-    public async Task MarkOrderShippedAsync(OrderStepInput input)
+    [Activity(SagaSteps.MarkShipped)]
+    public async Task MarkShippedAsync(OrderStepInput input)
     {
-        await Run("MarkOrderShipped");
+        await Run(SagaSteps.MarkShipped);
         if (CarrierDeliversAtOnce)
         {
             await client.GetWorkflowHandle<OrderSagaWorkflow>(ActivityExecutionContext.Current.Info.WorkflowId!)
@@ -71,17 +74,22 @@ public sealed class FakeOwners(ITemporalClient client)
         }
     }
 
-    [Activity("MarkOrderDelivered")]
-    public Task MarkOrderDeliveredAsync(OrderStepInput input) => Run("MarkOrderDelivered");
+    [Activity(SagaSteps.CompleteOrder)]
+    public Task CompleteOrderAsync(OrderStepInput input) => Run(SagaSteps.CompleteOrder);
 
-    [Activity("ReversePayment")]
-    public Task ReversePaymentAsync(OrderStepInput input) => Run("ReversePayment");
+    [Activity(SagaSteps.ReversePayment)]
+    public Task ReversePaymentAsync(OrderStepInput input) => Run(SagaSteps.ReversePayment);
 
-    [Activity("ReleaseStock")]
-    public Task ReleaseStockAsync(OrderStepInput input) => Run("ReleaseStock");
+    [Activity(SagaSteps.ReleaseInventory)]
+    public Task ReleaseInventoryAsync(OrderStepInput input) => Run(SagaSteps.ReleaseInventory);
 
-    [Activity("CancelOrder")]
-    public Task CancelOrderAsync(CancelOrderInput input) => Run("CancelOrder");
+    /// <summary>Keeps the reasons it was given, so a test can see what reached Order.</summary>
+    [Activity(SagaSteps.CancelOrder)]
+    public Task CancelOrderAsync(CancelOrderInput input)
+    {
+        ReasonsSentToOrder.Enqueue(input.Reason);
+        return Run(SagaSteps.CancelOrder);
+    }
 
     private Task Run(string activity) => Run(activity, () => true);
 

@@ -53,10 +53,11 @@ public sealed class SagaHarness : IAsyncDisposable
     {
         Client = client;
         Owners = owners;
-        TaskQueue = taskQueue;
+        Sagas = new OrderSagaClient(client, taskQueue);
         worker = new TemporalWorker(client, new TemporalWorkerOptions(taskQueue)
             .AddWorkflow<OrderSagaWorkflow>()
-            .AddAllActivities(owners));
+            .AddAllActivities(owners)
+            .AddFormerActivityNames());
         running = worker.ExecuteAsync(stop.Token);
     }
 
@@ -64,7 +65,8 @@ public sealed class SagaHarness : IAsyncDisposable
 
     public FakeOwners Owners { get; }
 
-    public string TaskQueue { get; }
+    /// <summary>The production client, starting sagas on this harness's task queue.</summary>
+    public OrderSagaClient Sagas { get; }
 
     public static SagaHarness Start(SagaServer server, FakeOwners? owners = null) =>
         new(server.Client, owners ?? new FakeOwners(server.Client), $"saga-tests-{Guid.NewGuid():N}");
@@ -72,21 +74,20 @@ public sealed class SagaHarness : IAsyncDisposable
     public static OrderSagaInput NewOrder(OrderSagaSettings? settings = null) =>
         new(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), settings ?? FastSettings);
 
-    public WorkflowOptions StartOptions(OrderSagaInput input) => new(OrderSagaWorkflow.IdFor(input.OrderId), TaskQueue)
+    /// <summary>Submits the way the API does, with the API's client: answered at acceptance, rejection or parking.</summary>
+    public Task<OrderSagaStatus> SubmitAsync(OrderSagaInput input) => Sagas.SubmitAsync(input);
+
+    /// <summary>Submits an order whose <paramref name="step"/> keeps failing; returns once the saga parks there.</summary>
+    public async Task<OrderSagaInput> SubmitParkedAtAsync(string step)
     {
-        IdConflictPolicy = Temporalio.Api.Enums.V1.WorkflowIdConflictPolicy.UseExisting,
-        TypedSearchAttributes = OrderSearchAttributes.ForNewSaga(input),
-    };
+        Owners.FailAlways(step, $"{step} is down");
+        var order = NewOrder();
+        await SubmitAsync(order);
+        await WaitForStatusAsync(order, status => status.NeedsAttention);
+        return order;
+    }
 
-    /// <summary>Submits the way the API does: update-with-start, answered at acceptance, rejection or parking.</summary>
-    public Task<OrderSagaStatus> SubmitAsync(OrderSagaInput input) =>
-        Client.ExecuteUpdateWithStartWorkflowAsync(
-            (OrderSagaWorkflow saga) => saga.WaitForDecisionAsync(),
-            new WorkflowUpdateWithStartOptions(
-                WithStartWorkflowOperation.Create((OrderSagaWorkflow saga) => saga.RunAsync(input), StartOptions(input))));
-
-    public WorkflowHandle<OrderSagaWorkflow, OrderSagaResult> Handle(OrderSagaInput input) =>
-        Client.GetWorkflowHandle<OrderSagaWorkflow, OrderSagaResult>(OrderSagaWorkflow.IdFor(input.OrderId));
+    public WorkflowHandle<OrderSagaWorkflow, OrderSagaResult> Handle(OrderSagaInput input) => Sagas.Handle(input.OrderId);
 
     /// <summary>Polls the saga's query until it reports what the test waits for (the saga has no event to await).</summary>
     public async Task<OrderSagaStatus> WaitForStatusAsync(OrderSagaInput input, Func<OrderSagaStatus, bool> condition)

@@ -1,4 +1,5 @@
 using Commerce.Activities;
+using Commerce.Rules;
 using Commerce.SagaTesting;
 using Commerce.Workflows.OrderSaga;
 using Temporalio.Common;
@@ -20,7 +21,7 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
     public async Task Replay_RecordedHistories_ReplayWithoutNondeterminism()
     {
         var files = Directory.GetFiles(RecordedFolder, "*.json");
-        Assert.True(files.Length >= 4, $"Expected recorded histories in {RecordedFolder}, found {files.Length}.");
+        Assert.True(files.Length >= 5, $"Expected recorded histories in {RecordedFolder}, found {files.Length}.");
 
         var replayer = new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<OrderSagaWorkflow>());
         foreach (var file in files)
@@ -36,9 +37,11 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
     {
         var histories = new List<(string Name, WorkflowHistory History)>();
         await RecordAsync("delivered", histories, _ => { });
-        await RecordAsync("out-of-stock", histories, owners => owners.Reject("ReserveStock", BusinessFailures.OutOfStock, "none left"));
-        await RecordAsync("declined", histories, owners => owners.Reject("AuthorizePayment", BusinessFailures.PaymentDeclined, "declined"));
-        await RecordAsync("parked-then-retried", histories, owners => owners.FailAlways("ReserveStock"), retryAfterParking: true);
+        await RecordAsync("out-of-stock", histories, owners => owners.Reject(SagaSteps.ReserveInventory, BusinessFailures.OutOfStock, "none left"));
+        await RecordAsync("declined", histories, owners => owners.Reject(SagaSteps.AuthorizePayment, BusinessFailures.PaymentDeclined, "declined"));
+        await RecordAsync("parked-then-retried", histories, owners => owners.FailAlways(SagaSteps.ReserveInventory), retryAfterParking: true);
+        await RecordAsync("cancel-signal-with-unacceptable-reason", histories, owners => owners.FailAlways(SagaSteps.CreateShipment),
+            cancelSignalReason: new string('x', CancelReasons.MaxLength + 1));
 
         var replayer = new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<OrderSagaWorkflow>());
         foreach (var (name, history) in histories)
@@ -47,9 +50,10 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
             Assert.True(result.ReplayFailure is null, $"{name}: {result.ReplayFailure}");
         }
 
+        // A recording is never overwritten: it stands for the sagas still running on the version that made it.
         if (Environment.GetEnvironmentVariable("COMMERCE_RECORD_HISTORIES") is { Length: > 0 } folder)
         {
-            foreach (var (name, history) in histories)
+            foreach (var (name, history) in histories.Where(h => !File.Exists(Path.Combine(folder, $"{h.Name}.json"))))
             {
                 await File.WriteAllTextAsync(Path.Combine(folder, $"{name}.json"), history.ToJson());
             }
@@ -58,9 +62,10 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
 
     private async Task RecordAsync(
         string name,
-        List<(string, WorkflowHistory)> histories,
+        List<(string Name, WorkflowHistory History)> histories,
         Action<FakeOwners> script,
-        bool retryAfterParking = false)
+        bool retryAfterParking = false,
+        string? cancelSignalReason = null)
     {
         await using var harness = SagaHarness.Start(server);
         script(harness.Owners);
@@ -69,8 +74,14 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
         if (retryAfterParking)
         {
             Assert.True(decision.NeedsAttention);
-            harness.Owners.Heal("ReserveStock");
+            harness.Owners.Heal(SagaSteps.ReserveInventory);
             await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
+        }
+
+        if (cancelSignalReason is not null)
+        {
+            await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+            await harness.Handle(order).SignalAsync(saga => saga.CancelSignalAsync(new CancelSagaRequest(cancelSignalReason)));
         }
 
         await harness.Handle(order).GetResultAsync();

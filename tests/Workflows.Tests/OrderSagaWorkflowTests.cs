@@ -1,8 +1,11 @@
 using Commerce.Activities;
+using Commerce.Rules;
 using Commerce.SagaTesting;
 using Commerce.Workflows.OrderSaga;
+using Temporalio.Activities;
 using Temporalio.Client;
 using Temporalio.Exceptions;
+using Temporalio.Worker;
 
 namespace Commerce.Workflows.Tests;
 
@@ -21,8 +24,10 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
         Assert.True(decision.Decision?.Accepted);
         Assert.Equal(SagaStages.Delivered, result.Outcome);
         Assert.Equal(
-            ["MarkOrderSubmitted", "ReserveStock", "AuthorizePayment", "ConfirmOrder", "CapturePayment", "CreateShipment",
-                "FulfilStock", "MarkOrderShipped", "MarkOrderDelivered"],
+            [
+                SagaSteps.SubmitOrder, SagaSteps.ReserveInventory, SagaSteps.AuthorizePayment, SagaSteps.ConfirmOrder, SagaSteps.CapturePayment,
+                SagaSteps.CreateShipment, SagaSteps.FulfilInventory, SagaSteps.MarkShipped, SagaSteps.CompleteOrder,
+            ],
             harness.Owners.Calls);
         var status = await harness.Handle(order).QueryAsync(saga => saga.GetStatus());
         Assert.Equal(SagaStages.Delivered, status.Stage);
@@ -33,7 +38,7 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     public async Task Submit_OutOfStock_RejectedEarlyAndNothingCharged()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.Reject("ReserveStock", BusinessFailures.OutOfStock, "SKU-1: 2 requested, 1 available");
+        harness.Owners.Reject(SagaSteps.ReserveInventory, BusinessFailures.OutOfStock, "SKU-1: 2 requested, 1 available");
         var order = SagaHarness.NewOrder();
 
         var decision = await harness.SubmitAsync(order);
@@ -42,17 +47,17 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
         Assert.False(decision.Decision?.Accepted);
         Assert.Contains("1 available", decision.Decision?.RejectionReason, StringComparison.Ordinal);
         Assert.Equal(SagaStages.Rejected, result.Outcome);
-        Assert.Equal(0, harness.Owners.CountOf("AuthorizePayment"));
-        Assert.Equal(1, harness.Owners.CountOf("ReserveStock"));
-        Assert.Equal(1, harness.Owners.CountOf("ReleaseStock"));
-        Assert.Equal(1, harness.Owners.CountOf("CancelOrder"));
+        Assert.Equal(0, harness.Owners.CountOf(SagaSteps.AuthorizePayment));
+        Assert.Equal(1, harness.Owners.CountOf(SagaSteps.ReserveInventory));
+        Assert.Equal(1, harness.Owners.CountOf(SagaSteps.ReleaseInventory));
+        Assert.Equal(1, harness.Owners.CountOf(SagaSteps.CancelOrder));
     }
 
     [Fact]
     public async Task Submit_PaymentDeclined_ReleasesStockCancelsOrderAndNeverCaptures()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.Reject("AuthorizePayment", BusinessFailures.PaymentDeclined, "Card declined");
+        harness.Owners.Reject(SagaSteps.AuthorizePayment, BusinessFailures.PaymentDeclined, "Card declined");
         var order = SagaHarness.NewOrder();
 
         var decision = await harness.SubmitAsync(order);
@@ -60,8 +65,8 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
 
         Assert.False(decision.Decision?.Accepted);
         Assert.Equal(SagaStages.Rejected, result.Outcome);
-        Assert.Equal(0, harness.Owners.CountOf("CapturePayment"));
-        Assert.Equal(["ReversePayment", "ReleaseStock", "CancelOrder"], harness.Owners.Calls.Skip(3));
+        Assert.Equal(0, harness.Owners.CountOf(SagaSteps.CapturePayment));
+        Assert.Equal([SagaSteps.ReversePayment, SagaSteps.ReleaseInventory, SagaSteps.CancelOrder], harness.Owners.Calls.Skip(3));
     }
 
     [Fact]
@@ -76,8 +81,8 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
 
         Assert.True(first.Decision?.Accepted);
         Assert.True(second.Decision?.Accepted);
-        Assert.Equal(1, harness.Owners.CountOf("AuthorizePayment"));
-        Assert.Equal(1, harness.Owners.CountOf("MarkOrderSubmitted"));
+        Assert.Equal(1, harness.Owners.CountOf(SagaSteps.AuthorizePayment));
+        Assert.Equal(1, harness.Owners.CountOf(SagaSteps.SubmitOrder));
         await harness.Handle(order).TerminateAsync("test done");
     }
 
@@ -85,7 +90,7 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     public async Task Step_ExhaustsRetries_ParksWithSearchAttributesThenOperatorRetryCompletes()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways("ReserveStock", "inventory is down");
+        harness.Owners.FailAlways(SagaSteps.ReserveInventory, "inventory is down");
         var order = SagaHarness.NewOrder();
 
         var parked = await harness.SubmitAsync(order);
@@ -93,11 +98,11 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
         Assert.True(parked.NeedsAttention);
         Assert.Equal(SagaSteps.ReserveInventory, parked.FailedStep);
         Assert.Contains("inventory is down", parked.LastError, StringComparison.Ordinal);
-        Assert.Equal(SagaHarness.FastSettings.StepMaxAttempts, harness.Owners.CountOf("ReserveStock"));
+        Assert.Equal(SagaHarness.FastSettings.StepMaxAttempts, harness.Owners.CountOf(SagaSteps.ReserveInventory));
         var stuck = await ListAsync(harness.Client, $"OrderId = '{order.OrderId}' AND NeedsAttention = true AND FailedStep = 'reserve-inventory'");
         Assert.Single(stuck);
 
-        harness.Owners.Heal("ReserveStock");
+        harness.Owners.Heal(SagaSteps.ReserveInventory);
         await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
         var result = await harness.Handle(order).GetResultAsync();
 
@@ -124,18 +129,15 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     public async Task Cancel_AfterCaptureWhileShippingIsStuck_RefundsReleasesAndCancels()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways("CreateShipment", "carrier is down");
-        var order = SagaHarness.NewOrder();
-        await harness.SubmitAsync(order);
-        await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+        var order = await harness.SubmitParkedAtAsync(SagaSteps.CreateShipment);
 
-        await harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelOrderRequest("Customer changed their mind")));
+        await harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelSagaRequest("Customer changed their mind")));
         var result = await harness.Handle(order).GetResultAsync();
 
         Assert.Equal(SagaStages.Cancelled, result.Outcome);
         Assert.Equal("Customer changed their mind", result.Reason);
-        Assert.Equal(1, harness.Owners.CountOf("CapturePayment"));
-        Assert.Equal(["ReversePayment", "ReleaseStock", "CancelOrder"], harness.Owners.Calls.TakeLast(3));
+        Assert.Equal(1, harness.Owners.CountOf(SagaSteps.CapturePayment));
+        Assert.Equal([SagaSteps.ReversePayment, SagaSteps.ReleaseInventory, SagaSteps.CancelOrder], harness.Owners.Calls.TakeLast(3));
     }
 
     [Fact]
@@ -148,10 +150,10 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
         await harness.WaitForStatusAsync(order, status => status.Stage == SagaStages.Shipped);
 
         var refusal = await Assert.ThrowsAsync<WorkflowUpdateFailedException>(() =>
-            harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelOrderRequest("too late"))));
+            harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelSagaRequest("too late"))));
 
         Assert.Contains("shipped", refusal.InnerException?.Message, StringComparison.Ordinal);
-        Assert.Equal(0, harness.Owners.CountOf("ReversePayment"));
+        Assert.Equal(0, harness.Owners.CountOf(SagaSteps.ReversePayment));
         await harness.Handle(order).TerminateAsync("test done");
     }
 
@@ -159,7 +161,7 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     public async Task Payment_RetryingPastTheReservationWindow_ReleasesAndCancels()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways("AuthorizePayment", "gateway outage");
+        harness.Owners.FailAlways(SagaSteps.AuthorizePayment, "gateway outage");
         var order = SagaHarness.NewOrder(SagaHarness.FastSettings with { StepMaxAttempts = 1000 });
 
         var started = DateTime.UtcNow;
@@ -168,7 +170,7 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
 
         Assert.Equal(SagaStages.Cancelled, result.Outcome);
         Assert.Contains("reservation expired", result.Reason, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(["ReversePayment", "ReleaseStock", "CancelOrder"], harness.Owners.Calls.TakeLast(3));
+        Assert.Equal([SagaSteps.ReversePayment, SagaSteps.ReleaseInventory, SagaSteps.CancelOrder], harness.Owners.Calls.TakeLast(3));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15), "15 virtual minutes should take seconds of wall time.");
     }
 
@@ -176,7 +178,7 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     public async Task Confirm_ParkedUntilTheReservationWindowCloses_ReleasesAndCancels()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways("ConfirmOrder", "order service is down");
+        harness.Owners.FailAlways(SagaSteps.ConfirmOrder, "order service is down");
         var order = SagaHarness.NewOrder();
 
         await harness.SubmitAsync(order);
@@ -184,32 +186,29 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
 
         Assert.Equal(SagaStages.Cancelled, result.Outcome);
         Assert.Contains("reservation expired", result.Reason, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(SagaHarness.FastSettings.StepMaxAttempts, harness.Owners.CountOf("ConfirmOrder"));
-        Assert.Equal(["ReversePayment", "ReleaseStock", "CancelOrder"], harness.Owners.Calls.TakeLast(3));
+        Assert.Equal(SagaHarness.FastSettings.StepMaxAttempts, harness.Owners.CountOf(SagaSteps.ConfirmOrder));
+        Assert.Equal([SagaSteps.ReversePayment, SagaSteps.ReleaseInventory, SagaSteps.CancelOrder], harness.Owners.Calls.TakeLast(3));
     }
 
     [Fact]
     public async Task Workflow_CancelledThroughTemporal_StillCompensates()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.FailAlways("CapturePayment", "payment service is down");
-        var order = SagaHarness.NewOrder();
-        await harness.SubmitAsync(order);
-        await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+        var order = await harness.SubmitParkedAtAsync(SagaSteps.CapturePayment);
 
         await harness.Handle(order).CancelAsync();
         var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => harness.Handle(order).GetResultAsync());
 
         Assert.IsType<CanceledFailureException>(failure.InnerException);
-        Assert.Equal(["ReversePayment", "ReleaseStock", "CancelOrder"], harness.Owners.Calls.TakeLast(3));
+        Assert.Equal([SagaSteps.ReversePayment, SagaSteps.ReleaseInventory, SagaSteps.CancelOrder], harness.Owners.Calls.TakeLast(3));
     }
 
     [Fact]
     public async Task Compensation_KeepsFailing_ParksUntilOperatorRetries()
     {
         await using var harness = SagaHarness.Start(server);
-        harness.Owners.Reject("AuthorizePayment", BusinessFailures.PaymentDeclined, "Card declined");
-        harness.Owners.FailAlways("ReleaseStock", "inventory is down");
+        harness.Owners.Reject(SagaSteps.AuthorizePayment, BusinessFailures.PaymentDeclined, "Card declined");
+        harness.Owners.FailAlways(SagaSteps.ReleaseInventory, "inventory is down");
         var order = SagaHarness.NewOrder();
 
         await harness.SubmitAsync(order);
@@ -217,12 +216,71 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
         Assert.Equal(SagaSteps.ReleaseInventory, parked.FailedStep);
         Assert.Equal(SagaStages.Compensating, parked.Stage);
 
-        harness.Owners.Heal("ReleaseStock");
+        harness.Owners.Heal(SagaSteps.ReleaseInventory);
         await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
         var result = await harness.Handle(order).GetResultAsync();
 
         Assert.Equal(SagaStages.Rejected, result.Outcome);
-        Assert.Equal(1, harness.Owners.CountOf("CancelOrder"));
+        Assert.Equal(1, harness.Owners.CountOf(SagaSteps.CancelOrder));
+    }
+
+    [Fact]
+    public async Task CancelSignal_ReasonOrderWouldRefuse_CancelsWithAFixedReasonOrderAccepts()
+    {
+        await using var harness = SagaHarness.Start(server);
+        var order = await harness.SubmitParkedAtAsync(SagaSteps.CreateShipment);
+
+        await harness.Handle(order).SignalAsync(saga => saga.CancelSignalAsync(new CancelSagaRequest(new string('x', CancelReasons.MaxLength + 1))));
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.Equal(SagaStages.Cancelled, result.Outcome);
+        var sent = Assert.Single(harness.Owners.ReasonsSentToOrder);
+        Assert.Null(CancelReasons.Problem(sent));
+        Assert.Equal(sent, result.Reason);
+    }
+
+    [Fact]
+    public async Task CancelUpdate_BlankReason_IsRefusedAndTheSagaCarriesOn()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CarrierDeliversAtOnce = false;
+        var order = SagaHarness.NewOrder();
+        await harness.SubmitAsync(order);
+
+        var refusal = await Assert.ThrowsAsync<WorkflowUpdateFailedException>(() =>
+            harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelSagaRequest(" "))));
+
+        Assert.Contains("Required", refusal.InnerException?.Message, StringComparison.Ordinal);
+        Assert.Empty(harness.Owners.ReasonsSentToOrder);
+        await harness.Handle(order).TerminateAsync("test done");
+    }
+
+    [Fact]
+    public void Activities_AreNamedAfterTheirSteps()
+    {
+        var names = typeof(OrderActivities).Assembly.GetTypes()
+            .SelectMany(type => type.GetMethods())
+            .Where(method => method.IsDefined(typeof(ActivityAttribute), inherit: false))
+            .Select(method => ActivityDefinition.Create(method, _ => null).Name);
+
+        Assert.Equal(SagaSteps.FormerActivityNames.Keys.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Worker_FormerActivityNames_RunTheSameActivityForSagasStartedBeforeTheRename()
+    {
+        var owners = new FakeOwners(server.Client);
+        var options = new TemporalWorkerOptions("names").AddAllActivities(owners).AddFormerActivityNames();
+
+        foreach (var (step, former) in SagaSteps.FormerActivityNames)
+        {
+            Assert.Contains(options.Activities, activity => activity.Name == step);
+            Assert.Contains(options.Activities, activity => activity.Name == former);
+        }
+
+        var reserveStock = options.Activities.Single(activity => activity.Name == SagaSteps.FormerActivityNames[SagaSteps.ReserveInventory]);
+        await reserveStock.InvokeAsync([new ReserveStockInput(Guid.NewGuid(), FakeOwners.Lines)]);
+        Assert.Equal([SagaSteps.ReserveInventory], owners.Calls);
     }
 
     private static async Task<List<WorkflowExecution>> ListAsync(ITemporalClient client, string query)

@@ -29,7 +29,7 @@ public sealed record OrderDecision(bool Accepted, string? RejectionReason);
 
 public sealed record OrderSagaResult(Guid OrderId, string Outcome, string? Reason);
 
-public sealed record CancelOrderRequest(string Reason);
+public sealed record CancelSagaRequest(string Reason);
 
 public sealed record CarrierDelivered(string TrackingNumber, DateTimeOffset DeliveredAt);
 
@@ -62,7 +62,10 @@ public static class SagaStages
         [Submitting, Accepted, Confirmed, Shipped, Delivered, Compensating, Rejected, Cancelled];
 }
 
-/// <summary>Step names as they appear in the status query, the FailedStep search attribute and the CLI.</summary>
+/// <summary>
+/// Step names as they appear in the status query, the FailedStep search attribute and the CLI; each step's activity
+/// has the step's name, so the Web UI and the worker's logs say the same.
+/// </summary>
 public static class SagaSteps
 {
     public const string SubmitOrder = "submit-order";
@@ -78,4 +81,24 @@ public static class SagaSteps
     public const string ReversePayment = "reverse-payment";
     public const string ReleaseInventory = "release-inventory";
     public const string CancelOrder = "cancel-order";
+
+    /// <summary>
+    /// The activity names sagas started before activities were named after their steps recorded in their histories.
+    /// Those sagas keep scheduling them, so workers register every activity under both names.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> FormerActivityNames = new Dictionary<string, string>
+    {
+        [SubmitOrder] = "MarkOrderSubmitted",
+        [ReserveInventory] = "ReserveStock",
+        [AuthorizePayment] = "AuthorizePayment",
+        [ConfirmOrder] = "ConfirmOrder",
+        [CapturePayment] = "CapturePayment",
+        [CreateShipment] = "CreateShipment",
+        [FulfilInventory] = "FulfilStock",
+        [MarkShipped] = "MarkOrderShipped",
+        [CompleteOrder] = "MarkOrderDelivered",
+        [ReversePayment] = "ReversePayment",
+        [ReleaseInventory] = "ReleaseStock",
+        [CancelOrder] = "CancelOrder",
+    };
 }

@@ -1,4 +1,5 @@
 using Commerce.Activities;
+using Commerce.Rules;
 using Microsoft.Extensions.Logging;
 using Temporalio.Exceptions;
 using Temporalio.Workflows;
@@ -15,53 +16,76 @@ public sealed class OrderSagaWorkflow
 {
     public const string TaskQueue = "commerce-orders";
 
+    /// <summary>Sagas started from here on schedule each step's activity under the step's own name.</summary>
+    private const string ActivitiesNamedAfterSteps = "activities-named-after-steps";
+
+    /// <summary>From here on a cancel signal's unacceptable reason is replaced before the saga keeps or sends it.</summary>
+    private const string UnacceptableSignalReasonsReplaced = "unacceptable-signal-reasons-replaced";
+
     private const string ReservationExpiredReason = "The stock reservation expired before the order was confirmed.";
+    private const string OperatorCancellation = "Cancelled by an operator.";
+    private const string ReplacedCancellation = "Cancelled by an operator; the reason given was not acceptable and was not kept.";
 
-    private readonly List<SagaStepRecord> completedSteps = [];
+    private readonly OrderSagaInput input;
+    private readonly OrderSagaSettings settings;
 
-    // Undo steps, most recent on top. Each is registered before its forward step runs, because a step that is
-    // interrupted may still have taken effect at the owner; every undo is a no-op where there is nothing to undo.
-    private readonly Stack<string> compensations = new();
+    // Undo steps, most recent on top, each given the cancellation reason. Each is registered before its forward
+    // step runs, because an interrupted step may still have taken effect at the owner; every undo is a no-op where
+    // there is nothing to undo.
+    private readonly Stack<Func<string, Task>> undo = new();
 
-    private OrderSagaSettings settings = OrderSagaSettings.Default;
-    private Guid orderId;
-    private string stage = SagaStages.Submitting;
-    private string? currentStep;
-    private string? failedStep;
-    private string? lastError;
-    private bool needsAttention;
-    private bool retryRequested;
+    // Everything the status query shows, replaced as a whole so a query never sees half a change.
+    private OrderSagaStatus status;
+
+    // Why the saga is being unwound (customer, operator, expired reservation); null while it goes forward.
     private string? abortReason;
+
+    // The carrier has the parcel: cancellation is refused and nothing is compensated from here on.
     private bool pointOfNoReturn;
+
+    // The running forward step, cancelled when the saga is interrupted so it stops waiting on its retries.
     private CancellationTokenSource? activeStep;
+
+    // Set while stock is reserved and the order not yet confirmed: the reservation's end, in workflow time.
     private DateTime? reservationDeadline;
+
+    private bool retryRequested;
     private CarrierDelivered? delivery;
-    private OrderDecision? decision;
+
+    [WorkflowInit]
+    public OrderSagaWorkflow(OrderSagaInput input)
+    {
+        this.input = input;
+        settings = input.Settings ?? OrderSagaSettings.Default;
+        status = new(input.OrderId, SagaStages.Submitting, null, false, null, null, null, []);
+    }
+
+    private Guid OrderId => input.OrderId;
+
+    private TimeSpan? ReservationLeft => reservationDeadline - Workflow.UtcNow;
 
     public static string IdFor(Guid orderId) => $"order-{orderId}";
 
     [WorkflowRun]
     public async Task<OrderSagaResult> RunAsync(OrderSagaInput input)
     {
-        settings = input.Settings ?? OrderSagaSettings.Default;
-        orderId = input.OrderId;
         try
         {
-            await RunForwardAsync(input);
-            return new OrderSagaResult(orderId, SagaStages.Delivered, null);
+            await RunForwardAsync();
+            return new OrderSagaResult(OrderId, SagaStages.Delivered, null);
         }
         catch (SagaAbortedException aborted)
         {
-            decision ??= new OrderDecision(false, aborted.Reason);
+            Decide(new OrderDecision(false, aborted.Reason));
             await CompensateAsync(aborted.Reason);
             var outcome = aborted.Rejected ? SagaStages.Rejected : SagaStages.Cancelled;
             SetStage(outcome);
-            return new OrderSagaResult(orderId, outcome, aborted.Reason);
+            return new OrderSagaResult(OrderId, outcome, aborted.Reason);
         }
         catch (Exception e) when (TemporalException.IsCanceledException(e) && Workflow.CancellationToken.IsCancellationRequested)
         {
             const string reason = "The saga was cancelled through Temporal.";
-            decision ??= new OrderDecision(false, reason);
+            Decide(new OrderDecision(false, reason));
             if (!pointOfNoReturn)
             {
                 await CompensateAsync(reason);
@@ -76,16 +100,17 @@ public sealed class OrderSagaWorkflow
     [WorkflowUpdate]
     public async Task<OrderSagaStatus> WaitForDecisionAsync()
     {
-        await Workflow.WaitConditionAsync(() => decision is not null || needsAttention);
-        return GetStatus();
+        await Workflow.WaitConditionAsync(() => status.Decision is not null || status.NeedsAttention);
+        return status;
     }
 
+    /// <summary>Order's own rules for the reason: a refused update never reaches the history.</summary>
     [WorkflowUpdateValidator(nameof(CancelAsync))]
-    public void ValidateCancel(CancelOrderRequest request)
+    public void ValidateCancel(CancelSagaRequest request)
     {
-        if (string.IsNullOrWhiteSpace(request.Reason))
+        if (CancelReasons.Problem(request.Reason) is { } problem)
         {
-            throw new ApplicationFailureException("A cancellation needs a reason.", "InvalidArgument");
+            throw new ApplicationFailureException($"The cancellation reason is not acceptable: {problem}", "InvalidArgument");
         }
 
         if (CancellationRefusal() is { } refusal)
@@ -96,16 +121,16 @@ public sealed class OrderSagaWorkflow
 
     /// <summary>Customer or operator cancellation: interrupts the current step and compensates.</summary>
     [WorkflowUpdate]
-    public Task<OrderSagaStatus> CancelAsync(CancelOrderRequest request)
+    public Task<OrderSagaStatus> CancelAsync(CancelSagaRequest request)
     {
         Interrupt(request.Reason);
-        return Task.FromResult(GetStatus());
+        return Task.FromResult(status);
     }
 
     [WorkflowUpdateValidator(nameof(RetryAsync))]
     public void ValidateRetry()
     {
-        if (!needsAttention)
+        if (!status.NeedsAttention)
         {
             throw new ApplicationFailureException("The order is not waiting for an operator.", "IllegalState");
         }
@@ -116,20 +141,30 @@ public sealed class OrderSagaWorkflow
     public Task<OrderSagaStatus> RetryAsync()
     {
         retryRequested = true;
-        return Task.FromResult(GetStatus());
+        return Task.FromResult(status);
     }
 
-    /// <summary>The same as <see cref="CancelAsync"/> for the Temporal Web UI, which sends signals; ignored when too late.</summary>
+    /// <summary>
+    /// The same as <see cref="CancelAsync"/> for the Temporal Web UI, which sends signals; ignored when too late.
+    /// A signal cannot be refused, so a reason Order would refuse (too long, or holding a card number) is replaced
+    /// by a fixed text: kept, it would fail the order's cancellation for good and spread the text further.
+    /// </summary>
     [WorkflowSignal("cancel")]
-    public Task CancelSignalAsync(CancelOrderRequest request)
+    public Task CancelSignalAsync(CancelSagaRequest request)
     {
         if (CancellationRefusal() is { } refusal)
         {
-            Workflow.Logger.LogWarning("Ignoring cancel signal for order {OrderId}: {Refusal}", orderId, refusal);
+            Workflow.Logger.LogWarning("Ignoring cancel signal for order {OrderId}: {Refusal}", OrderId, refusal);
+        }
+        else if (string.IsNullOrWhiteSpace(request.Reason))
+        {
+            Interrupt(OperatorCancellation);
         }
         else
         {
-            Interrupt(string.IsNullOrWhiteSpace(request.Reason) ? "Cancelled by an operator." : request.Reason);
+            Interrupt(CancelReasons.Problem(request.Reason) is not null && Workflow.Patched(UnacceptableSignalReasonsReplaced)
+                ? ReplacedCancellation
+                : request.Reason);
         }
 
         return Task.CompletedTask;
@@ -139,7 +174,7 @@ public sealed class OrderSagaWorkflow
     [WorkflowSignal("retry")]
     public Task RetrySignalAsync()
     {
-        retryRequested = needsAttention;
+        retryRequested = status.NeedsAttention;
         return Task.CompletedTask;
     }
 
@@ -152,125 +187,133 @@ public sealed class OrderSagaWorkflow
     }
 
     [WorkflowQuery]
-    public OrderSagaStatus GetStatus() =>
-        new(orderId, stage, currentStep, needsAttention, failedStep, lastError, decision, completedSteps.ToList());
+    public OrderSagaStatus GetStatus() => status;
 
-    private async Task RunForwardAsync(OrderSagaInput input)
+    private async Task RunForwardAsync()
     {
-        compensations.Push(SagaSteps.CancelOrder);
-        var order = await RunStepAsync(SagaSteps.SubmitOrder, options => Workflow.ExecuteActivityAsync(
-            (OrderActivities a) => a.MarkOrderSubmittedAsync(new OrderStepInput(orderId)), options));
+        undo.Push(reason => UndoAsync(SagaSteps.CancelOrder, new CancelOrderInput(OrderId, reason)));
+        var order = await StepAsync<SubmittedOrder>(SagaSteps.SubmitOrder, new OrderStepInput(OrderId));
 
-        compensations.Push(SagaSteps.ReleaseInventory);
-        await RunStepAsync(SagaSteps.ReserveInventory, options => Workflow.ExecuteActivityAsync(
-            (InventoryActivities a) => a.ReserveStockAsync(new ReserveStockInput(orderId, order.Lines)), options));
+        undo.Push(_ => UndoAsync(SagaSteps.ReleaseInventory, new OrderStepInput(OrderId)));
+        await StepAsync(SagaSteps.ReserveInventory, new ReserveStockInput(OrderId, order.Lines));
         reservationDeadline = Workflow.UtcNow + settings.ReservationWindow;
 
-        compensations.Push(SagaSteps.ReversePayment);
-        var authorization = await RunStepAsync(SagaSteps.AuthorizePayment, options => Workflow.ExecuteActivityAsync(
-            (PaymentActivities a) => a.AuthorizePaymentAsync(
-                new AuthorizePaymentInput(orderId, input.PaymentMethodId, order.Total, order.Currency)), options));
-        decision = new OrderDecision(true, null);
+        undo.Push(_ => UndoAsync(SagaSteps.ReversePayment, new OrderStepInput(OrderId)));
+        var authorization = await StepAsync<PaymentAuthorization>(
+            SagaSteps.AuthorizePayment, new AuthorizePaymentInput(OrderId, input.PaymentMethodId, order.Total, order.Currency));
+        Decide(new OrderDecision(true, null));
         SetStage(SagaStages.Accepted);
 
-        await RunStepAsync(SagaSteps.ConfirmOrder, options => Done(Workflow.ExecuteActivityAsync(
-            (OrderActivities a) => a.ConfirmOrderAsync(new OrderStepInput(orderId)), options)));
+        await StepAsync(SagaSteps.ConfirmOrder, new OrderStepInput(OrderId));
         reservationDeadline = null;
         SetStage(SagaStages.Confirmed);
 
-        await RunStepAsync(SagaSteps.CapturePayment, options => Done(Workflow.ExecuteActivityAsync(
-            (PaymentActivities a) => a.CapturePaymentAsync(new PaymentStepInput(orderId, authorization.PaymentId)), options)));
+        await StepAsync(SagaSteps.CapturePayment, new PaymentStepInput(OrderId, authorization.PaymentId));
+        await StepAsync(SagaSteps.CreateShipment, new OrderStepInput(OrderId));
 
-        await RunStepAsync(SagaSteps.CreateShipment, options => Workflow.ExecuteActivityAsync(
-            (ShippingActivities a) => a.CreateShipmentAsync(new OrderStepInput(orderId)), options));
-
-        // The carrier has the parcel: from here on cancellation is refused and nothing is compensated.
         pointOfNoReturn = true;
-        await RunStepAsync(SagaSteps.FulfilInventory, options => Done(Workflow.ExecuteActivityAsync(
-            (InventoryActivities a) => a.FulfilStockAsync(new OrderStepInput(orderId)), options)));
-        await RunStepAsync(SagaSteps.MarkShipped, options => Done(Workflow.ExecuteActivityAsync(
-            (OrderActivities a) => a.MarkOrderShippedAsync(new OrderStepInput(orderId)), options)));
+        await StepAsync(SagaSteps.FulfilInventory, new OrderStepInput(OrderId));
+        await StepAsync(SagaSteps.MarkShipped, new OrderStepInput(OrderId));
         SetStage(SagaStages.Shipped);
 
         await AwaitDeliveryAsync();
-        await RunStepAsync(SagaSteps.CompleteOrder, options => Done(Workflow.ExecuteActivityAsync(
-            (OrderActivities a) => a.MarkOrderDeliveredAsync(new OrderStepInput(orderId)), options)));
+        await StepAsync(SagaSteps.CompleteOrder, new OrderStepInput(OrderId));
         SetStage(SagaStages.Delivered);
     }
 
     private async Task CompensateAsync(string reason)
     {
         SetStage(SagaStages.Compensating);
-        while (compensations.TryPop(out var step))
+        while (undo.TryPop(out var step))
         {
-            await RunStepAsync(step, options => step switch
-            {
-                SagaSteps.ReversePayment => Done(Workflow.ExecuteActivityAsync(
-                    (PaymentActivities a) => a.ReversePaymentAsync(new OrderStepInput(orderId)), options)),
-                SagaSteps.ReleaseInventory => Done(Workflow.ExecuteActivityAsync(
-                    (InventoryActivities a) => a.ReleaseStockAsync(new OrderStepInput(orderId)), options)),
-                SagaSteps.CancelOrder => Done(Workflow.ExecuteActivityAsync(
-                    (OrderActivities a) => a.CancelOrderAsync(new CancelOrderInput(orderId, reason)), options)),
-                _ => throw new InvalidOperationException($"No compensation is known for step {step}."),
-            }, compensating: true);
+            await step(reason);
         }
     }
 
+    private async Task StepAsync(string step, object stepInput) =>
+        await StepAsync<object?>(step, stepInput);
+
     /// <summary>
-    /// Runs one step until it succeeds. A business failure aborts the saga; exhausted retries park it until an
-    /// operator says retry (or, for forward steps, cancel). Compensations run detached from workflow cancellation.
+    /// Runs a forward step until it succeeds. A business failure rejects the order; exhausted retries park it until
+    /// an operator says retry or cancel; a cancellation or the end of the reservation window unwinds the saga.
     /// </summary>
-    private async Task<T> RunStepAsync<T>(string step, Func<ActivityOptions, Task<T>> run, bool compensating = false)
+    private async Task<T> StepAsync<T>(string step, object stepInput)
     {
         while (true)
         {
-            if (!compensating && reservationDeadline is { } deadline && Workflow.UtcNow >= deadline)
+            if (ReservationLeft <= TimeSpan.Zero)
             {
                 abortReason ??= ReservationExpiredReason;
             }
 
-            if (!compensating && abortReason is not null)
+            if (abortReason is not null)
             {
                 throw new SagaAbortedException(abortReason, rejected: false);
             }
 
-            currentStep = step;
-            using var cancellation = compensating
-                ? new CancellationTokenSource()
-                : CancellationTokenSource.CreateLinkedTokenSource(Workflow.CancellationToken);
-            activeStep = compensating ? null : cancellation;
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Workflow.CancellationToken);
+            activeStep = cancellation;
             try
             {
-                var result = await run(OptionsFor(step, cancellation.Token, compensating));
-                completedSteps.Add(new SagaStepRecord(step, Workflow.UtcNow));
-                return result;
+                // While stock is reserved, no attempt may outlive the reservation: the timeout is the reservation
+                // window itself, so the happy path needs no timer of its own.
+                return await ExecuteAsync<T>(step, stepInput, cancellation.Token, ReservationLeft);
             }
-            catch (ActivityFailureException failure) when (!compensating && BusinessFailureReason(failure) is { } reason)
+            catch (ActivityFailureException failure) when (BusinessFailureReason(failure) is { } reason)
             {
                 throw new SagaAbortedException(reason, rejected: true);
             }
-            catch (ActivityFailureException) when (!compensating && !Workflow.CancellationToken.IsCancellationRequested
-                                                   && (abortReason is not null || ReservationExpired()))
+            catch (ActivityFailureException) when (!Workflow.CancellationToken.IsCancellationRequested
+                                                   && (abortReason is not null || ReservationLeft <= TimeSpan.Zero))
             {
                 throw new SagaAbortedException(abortReason ?? ReservationExpiredReason, rejected: false);
             }
-            catch (ActivityFailureException failure) when (compensating || !TemporalException.IsCanceledException(failure))
+            catch (ActivityFailureException failure) when (!TemporalException.IsCanceledException(failure))
             {
-                await ParkAsync(step, failure, compensating);
+                var resolvedInTime = await WaitForOperatorAsync(
+                    step, failure, () => retryRequested || abortReason is not null, ReservationLeft, Workflow.CancellationToken);
+                if (!resolvedInTime)
+                {
+                    abortReason ??= ReservationExpiredReason;
+                }
             }
             finally
             {
                 activeStep = null;
-                currentStep = null;
+                status = status with { CurrentStep = null };
             }
         }
     }
 
-    private ActivityOptions OptionsFor(string step, CancellationToken cancellationToken, bool compensating)
+    /// <summary>Runs an undo step until it succeeds: never interrupted, not even by workflow cancellation.</summary>
+    private async Task UndoAsync(string step, object stepInput)
     {
+        while (true)
+        {
+            try
+            {
+                await ExecuteAsync<object?>(step, stepInput, CancellationToken.None, reservationLeft: null);
+                return;
+            }
+            catch (ActivityFailureException failure)
+            {
+                await WaitForOperatorAsync(step, failure, () => retryRequested, timeout: null, CancellationToken.None);
+            }
+            finally
+            {
+                status = status with { CurrentStep = null };
+            }
+        }
+    }
+
+    /// <summary>One run of a step's activity, named after the step, with the step's retry budget.</summary>
+    private async Task<T> ExecuteAsync<T>(string step, object stepInput, CancellationToken cancellationToken, TimeSpan? reservationLeft)
+    {
+        status = status with { CurrentStep = step };
         var options = new ActivityOptions
         {
             StartToCloseTimeout = settings.StepAttemptTimeout,
+            ScheduleToCloseTimeout = reservationLeft,
             RetryPolicy = new()
             {
                 InitialInterval = settings.StepInitialRetryInterval,
@@ -283,69 +326,68 @@ public sealed class OrderSagaWorkflow
             Summary = step,
         };
 
-        // While stock is reserved, no attempt may outlive the reservation: the timeout is the reservation window
-        // itself, so the happy path needs no timer of its own.
-        if (!compensating && reservationDeadline is { } deadline)
-        {
-            options.ScheduleToCloseTimeout = deadline - Workflow.UtcNow;
-        }
-
-        return options;
-    }
-
-    private async Task ParkAsync(string step, Exception failure, bool compensating)
-    {
-        failedStep = step;
-        lastError = (failure.InnerException ?? failure).Message;
-        needsAttention = true;
-        retryRequested = false;
-        UpsertAttention();
-        Workflow.Logger.LogWarning(failure, "Order {OrderId} needs attention: step {Step} failed", orderId, step);
-
-        bool Resolved() => retryRequested || (!compensating && abortReason is not null);
-        var cancellationToken = compensating ? CancellationToken.None : Workflow.CancellationToken;
-        if (!compensating && reservationDeadline is { } deadline)
-        {
-            var remaining = deadline - Workflow.UtcNow;
-            if (remaining <= TimeSpan.Zero || !await Workflow.WaitConditionAsync(Resolved, remaining, cancellationToken))
-            {
-                abortReason ??= ReservationExpiredReason;
-            }
-        }
-        else
-        {
-            await Workflow.WaitConditionAsync(Resolved, cancellationToken);
-        }
-
-        needsAttention = false;
-        failedStep = null;
-        retryRequested = false;
-        UpsertAttention();
+        // Sagas started before the rename recorded the old activity names, and a replay must schedule them again.
+        var activity = Workflow.Patched(ActivitiesNamedAfterSteps) ? step : SagaSteps.FormerActivityNames[step];
+        var result = await Workflow.ExecuteActivityAsync<T>(activity, [stepInput], options);
+        status = status with { CompletedSteps = [.. status.CompletedSteps, new SagaStepRecord(step, Workflow.UtcNow)] };
+        return result;
     }
 
     private async Task AwaitDeliveryAsync()
     {
-        currentStep = SagaSteps.AwaitDelivery;
+        status = status with { CurrentStep = SagaSteps.AwaitDelivery };
         while (!await Workflow.WaitConditionAsync(() => delivery is not null, settings.DeliveryTimeout))
         {
-            failedStep = SagaSteps.AwaitDelivery;
-            lastError = $"No delivery update from the carrier within {settings.DeliveryTimeout}.";
-            needsAttention = true;
-            UpsertAttention();
-            await Workflow.WaitConditionAsync(() => retryRequested || delivery is not null);
-            needsAttention = false;
-            failedStep = null;
-            retryRequested = false;
-            UpsertAttention();
+            await WaitForOperatorAsync(
+                SagaSteps.AwaitDelivery,
+                new TimeoutException($"No delivery update from the carrier within {settings.DeliveryTimeout}."),
+                () => retryRequested || delivery is not null,
+                timeout: null,
+                cancellationToken: null);
         }
 
-        completedSteps.Add(new SagaStepRecord(SagaSteps.AwaitDelivery, Workflow.UtcNow));
-        currentStep = null;
+        status = status with
+        {
+            CurrentStep = null,
+            CompletedSteps = [.. status.CompletedSteps, new SagaStepRecord(SagaSteps.AwaitDelivery, Workflow.UtcNow)],
+        };
+    }
+
+    /// <summary>
+    /// Parks the saga for an operator: marks it in the status and the search attributes, waits until
+    /// <paramref name="resolved"/> holds, then clears the marks. False when <paramref name="timeout"/> ran out first.
+    /// </summary>
+    private async Task<bool> WaitForOperatorAsync(
+        string step, Exception failure, Func<bool> resolved, TimeSpan? timeout, CancellationToken? cancellationToken)
+    {
+        var error = (failure.InnerException ?? failure).Message;
+        status = status with { NeedsAttention = true, FailedStep = step, LastError = error };
+        retryRequested = false;
+        UpsertAttention();
+        Workflow.Logger.LogWarning("Order {OrderId} needs attention: step {Step} failed: {Error}", OrderId, step, error);
+
+        var resolvedInTime = timeout switch
+        {
+            null => await WaitAsync(),
+            { } left when left <= TimeSpan.Zero => false,
+            { } left => await Workflow.WaitConditionAsync(resolved, left, cancellationToken),
+        };
+
+        status = status with { NeedsAttention = false, FailedStep = null };
+        retryRequested = false;
+        UpsertAttention();
+        return resolvedInTime;
+
+        async Task<bool> WaitAsync()
+        {
+            await Workflow.WaitConditionAsync(resolved, cancellationToken);
+            return true;
+        }
     }
 
     private string? CancellationRefusal() =>
         pointOfNoReturn ? "The order has shipped; it can no longer be cancelled."
-        : abortReason is not null || decision is { Accepted: false } ? "The order is already being cancelled."
+        : abortReason is not null || status.Decision is { Accepted: false } ? "The order is already being cancelled."
         : null;
 
     private void Interrupt(string reason)
@@ -354,30 +396,25 @@ public sealed class OrderSagaWorkflow
         activeStep?.Cancel();
     }
 
-    private bool ReservationExpired() => reservationDeadline is { } deadline && Workflow.UtcNow >= deadline;
+    /// <summary>The first decision stands: a later rejection never replaces an acceptance already given.</summary>
+    private void Decide(OrderDecision decision) => status = status with { Decision = status.Decision ?? decision };
 
-    private void SetStage(string newStage)
+    private void SetStage(string stage)
     {
-        stage = newStage;
-        Workflow.UpsertTypedSearchAttributes(OrderSearchAttributes.OrderStatus.ValueSet(newStage));
+        status = status with { Stage = stage };
+        Workflow.UpsertTypedSearchAttributes(OrderSearchAttributes.OrderStatus.ValueSet(stage));
     }
 
     private void UpsertAttention() =>
         Workflow.UpsertTypedSearchAttributes(
-            OrderSearchAttributes.NeedsAttention.ValueSet(needsAttention),
-            failedStep is null ? OrderSearchAttributes.FailedStep.ValueUnset() : OrderSearchAttributes.FailedStep.ValueSet(failedStep));
+            OrderSearchAttributes.NeedsAttention.ValueSet(status.NeedsAttention),
+            status.FailedStep is null ? OrderSearchAttributes.FailedStep.ValueUnset() : OrderSearchAttributes.FailedStep.ValueSet(status.FailedStep));
 
     private static string? BusinessFailureReason(ActivityFailureException failure) =>
         failure.InnerException is ApplicationFailureException { ErrorType: { } type } application
         && BusinessFailures.All.Contains(type)
             ? application.Message
             : null;
-
-    private static async Task<bool> Done(Task activity)
-    {
-        await activity;
-        return true;
-    }
 
     /// <summary>Unwinds the forward path; never leaves the workflow.</summary>
     private sealed class SagaAbortedException(string reason, bool rejected) : Exception(reason)

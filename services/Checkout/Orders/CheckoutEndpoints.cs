@@ -2,6 +2,7 @@ using System.Net;
 using Commerce.Checkout.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
+using Commerce.Rules;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Http;
 using Commerce.Workflows.OrderSaga;
@@ -14,16 +15,12 @@ using Refit;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 using Temporalio.Exceptions;
-using CancelOrderRequest = Commerce.Checkout.Contracts.CancelOrderRequest;
-using SubmitOrderRequest = Commerce.Checkout.Contracts.SubmitOrderRequest;
 
 namespace Commerce.Checkout.Orders;
 
 /// <summary>Submit, follow, cancel and retry orders: each call starts or steers the order's one saga.</summary>
 internal static class CheckoutEndpoints
 {
-    private const int MaxReasonLength = 500;
-
     public static IEndpointRouteBuilder MapCheckoutOrders(this IEndpointRouteBuilder endpoints)
     {
         var orders = endpoints.MapContextGroup(CheckoutModule.Name, "/checkout/orders");
@@ -42,10 +39,10 @@ internal static class CheckoutEndpoints
     /// </summary>
     private static async Task<Results<Ok<SubmissionResponse>, Accepted<SubmissionResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         Guid orderId,
-        SubmitOrderRequest request,
+        SubmitCheckoutRequest request,
         IOrderApi orders,
         IPaymentApi payments,
-        ITemporalClient temporal,
+        OrderSagaClient sagas,
         IOptions<CheckoutOptions> options,
         CancellationToken cancellationToken)
     {
@@ -65,39 +62,27 @@ internal static class CheckoutEndpoints
             return refusal;
         }
 
-        var saga = temporal.GetWorkflowHandle<OrderSagaWorkflow>(OrderSagaWorkflow.IdFor(orderId));
+        var workflowId = OrderSagaWorkflow.IdFor(orderId);
         using var decisionWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         decisionWait.CancelAfter(options.Value.DecisionTimeout);
-        var rpc = new RpcOptions { CancellationToken = decisionWait.Token };
         try
         {
             if (order.Status == OrderStatus.Created)
             {
                 var input = new OrderSagaInput(orderId, order.CustomerId, request.PaymentMethodId, options.Value.Saga);
-                var start = WithStartWorkflowOperation.Create(
-                    (OrderSagaWorkflow s) => s.RunAsync(input),
-                    new WorkflowOptions(saga.Id, OrderSagaWorkflow.TaskQueue)
-                    {
-                        // Concurrent submits join the one running saga; a finished saga is never started again.
-                        IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting,
-                        IdReusePolicy = WorkflowIdReusePolicy.RejectDuplicate,
-                        TypedSearchAttributes = OrderSearchAttributes.ForNewSaga(input),
-                    });
-                var decided = await temporal.ExecuteUpdateWithStartWorkflowAsync(
-                    (OrderSagaWorkflow s) => s.WaitForDecisionAsync(), new WorkflowUpdateWithStartOptions(start) { Rpc = rpc });
-                return Answer(orderId, SagaViews.From(saga.Id, WorkflowExecutionStatus.Running, decided));
+                return Answer(orderId, SagaViews.From(workflowId, WorkflowExecutionStatus.Running, await sagas.SubmitAsync(input, decisionWait.Token)));
             }
 
             // Past Created: a repeat of an earlier submit answers from that submit's saga.
-            switch (await DescribeAsync(saga))
+            switch (await sagas.DescribeAsync(orderId))
             {
                 case null:
                     return Problems.Conflict($"Order {orderId} is {order.Status}; only a Created order can be submitted.");
                 case { Status: WorkflowExecutionStatus.Running }:
-                    var status = await saga.ExecuteUpdateAsync(s => s.WaitForDecisionAsync(), new WorkflowUpdateOptions { Rpc = rpc });
-                    return Answer(orderId, SagaViews.From(saga.Id, WorkflowExecutionStatus.Running, status));
+                    var status = await sagas.WaitForDecisionAsync(orderId, decisionWait.Token);
+                    return Answer(orderId, SagaViews.From(workflowId, WorkflowExecutionStatus.Running, status));
                 case var finished:
-                    return Answer(orderId, SagaViews.From(saga.Id, finished.Status, await saga.QueryAsync(s => s.GetStatus())));
+                    return Answer(orderId, SagaViews.From(workflowId, finished.Status, await sagas.Handle(orderId).QueryAsync(s => s.GetStatus())));
             }
         }
         catch (Exception e) when (decisionWait.IsCancellationRequested && !cancellationToken.IsCancellationRequested
@@ -105,8 +90,8 @@ internal static class CheckoutEndpoints
                                       || e is RpcException { Code: RpcException.StatusCode.Cancelled }))
         {
             // No decision yet (e.g. the gateway is slow): the saga carries on; the caller follows it with GET.
-            return await FindSagaAsync(temporal, orderId) is { } pending
-                ? TypedResults.Accepted($"/checkout/orders/{orderId}", new SubmissionResponse(orderId, SubmissionOutcomes.Pending, pending))
+            return await sagas.FindAsync(orderId) is { } pending
+                ? TypedResults.Accepted($"/checkout/orders/{orderId}", new SubmissionResponse(orderId, SubmissionOutcomes.Pending, SagaViews.From(pending)))
                 : TypedResults.Problem(
                     statusCode: StatusCodes.Status503ServiceUnavailable,
                     title: "Temporal did not answer in time",
@@ -115,24 +100,24 @@ internal static class CheckoutEndpoints
     }
 
     private static async Task<Results<Ok<CheckoutOrderResponse>, ProblemHttpResult>> GetAsync(
-        Guid orderId, IOrderApi orders, ITemporalClient temporal, CancellationToken cancellationToken)
+        Guid orderId, IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
     {
         if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order)
         {
             return Problems.NotFound($"Order {orderId} does not exist.");
         }
 
-        return TypedResults.Ok(new CheckoutOrderResponse(order.Id, order.Status.ToString(), order.Total, order.Currency, await FindSagaAsync(temporal, orderId)));
+        var saga = await sagas.FindAsync(orderId) is { } found ? SagaViews.From(found) : null;
+        return TypedResults.Ok(new CheckoutOrderResponse(order.Id, order.Status.ToString(), order.Total, order.Currency, saga));
     }
 
     /// <summary>Cancels through the saga when there is one (it compensates); an order never submitted is cancelled at Order directly.</summary>
     private static async Task<Results<Accepted<CheckoutOrderResponse>, ValidationProblem, ProblemHttpResult>> CancelAsync(
-        Guid orderId, CancelOrderRequest request, IOrderApi orders, ITemporalClient temporal, CancellationToken cancellationToken)
+        Guid orderId, CancelCheckoutRequest request, IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors().Text(request.Reason, "reason", MaxReasonLength).NoCardNumber(request.Reason, "reason");
-        if (errors.Any)
+        if (CancelReasons.Problem(request.Reason) is { } problem)
         {
-            return errors.Problem();
+            return Problems.Validation("reason", problem);
         }
 
         if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order)
@@ -140,13 +125,12 @@ internal static class CheckoutEndpoints
             return Problems.NotFound($"Order {orderId} does not exist.");
         }
 
-        var saga = temporal.GetWorkflowHandle<OrderSagaWorkflow>(OrderSagaWorkflow.IdFor(orderId));
-        var description = await DescribeAsync(saga);
+        var description = await sagas.DescribeAsync(orderId);
         if (description is null)
         {
             try
             {
-                order = await orders.CancelAsync(orderId, new Order.Contracts.CancelOrderRequest(request.Reason), cancellationToken: cancellationToken);
+                order = await orders.CancelAsync(orderId, new CancelOrderRequest(request.Reason), cancellationToken: cancellationToken);
             }
             catch (ApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
             {
@@ -161,50 +145,33 @@ internal static class CheckoutEndpoints
             return Problems.Conflict($"Order {orderId}'s saga has already finished ({description.Status}).");
         }
 
-        try
+        var cancelled = await sagas.CancelAsync(orderId, request.Reason);
+        return cancelled.Outcome switch
         {
-            var status = await saga.ExecuteUpdateAsync(s => s.CancelAsync(new Workflows.OrderSaga.CancelOrderRequest(request.Reason)));
-            return TypedResults.Accepted(
+            SagaCommandOutcome.Done => TypedResults.Accepted(
                 $"/checkout/orders/{orderId}",
-                new CheckoutOrderResponse(order.Id, order.Status.ToString(), order.Total, order.Currency, SagaViews.From(saga.Id, WorkflowExecutionStatus.Running, status)));
-        }
-        catch (WorkflowUpdateFailedException e)
-        {
-            return Problems.Conflict(e.InnerException?.Message ?? e.Message);
-        }
-        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
-        {
+                new CheckoutOrderResponse(order.Id, order.Status.ToString(), order.Total, order.Currency,
+                    SagaViews.From(description.Id, WorkflowExecutionStatus.Running, cancelled.Status!))),
+            SagaCommandOutcome.Refused => Problems.Conflict(cancelled.Refusal!),
             // The saga finished (e.g. delivered) between the describe and the update.
-            return Problems.Conflict($"Order {orderId}'s saga has already finished.");
-        }
+            _ => Problems.Conflict($"Order {orderId}'s saga has already finished."),
+        };
     }
 
-    private static async Task<Results<Ok<SagaView>, ProblemHttpResult>> RetryAsync(Guid orderId, ITemporalClient temporal)
+    private static async Task<Results<Ok<SagaView>, ProblemHttpResult>> RetryAsync(Guid orderId, OrderSagaClient sagas)
     {
-        var saga = temporal.GetWorkflowHandle<OrderSagaWorkflow>(OrderSagaWorkflow.IdFor(orderId));
-        if (await DescribeAsync(saga) is not { Status: WorkflowExecutionStatus.Running })
+        var retried = await sagas.RetryAsync(orderId);
+        return retried.Outcome switch
         {
-            return Problems.NotFound($"Order {orderId} has no running saga.");
-        }
-
-        try
-        {
-            var status = await saga.ExecuteUpdateAsync(s => s.RetryAsync());
-            return TypedResults.Ok(SagaViews.From(saga.Id, WorkflowExecutionStatus.Running, status));
-        }
-        catch (WorkflowUpdateFailedException e)
-        {
-            return Problems.Conflict(e.InnerException?.Message ?? e.Message);
-        }
-        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
-        {
-            return Problems.NotFound($"Order {orderId} has no running saga.");
-        }
+            SagaCommandOutcome.Done => TypedResults.Ok(SagaViews.From(OrderSagaWorkflow.IdFor(orderId), WorkflowExecutionStatus.Running, retried.Status!)),
+            SagaCommandOutcome.Refused => Problems.Conflict(retried.Refusal!),
+            _ => Problems.NotFound($"Order {orderId} has no running saga."),
+        };
     }
 
     /// <summary>Sagas newest first, from Temporal's visibility store (the same data the Web UI and the CLI show).</summary>
     private static async Task<Results<Ok<SagaSummaryPage>, ValidationProblem>> ListAsync(
-        ITemporalClient temporal, string? stage, bool? needsAttention, int? limit)
+        OrderSagaClient sagas, string? stage, bool? needsAttention, int? limit)
     {
         var errors = new ValidationErrors()
             .Check(stage is null || SagaStages.All.Contains(stage), "stage", $"One of: {string.Join(", ", SagaStages.All)}.")
@@ -215,10 +182,9 @@ internal static class CheckoutEndpoints
         }
 
         var items = new List<SagaSummary>();
-        var query = OrderSearchAttributes.ListQuery(needsAttention, stage);
-        await foreach (var execution in temporal.ListWorkflowsAsync(query, new WorkflowListOptions { Limit = limit ?? 100 }))
+        await foreach (var summary in sagas.ListAsync(needsAttention, stage, limit ?? 100))
         {
-            items.Add(SagaViews.Summary(execution));
+            items.Add(SagaViews.Summary(summary));
         }
 
         return TypedResults.Ok(new SagaSummaryPage(items));
@@ -231,46 +197,6 @@ internal static class CheckoutEndpoints
             false => Problems.Unprocessable(saga.RejectionReason ?? "The order was rejected.", "Order rejected"),
             null => TypedResults.Accepted($"/checkout/orders/{orderId}", new SubmissionResponse(orderId, SubmissionOutcomes.Pending, saga)),
         };
-
-    private static async Task<SagaView?> FindSagaAsync(ITemporalClient temporal, Guid orderId)
-    {
-        var saga = temporal.GetWorkflowHandle<OrderSagaWorkflow>(OrderSagaWorkflow.IdFor(orderId));
-        if (await DescribeAsync(saga) is not { } description)
-        {
-            return null;
-        }
-
-        try
-        {
-            return SagaViews.From(saga.Id, description.Status, await saga.QueryAsync(s => s.GetStatus()));
-        }
-        catch (RpcException) when (description.Status == WorkflowExecutionStatus.Running)
-        {
-            // No worker answers queries (all down or restarting): the search attributes still say where the saga is.
-            var attributes = description.TypedSearchAttributes;
-            return SagaViews.From(saga.Id, description.Status, new OrderSagaStatus(
-                orderId,
-                attributes.TryGetValue(OrderSearchAttributes.OrderStatus, out var stage) ? stage : SagaStages.Submitting,
-                null,
-                attributes.TryGetValue(OrderSearchAttributes.NeedsAttention, out var attention) && attention,
-                attributes.TryGetValue(OrderSearchAttributes.FailedStep, out var failed) ? failed : null,
-                "No saga worker answered; the stage is from the saga's search attributes.",
-                null,
-                []));
-        }
-    }
-
-    private static async Task<WorkflowExecutionDescription?> DescribeAsync(WorkflowHandle saga)
-    {
-        try
-        {
-            return await saga.DescribeAsync();
-        }
-        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
-        {
-            return null;
-        }
-    }
 
     /// <summary>
     /// The saga authorizes whatever card it is given, so only a card of the order's own customer is accepted. Another

@@ -1,17 +1,18 @@
 using Commerce.Checkout.Contracts;
 using Commerce.Workflows.OrderSaga;
 using Temporalio.Api.Enums.V1;
-using Temporalio.Client;
 
 namespace Commerce.Checkout.Orders;
 
-/// <summary>Turns the saga's query result and Temporal's visibility rows into the API's records.</summary>
+/// <summary>Turns what the saga client answers into the API's records.</summary>
 internal static class SagaViews
 {
+    public static SagaView From(OrderSagaSnapshot snapshot) => From(snapshot.WorkflowId, snapshot.WorkflowStatus, snapshot.Saga);
+
     public static SagaView From(string workflowId, WorkflowExecutionStatus workflowStatus, OrderSagaStatus status) =>
         new(
             workflowId,
-            Describe(workflowStatus),
+            workflowStatus.ToString(),
             status.Stage,
             status.CurrentStep,
             status.NeedsAttention,
@@ -21,18 +22,12 @@ internal static class SagaViews
             status.Decision?.RejectionReason,
             [.. status.CompletedSteps.Select(step => new SagaStepView(step.Step, new DateTimeOffset(step.CompletedAt, TimeSpan.Zero)))]);
 
-    public static SagaSummary Summary(WorkflowExecution execution)
-    {
-        var attributes = execution.TypedSearchAttributes;
-        return new SagaSummary(
-            attributes.TryGetValue(OrderSearchAttributes.OrderId, out var id) && Guid.TryParse(id, out var orderId) ? orderId : Guid.Empty,
-            attributes.TryGetValue(OrderSearchAttributes.OrderStatus, out var stage) ? stage : null,
-            attributes.TryGetValue(OrderSearchAttributes.NeedsAttention, out var attention) && attention,
-            attributes.TryGetValue(OrderSearchAttributes.FailedStep, out var step) ? step : null,
-            Describe(execution.Status),
-            new DateTimeOffset(execution.StartTime, TimeSpan.Zero));
-    }
-
-    private static string Describe(WorkflowExecutionStatus status) =>
-        status == WorkflowExecutionStatus.Running ? "Running" : status.ToString();
+    public static SagaSummary Summary(OrderSagaSummary summary) =>
+        new(
+            summary.OrderId,
+            summary.Stage,
+            summary.NeedsAttention,
+            summary.FailedStep,
+            summary.WorkflowStatus,
+            new DateTimeOffset(summary.StartedAt, TimeSpan.Zero));
 }

@@ -1,6 +1,7 @@
 using Commerce.Customer.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Product.Contracts;
+using Commerce.Rules;
 using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Builder;
@@ -43,8 +44,8 @@ internal static class OrderEndpoints
             .AcceptsIfMatch().ProducesProblems(404);
         orders.MapPost("/{id:guid}/cancel", (Guid id, CancelOrderRequest request, HttpContext http, OrderDbContext db,
                     CancellationToken ct) =>
-                string.IsNullOrWhiteSpace(request.Reason)
-                    ? Task.FromResult<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>>(Problems.Validation("reason", "Required."))
+                CancelReasons.Problem(request.Reason) is { } problem
+                    ? Task.FromResult<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>>(Problems.Validation("reason", problem))
                     : TransitionAsync(http, db, id, OrderStatus.Cancelled, request.Reason, (order, reason) =>
                         Published(new OrderCancelled(order.Id, order.CustomerId, order.Status, reason!)), ct, "reason"))
             .AcceptsIfMatch().ProducesProblems(404);

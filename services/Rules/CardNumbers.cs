@@ -1,4 +1,4 @@
-namespace Commerce.ServiceDefaults.Http;
+namespace Commerce.Rules;
 
 /// <summary>
 /// Keeps card numbers (PANs) out of free text. A card number is taken only by Payment's methods endpoint, which
@@ -46,13 +46,6 @@ public static class CardNumbers
         }
 
         return false;
-    }
-
-    /// <summary>Adds an error when <paramref name="value"/> contains a card number (the number is never echoed back).</summary>
-    public static ValidationErrors NoCardNumber(this ValidationErrors errors, string? value, string field)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        return errors.Check(!Contains(value), field, "Must not contain a card number.");
     }
 
     private static bool PassesLuhn(ReadOnlySpan<int> digits)
