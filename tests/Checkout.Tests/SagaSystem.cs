@@ -6,6 +6,7 @@ using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.Shipping.Contracts;
+using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
 
 namespace Commerce.Checkout.Tests;
@@ -59,20 +60,8 @@ public class SagaSystem : WholeSystem
     }
 
     /// <summary>Polls the saga's query until <paramref name="condition"/> holds (the saga raises no event to await).</summary>
-    public async Task<OrderSagaStatus> WaitForSagaAsync(Guid orderId, Func<OrderSagaStatus, bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var status = await Saga(orderId).QueryAsync(saga => saga.GetStatus());
-            if (condition(status))
-            {
-                return status;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
-        }
-    }
+    public Task<OrderSagaStatus> WaitForSagaAsync(Guid orderId, Func<OrderSagaStatus, bool> condition) =>
+        Poll.UntilAsync(() => Saga(orderId).QueryAsync(saga => saga.GetStatus()), condition, TimeSpan.FromSeconds(60));
 
     /// <summary>Succeeded payment transactions of one kind for an order, counted in Payment's own tables.</summary>
     public Task<long> PaymentTransactionsAsync(Guid orderId, string kind) =>

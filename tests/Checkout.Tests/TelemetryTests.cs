@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
 using Commerce.Workflows.Temporal;
 using Microsoft.Extensions.DependencyInjection;
@@ -121,18 +122,14 @@ public sealed class TelemetryTests(TelemetryTests.TracedSystem system) : IClassF
         /// <summary>Polls for a span (spans end on other threads and raise nothing to await), for at most 30 s.</summary>
         public async Task<Activity> WaitForAsync(string what, Func<Activity, bool> match)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (DateTime.UtcNow < deadline)
+            try
             {
-                if (spans.FirstOrDefault(match) is { } span)
-                {
-                    return span;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(50));
+                return (await Poll.UntilAsync(() => Task.FromResult(spans.FirstOrDefault(match)), span => span is not null))!;
             }
-
-            throw new Xunit.Sdk.XunitException($"No span {what} within 30 s.");
+            catch (TimeoutException)
+            {
+                throw new Xunit.Sdk.XunitException($"No span {what} within 30 s.");
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Commerce.Cli;
 using Commerce.Payment.Contracts;
+using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
 
 namespace Commerce.Faults.Tests;
@@ -33,7 +34,7 @@ public sealed class ContextOutageTests(OutageSystem system) : IClassFixture<Outa
 
         var submissions = orders.Select(system.SubmitAsync).ToList();
         // One refused reservation per order on average: the sagas are waiting out the outage in their retries.
-        await FaultSystem.WaitUntilAsync(() => Task.FromResult(system.Outages.Refused - refusedBefore >= Orders), TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => Task.FromResult(system.Outages.Refused - refusedBefore >= Orders), TimeSpan.FromSeconds(30));
         var answeredDuringOutage = submissions.Count(s => s.IsCompleted);
         system.Outages.BringUp("/inventory");
         var answers = await Task.WhenAll(submissions);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Commerce.Inventory.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Messaging;
+using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
 
 namespace Commerce.Faults.Tests;
@@ -20,7 +21,7 @@ public sealed class EventRedeliveryTests(FaultSystem system) : IClassFixture<Fau
         var inventory = system.Api<IInventoryApi>();
         await inventory.ReceiveAsync(sku, new ReceiveStockRequest("WH-1", 10));
         await inventory.ReceiveAsync(sku, new ReceiveStockRequest("WH-1", 5));
-        await FaultSystem.WaitUntilAsync(
+        await Poll.UntilAsync(
             async () => await system.Sql.CountAsync("product.stock_levels", "sku = $1 AND source_version = 2", sku) == 1,
             TimeSpan.FromSeconds(30));
         var sent = await EnvelopesAsync("inventory", $"{sku}@WH-1", nameof(StockLevelChanged));
@@ -50,7 +51,7 @@ public sealed class EventRedeliveryTests(FaultSystem system) : IClassFixture<Fau
         Assert.Equal(SagaStages.Delivered, (await system.Saga(order).GetResultAsync()).Outcome);
         var orderEvents = await EnvelopesAsync("order", order.ToString(), null);
         // Every first delivery of the order's events is done, so what follows can only be a redelivery.
-        await FaultSystem.WaitUntilAsync(
+        await Poll.UntilAsync(
             async () => await system.Sql.CountAsync(
                 "\"order\".outbox_messages m LEFT JOIN \"order\".outbox_deliveries d ON d.message_id = m.id",
                 "m.aggregate_id = $1 AND (NOT m.fanned_out OR d.status = 0)", order.ToString()) == 0,

@@ -95,14 +95,4 @@ public class FaultSystem : WholeSystem
     public async Task<Dictionary<Guid, long>> PaymentsPerOrderAsync() =>
         (await Sql.RowsAsync("SELECT order_id, count(*) FROM payment.payments GROUP BY order_id"))
         .ToDictionary(row => (Guid)row[0]!, row => (long)row[1]!);
-
-    /// <summary>Polls real state until <paramref name="condition"/> holds; the systems raise no event to await.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        using var cancellation = new CancellationTokenSource(timeout);
-        while (!await condition())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellation.Token);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Commerce.Host;
 using Commerce.Payment.Contracts;
+using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
 
 namespace Commerce.Faults.Tests;
@@ -60,7 +61,7 @@ public sealed class PostgresRestartTests(RestartSystem system) : IClassFixture<R
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt));
             }
         });
-        await FaultSystem.WaitUntilAsync(
+        await Poll.UntilAsync(
             async () => await system.Sql.CountAsync("payment.payment_transactions", "kind = 'Authorize' AND succeeded") >= Orders / 4,
             TimeSpan.FromSeconds(60));
         await system.Postgres.RestartAsync();

@@ -1,5 +1,6 @@
 using System.Net;
 using Commerce.Payment.Contracts;
+using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
 
 namespace Commerce.Faults.Tests;
@@ -27,7 +28,7 @@ public sealed class WorkerKillTests(SeparateWorkerSystem system) : IClassFixture
         var firstWorker = system.StartWorkerHost();
 
         var submissions = orders.Select(system.SubmitAsync).ToList();
-        await FaultSystem.WaitUntilAsync(
+        await Poll.UntilAsync(
             async () => await system.Sql.CountAsync("payment.payment_transactions", "kind = 'Authorize' AND succeeded") >= Orders / 4,
             TimeSpan.FromSeconds(60));
         await firstWorker.DisposeAsync();

@@ -54,13 +54,8 @@ public sealed class CoHostedOrderTests : IAsyncLifetime
         Assert.Equal("1 Langley Blvd", submitted.BillingAddress!.Line1);
 
         // CustomerRegistered travels Customer's outbox → HTTP → Order's inbox → Order's cache.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while ((await client.GetFromJsonAsync<OrderResponse>($"/orders/{order.Id}", CommerceJson.Options))!.CustomerName is null)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-
-        var cached = await client.GetFromJsonAsync<OrderResponse>($"/orders/{order.Id}", CommerceJson.Options);
+        var cached = await Poll.UntilAsync(
+            () => client.GetFromJsonAsync<OrderResponse>($"/orders/{order.Id}", CommerceJson.Options), o => o!.CustomerName is not null);
         Assert.Equal(("Katherine Johnson", customer.Email), (cached!.CustomerName, cached.CustomerEmail));
     }
 

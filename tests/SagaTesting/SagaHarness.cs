@@ -1,4 +1,5 @@
 using Commerce.OfflineTemporal;
+using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
 using Temporalio.Client;
 using Temporalio.Worker;
@@ -90,20 +91,8 @@ public sealed class SagaHarness : IAsyncDisposable
     public WorkflowHandle<OrderSagaWorkflow, OrderSagaResult> Handle(OrderSagaInput input) => Sagas.Handle(input.OrderId);
 
     /// <summary>Polls the saga's query until it reports what the test waits for (the saga has no event to await).</summary>
-    public async Task<OrderSagaStatus> WaitForStatusAsync(OrderSagaInput input, Func<OrderSagaStatus, bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var status = await Handle(input).QueryAsync(saga => saga.GetStatus());
-            if (condition(status))
-            {
-                return status;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
-        }
-    }
+    public Task<OrderSagaStatus> WaitForStatusAsync(OrderSagaInput input, Func<OrderSagaStatus, bool> condition) =>
+        Poll.UntilAsync(() => Handle(input).QueryAsync(saga => saga.GetStatus()), condition, TimeSpan.FromSeconds(20));
 
     public async ValueTask DisposeAsync()
     {
