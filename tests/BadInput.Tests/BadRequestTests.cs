@@ -214,6 +214,8 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("checkout list: zero limit", "GET", "/checkout/orders?limit=0"),
         new("checkout get: malformed id", "GET", "/checkout/orders/1%20OR%201%3D1", null, "404"),
         new("checkout get: unknown order", "GET", "/checkout/orders/{unknown}", null, "404"),
+        new("checkout relay: delivered event without payload", "POST", "/events/checkout",
+            """{"id":"{unknown}","type":"ShipmentDelivered","source":"Shipping","aggregateId":"x","aggregateVersion":1,"occurredAt":"2030-01-01T00:00:00Z","payload":null}"""),
 
         // Messaging (every context's inbox and dead-letter tools)
         new("events inbox: envelope without type", "POST", "/events/customer", """{"id":"{unknown}","source":"Order"}"""),

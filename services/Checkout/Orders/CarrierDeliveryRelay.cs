@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
@@ -21,11 +22,12 @@ internal static class CarrierDeliveryRelay
 {
     public static IEndpointRouteBuilder MapCarrierDeliveryRelay(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost($"/events/{CheckoutModule.Name.ToLowerInvariant()}", RelayAsync).ExcludeFromDescription();
+        var checkout = CheckoutModule.Name.ToLowerInvariant();
+        endpoints.MapPost($"/events/{checkout}", RelayAsync).WithGroupName(checkout).WithTags("Messaging").ProducesBodyProblems();
         return endpoints;
     }
 
-    private static async Task<Results<Ok<InboxResponse>, BadRequest<string>>> RelayAsync(
+    private static async Task<Results<Ok<InboxResponse>, ValidationProblem>> RelayAsync(
         EventEnvelope envelope, ITemporalClient temporal, ILoggerFactory loggers)
     {
         if (envelope.Type != nameof(ShipmentDelivered))
@@ -36,7 +38,7 @@ internal static class CarrierDeliveryRelay
         var delivered = envelope.Payload.Deserialize<ShipmentDelivered>(CommerceJson.Options);
         if (delivered is null)
         {
-            return TypedResults.BadRequest("The ShipmentDelivered payload is empty.");
+            return Problems.Validation("payload", "The ShipmentDelivered payload is empty.");
         }
 
         try
