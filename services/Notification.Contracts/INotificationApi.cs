@@ -36,7 +36,7 @@ public interface INotificationApi
     /// <summary>Operator/test switch: makes a simulated channel fail every send until switched off.</summary>
     [Post("/notifications/channels/{channel}/failure")]
     Task<ChannelFailureResponse> SetChannelFailureAsync(
-        Channel channel,
+        DeliveryChannel channel,
         [Body] ChannelFailureRequest request,
         CancellationToken cancellationToken = default);
 }

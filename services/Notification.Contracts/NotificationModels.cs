@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Commerce.Notification.Contracts;
 
-[JsonConverter(typeof(JsonStringEnumConverter<Channel>))]
-public enum Channel
+[JsonConverter(typeof(JsonStringEnumConverter<DeliveryChannel>))]
+public enum DeliveryChannel
 {
     Email,
     Sms,
@@ -33,14 +33,14 @@ public sealed record SendNotificationRequest(
     Guid CustomerId,
     string TemplateKey,
     IReadOnlyDictionary<string, string>? Data = null,
-    Channel? Channel = null,
+    DeliveryChannel? Channel = null,
     string? IdempotencyKey = null);
 
 public sealed record NotificationResponse(
     Guid Id,
     Guid CustomerId,
     string TemplateKey,
-    Channel Channel,
+    DeliveryChannel Channel,
     string Recipient,
     string Subject,
     string Body,
@@ -53,11 +53,11 @@ public sealed record NotificationResponse(
     int Version);
 
 /// <summary>What a simulated channel delivered (the "outbox" of the fake e-mail/SMS/push provider).</summary>
-public sealed record SentMessage(Guid NotificationId, Channel Channel, string Recipient, string Subject, string Body, DateTimeOffset SentAt);
+public sealed record SentMessage(Guid NotificationId, DeliveryChannel Channel, string Recipient, string Subject, string Body, DateTimeOffset SentAt);
 
 public sealed record ChannelFailureRequest(bool Enabled);
 
-public sealed record ChannelFailureResponse(Channel Channel, bool Failing);
+public sealed record ChannelFailureResponse(DeliveryChannel Channel, bool Failing);
 
 /// <summary>Template keys the events Notification reacts to use (seeded, editable).</summary>
 public static class TemplateKeys

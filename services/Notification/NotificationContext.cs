@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using NotificationChannel = Commerce.Notification.Contracts.Channel;
 
 namespace Commerce.Notification;
 
@@ -56,7 +55,7 @@ public static class NotificationContext
         services.Configure<NotificationDeliveryOptions>(builder.Configuration.GetSection("Notification:Delivery"));
         services.AddScoped<NotificationComposer>();
         services.AddSingleton<SimulatedChannelLog>();
-        foreach (var channel in Enum.GetValues<NotificationChannel>())
+        foreach (var channel in Enum.GetValues<DeliveryChannel>())
         {
             services.AddSingleton<INotificationChannel>(sp => new SimulatedChannel(channel, sp.GetRequiredService<SimulatedChannelLog>()));
         }
@@ -94,7 +93,7 @@ public static class NotificationContext
         contact.Email = email;
         contact.Phone = phone;
         contact.Language = preferences.Language;
-        contact.Channels = [.. preferences.NotificationChannels.Select(c => Enum.Parse<NotificationChannel>(c.ToString()))];
+        contact.Channels = [.. preferences.NotificationChannels.Select(c => Enum.Parse<DeliveryChannel>(c.ToString()))];
         contact.SourceVersion = version;
     }
 

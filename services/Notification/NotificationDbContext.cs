@@ -4,7 +4,6 @@ using Commerce.ServiceDefaults.Database;
 using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
-using DeliveryStatus = Commerce.Notification.Contracts.DeliveryStatus;
 
 namespace Commerce.Notification;
 
@@ -96,7 +95,7 @@ public sealed class CustomerContact
 
     public required string Language { get; set; }
 
-    public List<Channel> Channels { get; set; } = [];
+    public List<DeliveryChannel> Channels { get; set; } = [];
 
     public bool Deleted { get; set; }
 
@@ -112,7 +111,7 @@ public sealed class NotificationMessage
 
     public required string TemplateKey { get; init; }
 
-    public required Channel Channel { get; init; }
+    public required DeliveryChannel Channel { get; init; }
 
     public required string Recipient { get; init; }
 

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Commerce.Checkout.Contracts;
 using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
 using Commerce.Workflows.Temporal;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
-using SubmitOrderRequest = Commerce.Checkout.Contracts.SubmitOrderRequest;
 
 namespace Commerce.Checkout.Tests;
 
@@ -23,7 +23,7 @@ public sealed class TelemetryTests(TelemetryTests.TracedSystem system) : IClassF
     {
         var order = await system.NewOrderAsync();
 
-        await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         Assert.Equal(SagaStages.Delivered, (await system.Saga(order.OrderId).GetResultAsync()).Outcome);
 
         var submit = await system.Spans.WaitForAsync("of the submit request", span =>
@@ -83,7 +83,7 @@ public sealed class TelemetryTests(TelemetryTests.TracedSystem system) : IClassF
         listener.Start();
         var order = await system.NewOrderAsync();
 
-        await system.Checkout.SubmitAsync(order.OrderId, new SubmitOrderRequest(order.PaymentMethodId));
+        await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         await system.Saga(order.OrderId).GetResultAsync();
 
         // The worker's own measurements (Temporal's names, e.g. temporal_activity_execution_latency), not ours.

@@ -8,7 +8,6 @@ using Commerce.ServiceDefaults;
 using Commerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Refit;
-using DeliveryStatus = Commerce.Notification.Contracts.DeliveryStatus;
 
 namespace Commerce.Notification.Tests;
 
@@ -67,7 +66,7 @@ public sealed class CoHostedFlowTests : IAsyncLifetime
                 if (log.Count == 2 && log.All(n => n.Status == DeliveryStatus.Sent))
                 {
                     Assert.All(log, n => Assert.Equal(TemplateKeys.PaymentFailed, n.TemplateKey));
-                    Assert.Equal([Channel.Email, Channel.Sms], log.Select(n => n.Channel).Order());
+                    Assert.Equal([DeliveryChannel.Email, DeliveryChannel.Sms], log.Select(n => n.Channel).Order());
                     Assert.All(log, n => Assert.Contains("42.00 USD", n.Body, StringComparison.Ordinal));
                     return;
                 }

@@ -11,8 +11,6 @@ using Commerce.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Refit;
-using Channel = Commerce.Notification.Contracts.Channel;
-using DeliveryStatus = Commerce.Notification.Contracts.DeliveryStatus;
 
 namespace Commerce.Notification.Tests;
 
@@ -42,7 +40,7 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
             fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customerId))));
 
         Assert.All(log, n => Assert.Equal(DeliveryStatus.Sent, n.Status));
-        Assert.Equal([Channel.Email, Channel.Sms], log.Select(n => n.Channel).Order());
+        Assert.Equal([DeliveryChannel.Email, DeliveryChannel.Sms], log.Select(n => n.Channel).Order());
         var sent = (await api.ListSentMessagesAsync()).Where(m => log.Any(n => n.Id == m.NotificationId)).ToList();
         Assert.Equal(["+15550000001", "ada@example.com"], sent.Select(m => m.Recipient).Order());
         Assert.All(sent, m => Assert.Equal($"Hi Ada, your order {orderId} is confirmed.", m.Body));
@@ -81,7 +79,7 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
 
         Assert.Empty(await api.ListNotificationsAsync(quiet));
         var push = Assert.Single(log);
-        Assert.Equal((Channel.Push, pushOnly.ToString()), (push.Channel, push.Recipient));
+        Assert.Equal((DeliveryChannel.Push, pushOnly.ToString()), (push.Channel, push.Recipient));
     }
 
     [Fact]
@@ -124,18 +122,18 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
         var firstAttempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnAttempted(Guid id, DeliveryStatus status) => firstAttempt.TrySetResult();
 
-        await api.SetChannelFailureAsync(Channel.Sms, new ChannelFailureRequest(true));
+        await api.SetChannelFailureAsync(DeliveryChannel.Sms, new ChannelFailureRequest(true));
         IReadOnlyList<NotificationResponse> queued;
         dispatcher.Attempted += OnAttempted;
         try
         {
-            queued = await api.SendAsync(new SendNotificationRequest(customerId, TemplateKeys.OrderShipped, Channel: Channel.Sms));
+            queued = await api.SendAsync(new SendNotificationRequest(customerId, TemplateKeys.OrderShipped, Channel: DeliveryChannel.Sms));
             await firstAttempt.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
         finally
         {
             dispatcher.Attempted -= OnAttempted;
-            await api.SetChannelFailureAsync(Channel.Sms, new ChannelFailureRequest(false));
+            await api.SetChannelFailureAsync(DeliveryChannel.Sms, new ChannelFailureRequest(false));
         }
 
         var log = await UntilSettledAsync(customerId, 1, () => Task.CompletedTask);

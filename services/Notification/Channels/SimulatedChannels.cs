@@ -6,7 +6,7 @@ namespace Commerce.Notification.Channels;
 /// <summary>A provider that delivers one kind of message (e-mail, SMS, push).</summary>
 public interface INotificationChannel
 {
-    Channel Channel { get; }
+    DeliveryChannel Channel { get; }
 
     /// <exception cref="ChannelDeliveryException">The provider did not accept the message; it is retried later.</exception>
     Task SendAsync(NotificationMessage message, CancellationToken cancellationToken);
@@ -24,13 +24,13 @@ public sealed class SimulatedChannelLog(TimeProvider clock)
     public const string FailingRecipientMarker = "fail";
 
     private readonly ConcurrentQueue<SentMessage> sent = new();
-    private readonly ConcurrentDictionary<Channel, bool> failing = new();
+    private readonly ConcurrentDictionary<DeliveryChannel, bool> failing = new();
 
     public IReadOnlyList<SentMessage> Sent => [.. sent];
 
-    public bool IsFailing(Channel channel) => failing.GetValueOrDefault(channel);
+    public bool IsFailing(DeliveryChannel channel) => failing.GetValueOrDefault(channel);
 
-    public void SetFailing(Channel channel, bool value) => failing[channel] = value;
+    public void SetFailing(DeliveryChannel channel, bool value) => failing[channel] = value;
 
     internal void Deliver(NotificationMessage message)
     {
@@ -48,9 +48,9 @@ public sealed class SimulatedChannelLog(TimeProvider clock)
     }
 }
 
-public sealed class SimulatedChannel(Channel channel, SimulatedChannelLog log) : INotificationChannel
+public sealed class SimulatedChannel(DeliveryChannel channel, SimulatedChannelLog log) : INotificationChannel
 {
-    public Channel Channel { get; } = channel;
+    public DeliveryChannel Channel { get; } = channel;
 
     public Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {

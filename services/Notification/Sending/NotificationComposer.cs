@@ -22,7 +22,7 @@ public sealed partial class NotificationComposer(NotificationDbContext db, TimeP
         Guid customerId,
         string templateKey,
         IReadOnlyDictionary<string, string> data,
-        Channel? only,
+        DeliveryChannel? only,
         string idempotencyKey,
         CancellationToken cancellationToken)
     {
@@ -50,9 +50,9 @@ public sealed partial class NotificationComposer(NotificationDbContext db, TimeP
         {
             var recipient = channel switch
             {
-                Channel.Email => contact.Email,
-                Channel.Sms => contact.Phone,
-                Channel.Push => contact.CustomerId.ToString(),
+                DeliveryChannel.Email => contact.Email,
+                DeliveryChannel.Sms => contact.Phone,
+                DeliveryChannel.Push => contact.CustomerId.ToString(),
                 _ => null,
             };
             if (recipient is null)

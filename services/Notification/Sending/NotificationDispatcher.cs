@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using DeliveryStatus = Commerce.Notification.Contracts.DeliveryStatus;
 
 namespace Commerce.Notification.Sending;
 

@@ -120,7 +120,7 @@ public static class NotificationEndpoints
     private static Results<Ok<ChannelFailureResponse>, ValidationProblem> SetFailure(
         string channel, ChannelFailureRequest request, SimulatedChannelLog log)
     {
-        if (!Enum.TryParse<Channel>(channel, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+        if (!Enum.TryParse<DeliveryChannel>(channel, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
         {
             return Problems.Validation("channel", "Email, Sms or Push.");
         }

@@ -52,7 +52,7 @@ internal static class MessagingEndpoints
             var db = context.ResolveDbContext(scope.ServiceProvider);
             var rows = await (from d in db.Set<OutboxDelivery>()
                               join m in db.Set<OutboxMessage>() on d.MessageId equals m.Id
-                              where d.Status == DeliveryStatus.DeadLettered
+                              where d.Status == OutboxDeliveryStatus.DeadLettered
                               orderby m.OccurredAt
                               select new DeadLetterResponse(d.Id, m.Id, m.Type, m.AggregateId, m.AggregateVersion,
                                   m.OccurredAt, d.Subscriber, d.Attempts, d.LastError))
@@ -68,9 +68,9 @@ internal static class MessagingEndpoints
             var db = context.ResolveDbContext(scope.ServiceProvider);
             var now = time.GetUtcNow();
             var replayed = await db.Set<OutboxDelivery>()
-                .Where(d => d.Id == deliveryId && d.Status == DeliveryStatus.DeadLettered)
+                .Where(d => d.Id == deliveryId && d.Status == OutboxDeliveryStatus.DeadLettered)
                 .ExecuteUpdateAsync(s => s
-                    .SetProperty(d => d.Status, DeliveryStatus.Pending)
+                    .SetProperty(d => d.Status, OutboxDeliveryStatus.Pending)
                     .SetProperty(d => d.Attempts, 0)
                     .SetProperty(d => d.NextAttemptAt, now), cancellationToken);
             if (replayed == 0)

@@ -27,7 +27,7 @@ public sealed class OutboxMessage
     public bool FannedOut { get; set; }
 }
 
-public enum DeliveryStatus
+public enum OutboxDeliveryStatus
 {
     Pending = 0,
     Delivered = 1,
@@ -43,7 +43,7 @@ public sealed class OutboxDelivery
 
     public required string Subscriber { get; init; }
 
-    public DeliveryStatus Status { get; set; }
+    public OutboxDeliveryStatus Status { get; set; }
 
     public int Attempts { get; set; }
 

@@ -126,7 +126,7 @@ public sealed class OutboxDispatcher(
                     Id = Guid.CreateVersion7(),
                     MessageId = message.Id,
                     Subscriber = subscriber,
-                    Status = DeliveryStatus.Pending,
+                    Status = OutboxDeliveryStatus.Pending,
                     NextAttemptAt = now,
                 });
             }
@@ -235,7 +235,7 @@ public sealed class OutboxDispatcher(
         var next = now + options.Value.BackoffFor(delivery.Attempts);
         await db.Database.ExecuteSqlRawAsync(
             $$"""UPDATE "{{Schema}}".outbox_deliveries SET status = {0}, next_attempt_at = {1}, last_error = {2} WHERE id = {3}""",
-            [dead ? (int)DeliveryStatus.DeadLettered : (int)DeliveryStatus.Pending, next, Truncate(error, 2000), delivery.DeliveryId],
+            [dead ? (int)OutboxDeliveryStatus.DeadLettered : (int)OutboxDeliveryStatus.Pending, next, Truncate(error, 2000), delivery.DeliveryId],
             cancellationToken);
         if (dead)
         {
