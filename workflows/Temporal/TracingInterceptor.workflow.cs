@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Temporalio.Workflows;
 using Temporalio.Worker.Interceptors;
+using Temporalio.Workflows;
 
 namespace Commerce.Workflows.Temporal;
 
