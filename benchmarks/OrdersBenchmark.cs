@@ -38,7 +38,7 @@ internal static class OrdersBenchmark
         var databaseName = new NpgsqlConnectionStringBuilder(database).Database!;
         await using var machine = Machine.Watch(server.AdminConnectionString);
         await using var temporal = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions());
-        await using var host = new CommerceHostFactory(database, HostedContexts.Everything,
+        await using var host = new CommerceHostFactory(database, HostedContexts.Everything(),
             new Dictionary<string, string?>
             {
                 ["Temporal:Address"] = temporal.Address,

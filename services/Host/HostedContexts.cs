@@ -38,8 +38,12 @@ public static class HostedContexts
         new(SagaWorker, b => b.AddOrderSagaWorker(), _ => { }),
     ];
 
-    /// <summary>Every data-owning context and every process: the whole system, as Commerce:Contexts names it.</summary>
-    public static string Everything => string.Join(',', All.Concat(Processes).Select(c => c.Name));
+    /// <summary>
+    /// The whole system as Commerce:Contexts names it: every data-owning context and every process, less the saga
+    /// worker when it runs in processes of its own.
+    /// </summary>
+    public static string Everything(bool withSagaWorker = true) =>
+        string.Join(',', All.Concat(Processes).Where(c => withSagaWorker || c.Name != SagaWorker).Select(c => c.Name));
 
     /// <summary>Commerce:Contexts (comma-separated names, or an array); every context and process when unset.</summary>
     public static IReadOnlyList<HostedContext> Selected(IConfiguration configuration)

@@ -46,7 +46,7 @@ public sealed class BadInputSystem : IAsyncLifetime
         await database.InitializeAsync();
         Sql = new Sql(database.ConnectionString);
         Temporal = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions());
-        Host = new CommerceHostFactory(database.ConnectionString, HostedContexts.Everything, new Dictionary<string, string?>
+        Host = new CommerceHostFactory(database.ConnectionString, HostedContexts.Everything(), new Dictionary<string, string?>
         {
             ["Temporal:Address"] = Temporal.Address,
             ["Shipping:Carrier:InTransitAfter"] = "00:00:00.050",

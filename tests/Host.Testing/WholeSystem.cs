@@ -55,7 +55,7 @@ public abstract class WholeSystem : IAsyncLifetime
         await database.InitializeAsync();
         Sql = new Sql(database.ConnectionString);
         Temporal = await TestTemporal.StartAsync(TimeSkipping);
-        Host = StartHost(string.Join(',', HostedContexts.Everything.Split(',').Where(name => CoHostWorker || name != HostedContexts.SagaWorker)));
+        Host = StartHost(HostedContexts.Everything(withSagaWorker: CoHostWorker));
         Http = Host.CreateClient();
         Http.Timeout = TimeSpan.FromSeconds(60);
         await SeedAsync();

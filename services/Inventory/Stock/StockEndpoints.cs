@@ -118,8 +118,9 @@ internal static partial class StockEndpoints
             return IfMatch.Malformed();
         }
 
-        var anyVersion = ifMatch.Versions is null;
-        var versions = ifMatch.Versions?.ToArray() ?? [];
+        var named = ifMatch.Versions;
+        var anyVersion = named is null;
+        var versions = named?.ToArray() ?? [];
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var rows = await db.Database.SqlQuery<StockRow>($"""
