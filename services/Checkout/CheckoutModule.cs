@@ -4,15 +4,10 @@ using Commerce.Checkout.Worker;
 using Commerce.Inventory.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
-using Commerce.ServiceDefaults;
-using Commerce.ServiceDefaults.Messaging;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
 using Commerce.Workflows.Temporal;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Temporalio.Extensions.Hosting;
 
 namespace Commerce.Checkout;

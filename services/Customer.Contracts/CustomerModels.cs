@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Commerce.Customer.Contracts;
 
 [JsonConverter(typeof(JsonStringEnumConverter<CustomerStatus>))]

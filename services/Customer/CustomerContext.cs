@@ -1,12 +1,6 @@
 using Commerce.Customer.Contracts;
 using Commerce.Customer.Profiles;
-using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Demo;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Commerce.Customer;
 

@@ -1,8 +1,5 @@
 using Commerce.Host;
-using Commerce.ServiceDefaults;
-using Commerce.ServiceDefaults.Database;
 using Commerce.ServiceDefaults.Telemetry;
-using Microsoft.EntityFrameworkCore;
 
 // `Commerce.Host migrate` and `Commerce.Host seed-demo` are the explicit steps run before the host serves
 // (run.sh does both); with no command the host serves the contexts selected by Commerce:Contexts.

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Commerce.Inventory.Contracts;
 
 [JsonConverter(typeof(JsonStringEnumConverter<ReservationStatus>))]

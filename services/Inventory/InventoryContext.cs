@@ -1,12 +1,7 @@
 using Commerce.Inventory.Reservations;
 using Commerce.Inventory.Stock;
-using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Demo;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Commerce.Inventory;
 

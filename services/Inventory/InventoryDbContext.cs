@@ -1,7 +1,4 @@
 using Commerce.Inventory.Contracts;
-using Commerce.ServiceDefaults.Database;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.EntityFrameworkCore;
 
 namespace Commerce.Inventory;
 

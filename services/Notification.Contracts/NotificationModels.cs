@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Commerce.Notification.Contracts;
 
 [JsonConverter(typeof(JsonStringEnumConverter<DeliveryChannel>))]

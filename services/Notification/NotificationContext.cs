@@ -6,12 +6,6 @@ using Commerce.Notification.Sending;
 using Commerce.Notification.Templates;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
-using Commerce.ServiceDefaults;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Commerce.Notification;
 

@@ -1,9 +1,5 @@
 using Commerce.Notification.Contracts;
 using Commerce.Notification.Templates;
-using Commerce.ServiceDefaults.Database;
-using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.EntityFrameworkCore;
 
 namespace Commerce.Notification;
 

@@ -1,5 +1,3 @@
-using Refit;
-
 namespace Commerce.Order.Contracts;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Commerce.Order.Contracts;
 
 /// <summary>Created → Submitted → Confirmed → Shipped → Delivered; Cancelled from any state before Shipped.</summary>

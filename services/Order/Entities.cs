@@ -1,5 +1,4 @@
 using Commerce.Order.Contracts;
-using Commerce.ServiceDefaults.Http;
 
 namespace Commerce.Order;
 

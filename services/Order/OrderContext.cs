@@ -2,9 +2,6 @@ using Commerce.Customer.Contracts;
 using Commerce.Order.Caches;
 using Commerce.Order.Orders;
 using Commerce.Product.Contracts;
-using Commerce.ServiceDefaults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Hosting;
 
 namespace Commerce.Order;
 

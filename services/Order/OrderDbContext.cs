@@ -1,7 +1,3 @@
-using Commerce.ServiceDefaults.Database;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.EntityFrameworkCore;
-
 namespace Commerce.Order;
 
 public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : DbContext(options)

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Commerce.Payment.Contracts;
 
 [JsonConverter(typeof(JsonStringEnumConverter<PaymentStatus>))]

@@ -3,11 +3,7 @@ using System.Text;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
 using Commerce.Payment.Transactions;
-using Commerce.ServiceDefaults;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Commerce.Payment;
 

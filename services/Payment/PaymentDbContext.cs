@@ -1,8 +1,4 @@
 using Commerce.Payment.Contracts;
-using Commerce.ServiceDefaults.Database;
-using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.EntityFrameworkCore;
 
 namespace Commerce.Payment;
 

@@ -1,6 +1,4 @@
 using Commerce.Payment.Gateway;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Commerce.Payment;
 

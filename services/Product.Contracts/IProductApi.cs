@@ -1,5 +1,3 @@
-using Refit;
-
 namespace Commerce.Product.Contracts;
 
 /// <summary>Product's HTTP API. Failures surface as <see cref="ApiException"/> carrying RFC 9457 problem details.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Commerce.Product.Contracts;
 
 [JsonConverter(typeof(JsonStringEnumConverter<ProductStatus>))]

@@ -1,13 +1,7 @@
 using Commerce.Inventory.Contracts;
 using Commerce.Product.Catalog;
 using Commerce.Product.Contracts;
-using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Demo;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Commerce.Product;
 

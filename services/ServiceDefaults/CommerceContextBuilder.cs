@@ -1,8 +1,3 @@
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-
 namespace Commerce.ServiceDefaults;
 
 /// <summary>Returned by <see cref="CommerceContextExtensions.AddCommerceContext{TDbContext}"/> to declare event handlers and demo data.</summary>

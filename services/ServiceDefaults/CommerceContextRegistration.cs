@@ -1,6 +1,3 @@
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.EntityFrameworkCore;
-
 namespace Commerce.ServiceDefaults;
 
 /// <summary>

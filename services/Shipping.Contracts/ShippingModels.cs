@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Commerce.Shipping.Contracts;
 
 /// <summary>Ordered: a tracking update that would move a shipment backwards is ignored.</summary>

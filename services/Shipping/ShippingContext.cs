@@ -1,9 +1,5 @@
-using Commerce.ServiceDefaults;
 using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Shipments;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Commerce.Shipping;
 

@@ -1,7 +1,4 @@
-using Commerce.ServiceDefaults.Database;
-using Commerce.ServiceDefaults.Messaging;
 using Commerce.Shipping.Contracts;
-using Microsoft.EntityFrameworkCore;
 
 namespace Commerce.Shipping;
 

@@ -1,14 +1,6 @@
 using System.Text.Json;
-using Commerce.ServiceDefaults;
-using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 using Temporalio.Client;
 using Temporalio.Exceptions;
 

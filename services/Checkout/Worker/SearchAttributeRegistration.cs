@@ -1,6 +1,4 @@
 using Commerce.Workflows.OrderSaga;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Temporalio.Client;
 
 namespace Commerce.Checkout.Worker;

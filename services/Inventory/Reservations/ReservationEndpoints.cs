@@ -1,14 +1,5 @@
 using Commerce.Inventory.Contracts;
 using Commerce.Inventory.Stock;
-using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Commerce.Inventory.Reservations;
 

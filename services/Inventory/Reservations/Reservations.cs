@@ -1,11 +1,5 @@
 using Commerce.Inventory.Contracts;
 using Commerce.Inventory.Stock;
-using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace Commerce.Inventory.Reservations;
 

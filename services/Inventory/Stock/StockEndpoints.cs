@@ -1,12 +1,5 @@
 using System.Text.RegularExpressions;
 using Commerce.Inventory.Contracts;
-using Commerce.ServiceDefaults.Http;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace Commerce.Inventory.Stock;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Commerce.Notification.Contracts;
-using Microsoft.EntityFrameworkCore;
 
 namespace Commerce.Notification.Sending;
 

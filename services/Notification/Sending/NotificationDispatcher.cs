@@ -1,11 +1,5 @@
 using Commerce.Notification.Channels;
 using Commerce.Notification.Contracts;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Commerce.Notification.Sending;
 

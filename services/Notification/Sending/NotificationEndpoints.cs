@@ -1,12 +1,5 @@
 using Commerce.Notification.Channels;
 using Commerce.Notification.Contracts;
-using Commerce.ServiceDefaults;
-using Commerce.ServiceDefaults.Http;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 
 namespace Commerce.Notification.Sending;
 

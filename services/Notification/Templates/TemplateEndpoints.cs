@@ -1,13 +1,5 @@
 using System.Text.RegularExpressions;
 using Commerce.Notification.Contracts;
-using Commerce.ServiceDefaults;
-using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 
 namespace Commerce.Notification.Templates;
 

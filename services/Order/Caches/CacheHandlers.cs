@@ -1,7 +1,5 @@
 using Commerce.Customer.Contracts;
 using Commerce.Product.Contracts;
-using Commerce.ServiceDefaults;
-using Commerce.ServiceDefaults.Messaging;
 
 namespace Commerce.Order.Caches;
 

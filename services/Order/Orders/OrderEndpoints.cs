@@ -2,14 +2,6 @@ using Commerce.Customer.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.Rules;
-using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Refit;
 

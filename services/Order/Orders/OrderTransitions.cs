@@ -1,7 +1,5 @@
 using Commerce.Customer.Contracts;
 using Commerce.Order.Contracts;
-using Commerce.ServiceDefaults.Http;
-using Microsoft.AspNetCore.Http;
 using Refit;
 
 namespace Commerce.Order.Orders;

@@ -2,16 +2,7 @@ using System.Globalization;
 using Commerce.Payment.Contracts;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
-using Commerce.ServiceDefaults;
-using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace Commerce.Payment.Transactions;
 

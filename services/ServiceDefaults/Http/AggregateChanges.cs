@@ -1,10 +1,4 @@
 using System.Globalization;
-using Commerce.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Commerce.ServiceDefaults.Http;
 

@@ -1,8 +1,5 @@
 // The only interpolated part of these statements is the context's schema name, fixed in code; values are parameters.
 #pragma warning disable EF1002
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Commerce.ServiceDefaults.Messaging;
 

@@ -1,12 +1,3 @@
-using Commerce.ServiceDefaults.Http;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-
 namespace Commerce.ServiceDefaults.Messaging;
 
 public sealed record DeadLetterResponse(

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Commerce.ServiceDefaults.Messaging;
 
 public static class MessagingModel

@@ -2,12 +2,6 @@
 #pragma warning disable EF1002
 using System.Net.Http.Json;
 using System.Text.Json;
-using Commerce.ServiceDefaults.Http;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OpenTelemetry;
 
 namespace Commerce.ServiceDefaults.Messaging;

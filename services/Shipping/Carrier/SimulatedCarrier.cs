@@ -1,10 +1,6 @@
 using System.Security.Cryptography;
 using Commerce.Shipping.Contracts;
 using Commerce.Shipping.Shipments;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Commerce.Shipping.Carrier;
 

@@ -1,14 +1,5 @@
-using Commerce.ServiceDefaults;
-using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
 using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Contracts;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace Commerce.Shipping.Shipments;
 

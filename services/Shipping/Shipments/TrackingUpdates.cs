@@ -1,8 +1,4 @@
-using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
 using Commerce.Shipping.Contracts;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace Commerce.Shipping.Shipments;
 
