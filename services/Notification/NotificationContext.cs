@@ -13,6 +13,9 @@ public static class NotificationContext
 {
     public const string Name = "Notification";
 
+    /// <summary>The retention name of finished messages (Commerce:Retention:Records:Notification:SentNotifications).</summary>
+    public const string SentNotificationsRecords = "SentNotifications";
+
     public static IHostApplicationBuilder AddNotificationContext(this IHostApplicationBuilder builder)
     {
         builder.AddCommerceContext<NotificationDbContext>(Name)
@@ -43,7 +46,11 @@ public static class NotificationContext
                     ["currency"] = e.Event.Currency,
                     ["failureCode"] = e.Event.FailureCode,
                 }, ct),
-                ignoreStaleVersions: false);
+                ignoreStaleVersions: false)
+            // The delivery log answers "was the customer told?" for a quarter; pending messages stay until they finish.
+            .RetainRecords(SentNotificationsRecords, TimeSpan.FromDays(90), (db, cutoff) => db.Notifications
+                .Where(n => (n.Status == DeliveryStatus.Sent || n.Status == DeliveryStatus.Failed) && n.CreatedAt < cutoff)
+                .OrderBy(n => n.CreatedAt));
 
         var services = builder.Services;
         services.Configure<NotificationDeliveryOptions>(builder.Configuration.GetSection("Notification:Delivery"));

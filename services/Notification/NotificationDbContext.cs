@@ -55,6 +55,8 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
             // One notification per request (or triggering event) and channel.
             notification.HasIndex(n => new { n.IdempotencyKey, n.Channel }).IsUnique();
             notification.HasIndex(n => n.NextAttemptAt).HasFilter("status = 'Pending'");
+            // The retention sweeper deletes the oldest finished messages first.
+            notification.HasIndex(n => n.CreatedAt);
             notification.Property(n => n.Version).IsConcurrencyToken();
         });
 

@@ -34,6 +34,20 @@ public sealed class CommerceContextBuilder<TDbContext>
         return this;
     }
 
+    /// <summary>
+    /// Declares records of this context that the retention sweeper deletes once old: <paramref name="expired"/>
+    /// selects those older than the cut-off it is given, oldest first; the age is <paramref name="defaultAge"/>
+    /// unless Commerce:Retention:Records:{Context}:{name} says otherwise.
+    /// </summary>
+    public CommerceContextBuilder<TDbContext> RetainRecords<TEntity>(
+        string name, TimeSpan defaultAge, Func<TDbContext, DateTimeOffset, IOrderedQueryable<TEntity>> expired)
+        where TEntity : class
+    {
+        Registration.RetainedRecords.Add(new Retention.RetainedRecords(name, defaultAge,
+            (db, cutoff, batch, cancellationToken) => expired((TDbContext)db, cutoff).Take(batch).ExecuteDeleteAsync(cancellationToken)));
+        return this;
+    }
+
     /// <summary>Idempotent demo data loaded by the host's <c>seed-demo</c> command (runs as the context's role).</summary>
     public CommerceContextBuilder<TDbContext> SeedDemoData(Func<TDbContext, IServiceProvider, CancellationToken, Task> seed)
     {

@@ -41,6 +41,8 @@ public sealed class CommerceContextRegistration
 
     internal List<Func<IServiceProvider, CancellationToken, Task>> Seeders { get; } = [];
 
+    internal List<Retention.RetainedRecords> RetainedRecords { get; } = [];
+
     internal OutboxSignal Signal { get; } = new();
 
     internal Func<IServiceProvider, DbContext> ResolveDbContext { get; set; } =

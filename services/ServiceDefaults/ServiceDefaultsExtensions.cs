@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Commerce.ServiceDefaults.Retention;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -42,13 +43,14 @@ public static class ServiceDefaultsExtensions
         services.AddSingleton<EventSubscriptions>();
         services.Configure<OutboxOptions>(builder.Configuration.GetSection("Commerce:Outbox"));
         services.AddHttpClient(OutboxDispatcher.HttpClientName);
+        services.Configure<RetentionOptions>(builder.Configuration.GetSection("Commerce:Retention"));
         return builder;
     }
 
     /// <summary>
     /// Registers a context: its DbContext on its own connection string (ConnectionStrings:{name}, else derived from
     /// ConnectionStrings:Admin with role commerce_{name}) with migrations history in its own schema, its readiness
-    /// check, its OpenAPI document "{name lowercase}", its outbox dispatcher and its inbox endpoint.
+    /// check, its OpenAPI document "{name lowercase}", its outbox dispatcher, its retention sweeper and its inbox endpoint.
     /// The DbContext must call <see cref="MessagingModel.AddCommerceMessaging"/> and use the schema as default.
     /// </summary>
     public static CommerceContextBuilder<TDbContext> AddCommerceContext<TDbContext>(this IHostApplicationBuilder builder, string name)
@@ -71,6 +73,8 @@ public static class ServiceDefaultsExtensions
         services.AddOpenApi(registration.Slug, ProblemResponses.DescribeIfMatch);
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
             ActivatorUtilities.CreateInstance<OutboxDispatcher>(sp, registration));
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
+            ActivatorUtilities.CreateInstance<RetentionSweeper>(sp, registration));
         return new CommerceContextBuilder<TDbContext>(builder, registration);
     }
 

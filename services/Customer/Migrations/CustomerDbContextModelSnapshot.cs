@@ -246,6 +246,9 @@ namespace Commerce.Customer.Migrations
                     b.HasKey("EventId")
                         .HasName("pk_inbox_events");
 
+                    b.HasIndex("ProcessedAt")
+                        .HasDatabaseName("ix_inbox_events_processed_at");
+
                     b.ToTable("inbox_events", "customer");
                 });
 
@@ -345,7 +348,11 @@ namespace Commerce.Customer.Migrations
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
-                    b.HasIndex("OccurredAt")
+                    b.HasIndex(new[] { "OccurredAt" }, "ix_outbox_messages_fanned_out")
+                        .HasDatabaseName("ix_outbox_messages_fanned_out")
+                        .HasFilter("fanned_out = true");
+
+                    b.HasIndex(new[] { "OccurredAt" }, "ix_outbox_messages_not_fanned_out")
                         .HasDatabaseName("ix_outbox_messages_not_fanned_out")
                         .HasFilter("fanned_out = false");
 

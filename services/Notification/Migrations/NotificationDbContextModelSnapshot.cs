@@ -221,6 +221,9 @@ namespace Commerce.Notification.Migrations
                     b.HasKey("Id")
                         .HasName("pk_notifications");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_notifications_created_at");
+
                     b.HasIndex("CustomerId")
                         .HasDatabaseName("ix_notifications_customer_id");
 
@@ -288,6 +291,9 @@ namespace Commerce.Notification.Migrations
 
                     b.HasKey("EventId")
                         .HasName("pk_inbox_events");
+
+                    b.HasIndex("ProcessedAt")
+                        .HasDatabaseName("ix_inbox_events_processed_at");
 
                     b.ToTable("inbox_events", "notification");
                 });
@@ -388,7 +394,11 @@ namespace Commerce.Notification.Migrations
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
-                    b.HasIndex("OccurredAt")
+                    b.HasIndex(new[] { "OccurredAt" }, "ix_outbox_messages_fanned_out")
+                        .HasDatabaseName("ix_outbox_messages_fanned_out")
+                        .HasFilter("fanned_out = true");
+
+                    b.HasIndex(new[] { "OccurredAt" }, "ix_outbox_messages_not_fanned_out")
                         .HasDatabaseName("ix_outbox_messages_not_fanned_out")
                         .HasFilter("fanned_out = false");
 

@@ -31,6 +31,9 @@ public enum InboxOutcome
     Duplicate,
     Stale,
     Unhandled,
+
+    /// <summary>Older than the inbox remembers processed ids (Commerce:Retention:ProcessedEvents): refused, not applied.</summary>
+    Expired,
 }
 
 public sealed record InboxResponse(Guid EventId, InboxOutcome Outcome);

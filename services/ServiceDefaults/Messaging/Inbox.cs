@@ -1,5 +1,6 @@
 // The only interpolated part of these statements is the context's schema name, fixed in code; values are parameters.
 #pragma warning disable EF1002
+using Commerce.ServiceDefaults.Retention;
 
 namespace Commerce.ServiceDefaults.Messaging;
 
@@ -8,8 +9,18 @@ internal static class Inbox
 {
     public static async Task<InboxOutcome> HandleAsync(
         CommerceContextRegistration context, EventEnvelope envelope, IServiceProvider services, ILogger logger,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, RetentionOptions retention, CancellationToken cancellationToken)
     {
+        // Ids of processed events are purged after a while; an event older than that could be one whose id is gone.
+        // Refusing it is what keeps "never applied twice" true after retention (README: Retention).
+        if (retention.Enabled && envelope.OccurredAt < time.GetUtcNow() - retention.ProcessedEvents)
+        {
+            logger.LogWarning(
+                "{Context} refused event {EventId} ({EventType} of {AggregateId}): it occurred at {OccurredAt}, longer ago than processed ids are kept",
+                context.Name, envelope.Id, envelope.Type, envelope.AggregateId, envelope.OccurredAt);
+            return InboxOutcome.Expired;
+        }
+
         if (!context.Handlers.TryGetValue(
                 CommerceContextBuilder<DbContext>.EventHandlerKey(envelope.Source, envelope.Type), out var handler))
         {

@@ -1,3 +1,5 @@
+using Commerce.ServiceDefaults.Retention;
+
 namespace Commerce.ServiceDefaults.Messaging;
 
 public sealed record DeadLetterResponse(
@@ -23,11 +25,11 @@ internal static class MessagingEndpoints
     {
         endpoints.MapPost($"/events/{context.Slug}", async Task<Ok<InboxResponse>> (
                 EventEnvelope envelope, IServiceProvider services, ILoggerFactory loggers, TimeProvider time,
-                CancellationToken cancellationToken) =>
+                IOptions<RetentionOptions> retention, CancellationToken cancellationToken) =>
             {
                 using var span = MessagingTelemetry.StartInbox(context.Name, envelope);
                 var outcome = await Inbox.HandleAsync(context, envelope, services,
-                    loggers.CreateLogger("Commerce.Inbox"), time, cancellationToken);
+                    loggers.CreateLogger("Commerce.Inbox"), time, retention.Value, cancellationToken);
                 MessagingTelemetry.Received(context.Name, envelope, outcome, span);
                 return TypedResults.Ok(new InboxResponse(envelope.Id, outcome));
             })

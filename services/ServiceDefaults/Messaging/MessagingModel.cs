@@ -20,7 +20,9 @@ public static class MessagingModel
             b.Property(m => m.Payload).HasColumnName("payload").HasColumnType("jsonb");
             b.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(55);
             b.Property(m => m.FannedOut).HasColumnName("fanned_out");
-            b.HasIndex(m => m.OccurredAt).HasDatabaseName("ix_outbox_messages_not_fanned_out").HasFilter("fanned_out = false");
+            b.HasIndex(m => m.OccurredAt, "ix_outbox_messages_not_fanned_out").HasFilter("fanned_out = false");
+            // The retention sweeper's scan: fanned-out events, oldest first.
+            b.HasIndex(m => m.OccurredAt, "ix_outbox_messages_fanned_out").HasFilter("fanned_out = true");
         });
 
         modelBuilder.Entity<OutboxDelivery>(b =>
@@ -49,6 +51,7 @@ public static class MessagingModel
             b.Property(e => e.Type).HasColumnName("type").HasMaxLength(200);
             b.Property(e => e.Outcome).HasColumnName("outcome").HasMaxLength(20);
             b.Property(e => e.ProcessedAt).HasColumnName("processed_at");
+            b.HasIndex(e => e.ProcessedAt).HasDatabaseName("ix_inbox_events_processed_at");
         });
 
         modelBuilder.Entity<InboxAggregateVersion>(b =>

@@ -78,6 +78,9 @@ namespace Commerce.Shipping.Migrations
                     b.HasKey("EventId")
                         .HasName("pk_inbox_events");
 
+                    b.HasIndex("ProcessedAt")
+                        .HasDatabaseName("ix_inbox_events_processed_at");
+
                     b.ToTable("inbox_events", "shipping");
                 });
 
@@ -177,7 +180,11 @@ namespace Commerce.Shipping.Migrations
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
-                    b.HasIndex("OccurredAt")
+                    b.HasIndex(new[] { "OccurredAt" }, "ix_outbox_messages_fanned_out")
+                        .HasDatabaseName("ix_outbox_messages_fanned_out")
+                        .HasFilter("fanned_out = true");
+
+                    b.HasIndex(new[] { "OccurredAt" }, "ix_outbox_messages_not_fanned_out")
                         .HasDatabaseName("ix_outbox_messages_not_fanned_out")
                         .HasFilter("fanned_out = false");
 

@@ -1,0 +1,52 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Commerce.Notification.Migrations
+{
+    /// <inheritdoc />
+    public partial class Retention : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_fanned_out",
+                schema: "notification",
+                table: "outbox_messages",
+                column: "occurred_at",
+                filter: "fanned_out = true");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_notifications_created_at",
+                schema: "notification",
+                table: "notifications",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbox_events_processed_at",
+                schema: "notification",
+                table: "inbox_events",
+                column: "processed_at");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_outbox_messages_fanned_out",
+                schema: "notification",
+                table: "outbox_messages");
+
+            migrationBuilder.DropIndex(
+                name: "ix_notifications_created_at",
+                schema: "notification",
+                table: "notifications");
+
+            migrationBuilder.DropIndex(
+                name: "ix_inbox_events_processed_at",
+                schema: "notification",
+                table: "inbox_events");
+        }
+    }
+}
