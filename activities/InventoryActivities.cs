@@ -28,6 +28,15 @@ public sealed class InventoryActivities(IInventoryApi inventory)
         return new StockReservation(input.OrderId, reservation.ExpiresAt);
     }
 
+    /// <summary>
+    /// At confirmation: the reservation stops expiring and holds the stock until it is fulfilled or released. A
+    /// reservation that already expired is a refusal (409), which the saga, not yet past confirmation, turns into a
+    /// rejection.
+    /// </summary>
+    [Activity("commit-inventory")]
+    public Task CommitInventoryAsync(OrderStepInput input) =>
+        OwnerCalls.SendAsync(cancellationToken => inventory.CommitAsync(ReservationKey(input.OrderId), cancellationToken));
+
     /// <summary>Releasing what was never reserved is not an error: the saga registers this undo before reserving.</summary>
     [Activity("release-inventory")]
     public async Task ReleaseInventoryAsync(OrderStepInput input)

@@ -29,11 +29,21 @@ public interface IInventoryApi
     [Get("/inventory/reservations/{key}")]
     Task<ReservationResponse> GetReservationAsync(string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Idempotent: releasing a released or expired reservation returns it unchanged; a fulfilled one is a 409.</summary>
+    /// <summary>
+    /// Active → Committed, when the order is confirmed: the reservation no longer expires and holds its stock until
+    /// fulfilled or released. Idempotent; a reservation past its ExpiresAt, released or fulfilled is a 409.
+    /// </summary>
+    [Post("/inventory/reservations/{key}/commit")]
+    Task<ReservationResponse> CommitAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Idempotent: releasing a released or expired reservation returns it unchanged; a fulfilled one is a 409. A
+    /// committed reservation can be released (its order cancelled before it shipped).
+    /// </summary>
     [Post("/inventory/reservations/{key}/release")]
     Task<ReservationResponse> ReleaseAsync(string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Decrements on hand when shipped. Idempotent; a released or expired reservation is a 409.</summary>
+    /// <summary>Decrements on hand when shipped, from Active or Committed. Idempotent; a released or expired reservation is a 409.</summary>
     [Post("/inventory/reservations/{key}/fulfil")]
     Task<ReservationResponse> FulfilAsync(string key, CancellationToken cancellationToken = default);
 }

@@ -5,6 +5,9 @@ namespace Commerce.Inventory.Contracts;
 
 public sealed record InventoryReserved(string Key, Guid? OrderId, IReadOnlyList<ReservationAllocation> Allocations, DateTimeOffset ExpiresAt);
 
+/// <summary>The reservation's order is confirmed: it stops expiring and holds its stock until fulfilled or released.</summary>
+public sealed record InventoryReservationCommitted(string Key, Guid? OrderId, IReadOnlyList<ReservationAllocation> Allocations);
+
 public sealed record InventoryReservationReleased(string Key, Guid? OrderId, IReadOnlyList<ReservationAllocation> Allocations);
 
 public sealed record InventoryReservationExpired(string Key, Guid? OrderId, IReadOnlyList<ReservationAllocation> Allocations);

@@ -3,7 +3,11 @@ namespace Commerce.Inventory.Contracts;
 [JsonConverter(typeof(JsonStringEnumConverter<ReservationStatus>))]
 public enum ReservationStatus
 {
+    /// <summary>Holds its stock until ExpiresAt, then Inventory expires it.</summary>
     Active,
+
+    /// <summary>The order is confirmed: holds its stock until fulfilled or released, and never expires.</summary>
+    Committed,
     Released,
     Expired,
     Fulfilled,
@@ -57,6 +61,8 @@ public sealed record ReserveStockRequest(
 /// <summary>Where a reserved quantity was taken from (a line may be split across warehouses).</summary>
 public sealed record ReservationAllocation(string Sku, string Warehouse, int Quantity);
 
+/// <param name="ExpiresAt">When an Active reservation expires; it no longer applies once the reservation is committed.</param>
+/// <param name="CommittedAt">When it was committed (the order confirmed); null while it was never committed.</param>
 public sealed record ReservationResponse(
     string Key,
     Guid? OrderId,
@@ -64,4 +70,5 @@ public sealed record ReservationResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
     IReadOnlyList<ReservationAllocation> Allocations,
-    int Version);
+    int Version,
+    DateTimeOffset? CommittedAt = null);

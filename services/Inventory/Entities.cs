@@ -51,7 +51,10 @@ public sealed class Reservation
 
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Applies while Active only: a committed reservation never expires.</summary>
     public required DateTimeOffset ExpiresAt { get; init; }
+
+    public DateTimeOffset? CommittedAt { get; set; }
 
     public int Version { get; set; }
 

@@ -101,6 +101,8 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("inventory reserve: used key, other lines", "POST", "/inventory/reservations", """{"key":"{reservationKey}","lines":[{"sku":"{sku}","quantity":7}]}""", "409"),
         new("inventory release: unknown key", "POST", "/inventory/reservations/no-such-key/release", null, "404"),
         new("inventory release: fulfilled reservation", "POST", "/inventory/reservations/{reservationKey}/release", null, "409"),
+        new("inventory commit: unknown key", "POST", "/inventory/reservations/no-such-key/commit", null, "404"),
+        new("inventory commit: fulfilled reservation", "POST", "/inventory/reservations/{reservationKey}/commit", null, "409"),
         new("inventory stock: script as SKU", "GET", "/inventory/stock/%3Cscript%3Ealert(1)%3C%2Fscript%3E", null, "400|404"),
 
         // Order

@@ -38,7 +38,10 @@ public abstract class WholeSystem : IAsyncLifetime
 
     public ITemporalClient TemporalClient => Temporal.Client;
 
-    /// <summary>Time-skipping for tests that wait out the 15-minute reservation window.</summary>
+    /// <summary>
+    /// Time-skipping for tests that wait out the 15-minute reservation window; the hosts then read the time from the
+    /// same virtual clock (<see cref="VirtualTime"/>), as they would share the wall clock with a real Temporal.
+    /// </summary>
     protected virtual bool TimeSkipping => false;
 
     /// <summary>False runs the worker in hosts of its own (<see cref="StartWorkerHost"/>), so a test can kill it.</summary>
@@ -123,6 +126,11 @@ public abstract class WholeSystem : IAsyncLifetime
         var host = new CommerceHostFactory(database.ConnectionString, contexts, settings, services =>
         {
             services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new OutageHandler(Outages)));
+            if (TimeSkipping)
+            {
+                services.AddSingleton<TimeProvider>(new VirtualTime(Temporal.Offline));
+            }
+
             ConfigureServices(services);
         });
         hosts.Add(host);

@@ -22,6 +22,9 @@ public sealed class FakeOwners(ITemporalClient client)
 
     public static IReadOnlyList<StockLine> Lines { get; } = [new(Guid.Parse("7f0c4c2e-4d3b-4f0e-9a55-0c7f9d1b2a01"), "SKU-1", 2)];
 
+    /// <summary>How long the fake Inventory holds a reservation: the ExpiresAt it answers is this long after the attempt started.</summary>
+    public TimeSpan ReservationLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>When set, the carrier "delivers" as soon as the order is marked shipped, as a fast carrier would.</summary>
     public bool CarrierDeliversAtOnce { get; set; } = true;
 
@@ -42,9 +45,19 @@ public sealed class FakeOwners(ITemporalClient client)
     public Task<SubmittedOrder> SubmitOrderAsync(OrderStepInput input) =>
         Run(SagaSteps.SubmitOrder, () => new SubmittedOrder(input.OrderId, Guid.Empty, 42.50m, "EUR", Lines));
 
+    /// <summary>
+    /// ExpiresAt on the server's clock, as Inventory's would be: virtual time runs ahead of the wall clock (which only
+    /// a direct call, outside any activity, falls back to).
+    /// </summary>
     [Activity(SagaSteps.ReserveInventory)]
     public Task<StockReservation> ReserveInventoryAsync(ReserveStockInput input) =>
-        Run(SagaSteps.ReserveInventory, () => new StockReservation(input.OrderId, DateTimeOffset.UtcNow.AddMinutes(15)));
+        Run(SagaSteps.ReserveInventory, () => new StockReservation(
+            input.OrderId,
+            new DateTimeOffset(ActivityExecutionContext.HasCurrent ? ActivityExecutionContext.Current.Info.StartedTime : DateTime.UtcNow, TimeSpan.Zero)
+            + ReservationLifetime));
+
+    [Activity(SagaSteps.CommitInventory)]
+    public Task CommitInventoryAsync(OrderStepInput input) => Run(SagaSteps.CommitInventory);
 
     [Activity(SagaSteps.AuthorizePayment)]
     public Task<PaymentAuthorization> AuthorizePaymentAsync(AuthorizePaymentInput input) =>

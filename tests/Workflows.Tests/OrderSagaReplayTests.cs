@@ -39,9 +39,12 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
         await RecordAsync("delivered", histories, _ => { });
         await RecordAsync("out-of-stock", histories, owners => owners.Reject(SagaSteps.ReserveInventory, BusinessFailures.OutOfStock, "none left"));
         await RecordAsync("declined", histories, owners => owners.Reject(SagaSteps.AuthorizePayment, BusinessFailures.PaymentDeclined, "declined"));
-        await RecordAsync("parked-then-retried", histories, owners => owners.FailAlways(SagaSteps.ReserveInventory), retryAfterParking: true);
+        await RecordAsync("parked-then-retried", histories, owners => owners.FailAlways(SagaSteps.ReserveInventory), healAndRetry: SagaSteps.ReserveInventory);
         await RecordAsync("cancel-signal-with-unacceptable-reason", histories, owners => owners.FailAlways(SagaSteps.CreateShipment),
             cancelSignalReason: new string('x', CancelReasons.MaxLength + 1));
+        await RecordAsync("reservation-committed-then-refusal-parked", histories,
+            owners => owners.Reject(SagaSteps.FulfilInventory, BusinessFailures.RuleViolated, "reservation expired"),
+            healAndRetry: SagaSteps.FulfilInventory);
 
         var replayer = new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<OrderSagaWorkflow>());
         foreach (var (name, history) in histories)
@@ -64,17 +67,17 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
         string name,
         List<(string Name, WorkflowHistory History)> histories,
         Action<FakeOwners> script,
-        bool retryAfterParking = false,
+        string? healAndRetry = null,
         string? cancelSignalReason = null)
     {
         await using var harness = SagaHarness.Start(server);
         script(harness.Owners);
         var order = SagaHarness.NewOrder();
-        var decision = await harness.SubmitAsync(order);
-        if (retryAfterParking)
+        await harness.SubmitAsync(order);
+        if (healAndRetry is not null)
         {
-            Assert.True(decision.NeedsAttention);
-            harness.Owners.Heal(SagaSteps.ReserveInventory);
+            await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+            harness.Owners.Heal(healAndRetry);
             await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
         }
 

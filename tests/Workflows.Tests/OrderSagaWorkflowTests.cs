@@ -25,8 +25,8 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
         Assert.Equal(SagaStages.Delivered, result.Outcome);
         Assert.Equal(
             [
-                SagaSteps.SubmitOrder, SagaSteps.ReserveInventory, SagaSteps.AuthorizePayment, SagaSteps.ConfirmOrder, SagaSteps.CapturePayment,
-                SagaSteps.CreateShipment, SagaSteps.FulfilInventory, SagaSteps.MarkShipped, SagaSteps.CompleteOrder,
+                SagaSteps.SubmitOrder, SagaSteps.ReserveInventory, SagaSteps.AuthorizePayment, SagaSteps.CommitInventory, SagaSteps.ConfirmOrder,
+                SagaSteps.CapturePayment, SagaSteps.CreateShipment, SagaSteps.FulfilInventory, SagaSteps.MarkShipped, SagaSteps.CompleteOrder,
             ],
             harness.Owners.Calls);
         var status = await harness.Handle(order).QueryAsync(saga => saga.GetStatus());
@@ -175,6 +175,55 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task ReservationWindow_EndsAtTheExpiresAtInventoryReturned()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.ReservationLifetime = TimeSpan.FromMinutes(5);
+        harness.Owners.FailAlways(SagaSteps.AuthorizePayment, "gateway outage");
+        var order = SagaHarness.NewOrder(SagaHarness.FastSettings with { StepMaxAttempts = 1000 });
+
+        await harness.SubmitAsync(order);
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.Equal(SagaStages.Cancelled, result.Outcome);
+        Assert.Contains("reservation expired", result.Reason, StringComparison.OrdinalIgnoreCase);
+        // In workflow time, from the reservation to the first undo: Inventory's 5 minutes, not a 15-minute window of the saga's own.
+        var events = (await harness.Handle(order).FetchHistoryAsync()).Events;
+        var scheduled = events.Where(e => e.ActivityTaskScheduledEventAttributes is not null)
+            .Select(e => (e.ActivityTaskScheduledEventAttributes.ActivityType.Name, Time: e.EventTime.ToDateTime())).ToList();
+        var reserving = scheduled.First(s => s.Name == SagaSteps.ReserveInventory).Time;
+        var undoing = scheduled.First(s => s.Name == SagaSteps.ReversePayment).Time;
+        Assert.InRange(undoing - reserving, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(6));
+    }
+
+    [Theory]
+    [InlineData(SagaSteps.CapturePayment)]
+    [InlineData(SagaSteps.CreateShipment)]
+    [InlineData(SagaSteps.FulfilInventory)]
+    [InlineData(SagaSteps.MarkShipped)]
+    [InlineData(SagaSteps.CompleteOrder)]
+    public async Task Step_RefusedAfterConfirmation_ParksAndNeverCompensates(string step)
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.Reject(step, BusinessFailures.RuleViolated, "409: Reservation is Expired; it cannot become Fulfilled.");
+        var order = SagaHarness.NewOrder();
+
+        await harness.SubmitAsync(order);
+        var parked = await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+
+        Assert.Equal(step, parked.FailedStep);
+        Assert.Contains("409", parked.LastError, StringComparison.Ordinal);
+        harness.Owners.Heal(step);
+        await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.Equal(SagaStages.Delivered, result.Outcome);
+        Assert.Equal(1, harness.Owners.CountOf(SagaSteps.CommitInventory));
+        Assert.Equal(0, harness.Owners.CountOf(SagaSteps.ReversePayment) + harness.Owners.CountOf(SagaSteps.ReleaseInventory)
+                        + harness.Owners.CountOf(SagaSteps.CancelOrder));
+    }
+
+    [Fact]
     public async Task Confirm_ParkedUntilTheReservationWindowCloses_ReleasesAndCancels()
     {
         await using var harness = SagaHarness.Start(server);
@@ -263,7 +312,9 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
             .Where(method => method.IsDefined(typeof(ActivityAttribute), inherit: false))
             .Select(method => ActivityDefinition.Create(method, _ => null).Name);
 
-        Assert.Equal(SagaSteps.FormerActivityNames.Keys.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
+        // The steps that existed before the rename, plus the one added since.
+        string[] steps = [.. SagaSteps.FormerActivityNames.Keys, SagaSteps.CommitInventory];
+        Assert.Equal(steps.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -8,7 +8,10 @@ public sealed record OrderSagaSettings
 {
     public static readonly OrderSagaSettings Default = new();
 
-    /// <summary>How long stock stays reserved; the order must be confirmed within it (Inventory enforces it too).</summary>
+    /// <summary>
+    /// How long stock stays reserved, for sagas started before the window was read from the reservation's own
+    /// ExpiresAt (patch reservation-committed-at-confirmation); Inventory's lifetime decides for the others.
+    /// </summary>
     public TimeSpan ReservationWindow { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Attempts per step before the saga parks and waits for an operator.</summary>
@@ -71,6 +74,7 @@ public static class SagaSteps
     public const string SubmitOrder = "submit-order";
     public const string ReserveInventory = "reserve-inventory";
     public const string AuthorizePayment = "authorize-payment";
+    public const string CommitInventory = "commit-inventory";
     public const string ConfirmOrder = "confirm-order";
     public const string CapturePayment = "capture-payment";
     public const string CreateShipment = "create-shipment";
@@ -84,7 +88,8 @@ public static class SagaSteps
 
     /// <summary>
     /// The activity names sagas started before activities were named after their steps recorded in their histories.
-    /// Those sagas keep scheduling them, so workers register every activity under both names.
+    /// Those sagas keep scheduling them, so workers register every activity under both names. Steps added since
+    /// (commit-inventory) have only their own name.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> FormerActivityNames = new Dictionary<string, string>
     {

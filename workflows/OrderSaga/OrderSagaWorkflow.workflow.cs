@@ -7,9 +7,10 @@ using Temporalio.Workflows;
 namespace Commerce.Workflows.OrderSaga;
 
 /// <summary>
-/// One order from submission to delivery: reserve stock, authorize payment, confirm, capture, ship, await the
-/// carrier. Business rejections (out of stock, declined) compensate at once; technical failures that outlast a
-/// step's retries park the order for an operator instead of failing the workflow.
+/// One order from submission to delivery: reserve stock, authorize payment, confirm (commit the reservation, confirm
+/// the order), capture, ship, await the carrier. Before confirmation, business rejections (out of stock, declined)
+/// compensate at once; technical failures that outlast a step's retries park the order for an operator instead of
+/// failing the workflow. After confirmation every failure parks: nothing is compensated unless a person cancels.
 /// </summary>
 [Workflow]
 public sealed class OrderSagaWorkflow
@@ -21,6 +22,15 @@ public sealed class OrderSagaWorkflow
 
     /// <summary>From here on a cancel signal's unacceptable reason is replaced before the saga keeps or sends it.</summary>
     private const string UnacceptableSignalReasonsReplaced = "unacceptable-signal-reasons-replaced";
+
+    /// <summary>
+    /// From here on the reservation window ends at the ExpiresAt Inventory returns, and confirmation commits the
+    /// reservation first, so Inventory never expires the stock of a confirmed order.
+    /// </summary>
+    private const string ReservationCommittedAtConfirmation = "reservation-committed-at-confirmation";
+
+    /// <summary>From here on a refusal after confirmation parks the order for an operator instead of compensating.</summary>
+    private const string RefusalsAfterConfirmationPark = "refusals-after-confirmation-park";
 
     private const string ReservationExpiredReason = "The stock reservation expired before the order was confirmed.";
     private const string OperatorCancellation = "Cancelled by an operator.";
@@ -39,6 +49,10 @@ public sealed class OrderSagaWorkflow
 
     // Why the saga is being unwound (customer, operator, expired reservation); null while it goes forward.
     private string? abortReason;
+
+    // The order is confirmed (its stock committed): from here on no failure unwinds the saga on its own account; it
+    // parks for an operator, who may retry or, until the carrier has the parcel, cancel.
+    private bool confirmed;
 
     // The carrier has the parcel: cancellation is refused and nothing is compensated from here on.
     private bool pointOfNoReturn;
@@ -195,8 +209,10 @@ public sealed class OrderSagaWorkflow
         var order = await StepAsync<SubmittedOrder>(SagaSteps.SubmitOrder, new OrderStepInput(OrderId));
 
         undo.Push(_ => UndoAsync(SagaSteps.ReleaseInventory, new OrderStepInput(OrderId)));
-        await StepAsync(SagaSteps.ReserveInventory, new ReserveStockInput(OrderId, order.Lines));
-        reservationDeadline = Workflow.UtcNow + settings.ReservationWindow;
+        var reservation = await StepAsync<StockReservation>(SagaSteps.ReserveInventory, new ReserveStockInput(OrderId, order.Lines));
+        var commitsReservation = Workflow.Patched(ReservationCommittedAtConfirmation);
+        // The stock is held until Inventory says; sagas started earlier counted a window of their own from here.
+        reservationDeadline = commitsReservation ? reservation.ExpiresAt.UtcDateTime : Workflow.UtcNow + settings.ReservationWindow;
 
         undo.Push(_ => UndoAsync(SagaSteps.ReversePayment, new OrderStepInput(OrderId)));
         var authorization = await StepAsync<PaymentAuthorization>(
@@ -204,8 +220,16 @@ public sealed class OrderSagaWorkflow
         Decide(new OrderDecision(true, null));
         SetStage(SagaStages.Accepted);
 
+        // Confirmation, within the window: the reservation stops expiring, then Order confirms. A release (the order
+        // cancelled before it ships) still gives committed stock back.
+        if (commitsReservation)
+        {
+            await StepAsync(SagaSteps.CommitInventory, new OrderStepInput(OrderId));
+        }
+
         await StepAsync(SagaSteps.ConfirmOrder, new OrderStepInput(OrderId));
         reservationDeadline = null;
+        confirmed = true;
         SetStage(SagaStages.Confirmed);
 
         await StepAsync(SagaSteps.CapturePayment, new PaymentStepInput(OrderId, authorization.PaymentId));
@@ -234,8 +258,9 @@ public sealed class OrderSagaWorkflow
         await StepAsync<object?>(step, stepInput);
 
     /// <summary>
-    /// Runs a forward step until it succeeds. A business failure rejects the order; exhausted retries park it until
-    /// an operator says retry or cancel; a cancellation or the end of the reservation window unwinds the saga.
+    /// Runs a forward step until it succeeds. Before confirmation a business failure rejects the order; exhausted
+    /// retries, and after confirmation any failure, park it until an operator says retry or cancel; a cancellation or
+    /// the end of the reservation window unwinds the saga.
     /// </summary>
     private async Task<T> StepAsync<T>(string step, object stepInput)
     {
@@ -259,7 +284,7 @@ public sealed class OrderSagaWorkflow
                 // window itself, so the happy path needs no timer of its own.
                 return await ExecuteAsync<T>(step, stepInput, cancellation.Token, ReservationLeft);
             }
-            catch (ActivityFailureException failure) when (BusinessFailureReason(failure) is { } reason)
+            catch (ActivityFailureException failure) when (BusinessFailureReason(failure) is { } reason && !ParksRefusals())
             {
                 throw new SagaAbortedException(reason, rejected: true);
             }
@@ -326,8 +351,11 @@ public sealed class OrderSagaWorkflow
             Summary = step,
         };
 
-        // Sagas started before the rename recorded the old activity names, and a replay must schedule them again.
-        var activity = Workflow.Patched(ActivitiesNamedAfterSteps) ? step : SagaSteps.FormerActivityNames[step];
+        // Sagas started before the rename recorded the old activity names, and a replay must schedule them again;
+        // steps added since have only their own name.
+        var activity = !Workflow.Patched(ActivitiesNamedAfterSteps) && SagaSteps.FormerActivityNames.TryGetValue(step, out var former)
+            ? former
+            : step;
         var result = await Workflow.ExecuteActivityAsync<T>(activity, [stepInput], options);
         status = status with { CompletedSteps = [.. status.CompletedSteps, new SagaStepRecord(step, Workflow.UtcNow)] };
         return result;
@@ -384,6 +412,12 @@ public sealed class OrderSagaWorkflow
             return true;
         }
     }
+
+    /// <summary>
+    /// After confirmation the customer has been promised the order and the stock is committed: a refusal there (say,
+    /// a fulfil that answers 409) is for an operator to resolve, never a reason to refund, release and cancel.
+    /// </summary>
+    private bool ParksRefusals() => confirmed && Workflow.Patched(RefusalsAfterConfirmationPark);
 
     private string? CancellationRefusal() =>
         pointOfNoReturn ? "The order has shipped; it can no longer be cancelled."

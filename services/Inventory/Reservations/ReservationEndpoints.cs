@@ -10,6 +10,10 @@ internal static class ReservationEndpoints
         var reservations = inventory.MapGroup("/reservations");
         reservations.MapPost("/", ReserveAsync).ProducesProblems(409, 422);
         reservations.MapGet("/{key}", GetAsync).ProducesProblems(404);
+        reservations.MapPost("/{key}/commit", async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> (
+                string key, InventoryDbContext db, TimeProvider time, ILogger<InventoryDbContext> logger, CancellationToken ct) =>
+            await Reservations.CommitAsync(db, key, time.GetUtcNow(), logger, ct))
+            .ProducesProblems(404, 409);
         reservations.MapPost("/{key}/release", async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> (
                 string key, InventoryDbContext db, TimeProvider time, ILogger<InventoryDbContext> logger, CancellationToken ct) =>
             await Reservations.EndAsync(db, key, ReservationStatus.Released, time.GetUtcNow(), logger, ct))

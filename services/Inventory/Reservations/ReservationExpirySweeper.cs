@@ -2,7 +2,10 @@ using Commerce.Inventory.Contracts;
 
 namespace Commerce.Inventory.Reservations;
 
-/// <summary>Inventory enforces reservation expiry itself: active reservations past ExpiresAt are released as Expired.</summary>
+/// <summary>
+/// Inventory enforces reservation expiry itself: active reservations past ExpiresAt are released as Expired. A
+/// committed one (its order confirmed) is never expired.
+/// </summary>
 public sealed class ReservationExpirySweeper(
     IServiceScopeFactory scopes, TimeProvider time, IOptions<ReservationOptions> options, ILogger<ReservationExpirySweeper> logger)
     : BackgroundService

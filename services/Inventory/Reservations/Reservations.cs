@@ -23,21 +23,62 @@ internal static class Reservations
     public static ReservationResponse ToResponse(this Reservation r) => new(r.Key, r.OrderId, r.Status, r.CreatedAt, r.ExpiresAt,
         [.. r.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).ThenBy(l => l.Warehouse, StringComparer.Ordinal)
             .Select(l => new ReservationAllocation(l.Sku, l.Warehouse, l.Quantity))],
-        r.Version);
+        r.Version,
+        r.CommittedAt);
 
     /// <summary>
-    /// Active → Released / Expired / Fulfilled: the status flips with a conditional UPDATE (only from Active), so
-    /// release, fulfil and the sweeper racing on one reservation give it back exactly once. Repeating the
-    /// same end is idempotent; a different end after the fact is a 409.
+    /// Active → Committed, when the reservation's order is confirmed: from then on it never expires and holds its
+    /// stock until it is fulfilled or released. Only a reservation still within its lifetime can be committed (one past
+    /// ExpiresAt has lost its claim, swept yet or not), and the conditional UPDATE makes commit and expiry racing on
+    /// one reservation end one way only. A repeated commit answers the committed reservation unchanged.
+    /// </summary>
+    public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> CommitAsync(
+        InventoryDbContext db, string key, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var versions = await db.Database.SqlQuery<int>($"""
+            UPDATE inventory.reservations SET status = 'Committed', committed_at = {now}, version = version + 1
+            WHERE key = {key} AND status = 'Active' AND expires_at > {now}
+            RETURNING version AS "Value"
+            """).ToListAsync(cancellationToken);
+        if (versions.Count == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            var current = await LoadAsync(db, key, cancellationToken);
+            return current switch
+            {
+                null => Problems.NotFound($"No reservation with key {key}."),
+                { Status: ReservationStatus.Committed } => TypedResults.Ok(current.ToResponse()),
+                { Status: ReservationStatus.Active } => Problems.Conflict(
+                    $"Reservation {key} expired at {current.ExpiresAt:O}; it can no longer be committed."),
+                _ => Problems.Conflict($"Reservation {key} is {current.Status}; only an active reservation can be committed."),
+            };
+        }
+
+        var reservation = (await LoadAsync(db, key, cancellationToken))!;
+        db.AddEvent(new InventoryReservationCommitted(key, reservation.OrderId, reservation.ToResponse().Allocations), key, versions[0], now);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Reservation {Key} (order {OrderId}) committed", key, reservation.OrderId);
+        return TypedResults.Ok(reservation.ToResponse());
+    }
+
+    /// <summary>
+    /// Active → Released / Expired / Fulfilled, Committed → Released / Fulfilled: the status flips with a conditional
+    /// UPDATE, so release, fulfil and the sweeper racing on one reservation give it back exactly once. Only an
+    /// uncommitted reservation expires. Repeating the same end is idempotent; a different end after the fact is a 409.
     /// </summary>
     public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> EndAsync(
         InventoryDbContext db, string key, ReservationStatus target, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var status = target.ToString();
+        string[] endsFrom = target == ReservationStatus.Expired
+            ? [nameof(ReservationStatus.Active)]
+            : [nameof(ReservationStatus.Active), nameof(ReservationStatus.Committed)];
         var versions = await db.Database.SqlQuery<int>($"""
             UPDATE inventory.reservations SET status = {status}, version = version + 1
-            WHERE key = {key} AND status = 'Active'
+            WHERE key = {key} AND status = ANY({endsFrom})
             RETURNING version AS "Value"
             """).ToListAsync(cancellationToken);
         if (versions.Count == 0)
