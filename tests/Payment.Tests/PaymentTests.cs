@@ -204,6 +204,38 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     }
 
     [Fact]
+    public async Task Capture_GatewayUnavailable_StaysOpenForItsKeyOnly_ThenTheSameKeyFinishesItOnce()
+    {
+        var payment = await AuthorizedAsync(40m);
+        var key = Key();
+
+        await api.SetGatewayOutageAsync(new GatewayOutageRequest(true));
+        HttpResponseMessage during;
+        HttpResponseMessage otherKey;
+        PaymentResponse open;
+        try
+        {
+            during = await PostAsync($"/payments/{payment.Id}/capture", new CapturePaymentRequest(), key);
+            open = await api.GetPaymentAsync(payment.Id);
+            otherKey = await PostAsync($"/payments/{payment.Id}/void", new { }, Key());
+        }
+        finally
+        {
+            await api.SetGatewayOutageAsync(new GatewayOutageRequest(false));
+        }
+
+        var retried = await api.CaptureAsync(payment.Id, new CapturePaymentRequest(), key);
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.Conflict), (during.StatusCode, otherKey.StatusCode));
+        // The unanswered call may have acted at the gateway, so the operation stays open rather than being forgotten.
+        Assert.Equal((PaymentStatus.Authorized, true), (open.Status, open.Transactions.Single(t => t.Kind == TransactionKind.Capture).InProgress));
+        Assert.Equal((PaymentStatus.Captured, 40m), (retried.Status, retried.CapturedAmount));
+        var capture = Assert.Single(retried.Transactions, t => t.Kind == TransactionKind.Capture);
+        Assert.Equal((true, false, key), (capture.Succeeded, capture.InProgress, capture.IdempotencyKey));
+        Assert.Equal([nameof(PaymentAuthorized), nameof(PaymentCaptured)], (await fixture.Sql.EventsAsync("payment", payment.Id)).Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task Capture_MoreThanAuthorized_Returns422AndWritesNothing()
     {
         var payment = await AuthorizedAsync(20m);
