@@ -50,7 +50,7 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
             notification.Property(n => n.Subject).HasMaxLength(Limits.Subject);
             notification.Property(n => n.Body).HasMaxLength(Limits.Body * 2);
             notification.Property(n => n.Status).HasConversion<string>().HasMaxLength(10);
-            notification.Property(n => n.LastError).HasMaxLength(500);
+            notification.Property(n => n.LastError).HasMaxLength(Limits.LastError);
             notification.Property(n => n.IdempotencyKey).HasMaxLength(Limits.IdempotencyKey);
             // One notification per request (or triggering event) and channel.
             notification.HasIndex(n => new { n.IdempotencyKey, n.Channel }).IsUnique();
@@ -140,6 +140,7 @@ internal static class Limits
     public const int Subject = 200;
     public const int Body = 4000;
     public const int IdempotencyKey = 200;
+    public const int LastError = 500;
     public const int DataEntries = 50;
     public const int DataValue = 1000;
 }

@@ -50,6 +50,10 @@ public sealed record CapturePaymentRequest(decimal? Amount = null);
 /// <param name="Amount">Defaults to everything captured and not yet refunded.</param>
 public sealed record RefundPaymentRequest(decimal? Amount = null, string? Reason = null);
 
+/// <param name="InProgress">
+/// The gateway's answer is not recorded yet (a retry with <paramref name="IdempotencyKey"/> finishes it); until then no
+/// other capture, void or refund of the payment is accepted.
+/// </param>
 public sealed record PaymentTransactionResponse(
     Guid Id,
     TransactionKind Kind,
@@ -57,7 +61,8 @@ public sealed record PaymentTransactionResponse(
     bool Succeeded,
     string? FailureCode,
     string IdempotencyKey,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    bool InProgress = false);
 
 public sealed record PaymentResponse(
     Guid Id,

@@ -56,6 +56,7 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
             transaction.HasIndex(t => t.IdempotencyKey).IsUnique();
             transaction.Property(t => t.RequestFingerprint).HasMaxLength(200);
             transaction.Property(t => t.GatewayReference).HasMaxLength(100);
+            transaction.Ignore(t => t.InProgress);
         });
 
         modelBuilder.UseSnakeCaseNames();
@@ -136,18 +137,29 @@ public sealed class PaymentTransaction
 
     public required decimal Amount { get; init; }
 
-    public required bool Succeeded { get; init; }
+    /// <summary>False too while the operation is <see cref="InProgress"/>.</summary>
+    public required bool Succeeded { get; set; }
 
-    public string? FailureCode { get; init; }
+    public string? FailureCode { get; set; }
 
     public required string IdempotencyKey { get; init; }
 
     /// <summary>What the request asked for, so a key reused for a different request is refused rather than misapplied.</summary>
     public required string RequestFingerprint { get; init; }
 
-    public string? GatewayReference { get; init; }
+    public string? GatewayReference { get; set; }
 
+    /// <summary>When the operation was claimed (capture, void, refund) or answered (authorize).</summary>
     public required DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>
+    /// Set while the operation is claimed and the gateway's answer not yet recorded: until then the request calling
+    /// the gateway holds it, after that a retry with the same key may take it over. Null once answered.
+    /// </summary>
+    public DateTimeOffset? ClaimedUntil { get; set; }
+
+    /// <summary>Claimed, gateway answer not recorded: no other operation on the payment may start.</summary>
+    public bool InProgress => ClaimedUntil is not null;
 }
 
 internal static class Limits

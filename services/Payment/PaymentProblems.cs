@@ -12,6 +12,17 @@ internal static class PaymentProblems
             title: "Payment gateway unavailable",
             extensions: new Dictionary<string, object?> { ["code"] = exception.Code, ["retryable"] = true });
 
+    /// <summary>503: an earlier request with this key is calling the gateway now; retrying with the same key gets its answer.</summary>
+    public static ProblemHttpResult InProgress(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(
+            "An earlier request with this Idempotency-Key is waiting for the gateway's answer; retry with the same key.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Payment operation in progress",
+            extensions: new Dictionary<string, object?> { ["code"] = "operation_in_progress", ["retryable"] = true });
+    }
+
     /// <summary>422: the gateway gave a final no; retrying cannot help.</summary>
     public static ProblemHttpResult Declined(Guid paymentId, string code) =>
         TypedResults.Problem(

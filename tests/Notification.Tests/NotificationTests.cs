@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Commerce.Customer.Contracts;
+using Commerce.Notification.Channels;
 using Commerce.Notification.Contracts;
 using Commerce.Notification.Sending;
 using Commerce.Order.Contracts;
@@ -142,6 +143,40 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
         Assert.Equal(queued[0].Id, sent.Id);
         Assert.Equal(DeliveryStatus.Sent, sent.Status);
         Assert.True(sent.Attempts >= 2, $"attempts: {sent.Attempts}");
+    }
+
+    [Fact]
+    public async Task PassDiedBetweenSendingAndRecording_ResentAfterItsClaimUnderTheSameKey_ProviderDeliversOnce()
+    {
+        var customerId = await RegisterAsync("Kit", "kit@example.com", null, NotificationChannel.Email);
+        var message = new NotificationMessage
+        {
+            Id = Guid.CreateVersion7(),
+            CustomerId = customerId,
+            TemplateKey = TemplateKeys.OrderShipped,
+            Channel = DeliveryChannel.Email,
+            Recipient = "kit@example.com",
+            Subject = "Shipped",
+            Body = "On its way.",
+            IdempotencyKey = Guid.NewGuid().ToString(),
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        var email = fixture.App.Services.GetServices<INotificationChannel>().Single(c => c.Channel == DeliveryChannel.Email);
+
+        // What the dead pass left: the provider has the message; the row is claimed (attempt 1) and the claim has run out.
+        await email.SendAsync(message, CancellationToken.None);
+        var log = await UntilSettledAsync(customerId, 1, () => fixture.Sql.ScalarAsync<int>(
+            """
+            INSERT INTO notification.notifications
+                (id, customer_id, template_key, channel, recipient, subject, body, status, attempts, idempotency_key, created_at, next_attempt_at, version)
+            VALUES ($1, $2, $3, 'Email', $4, $5, $6, 'Pending', 1, $7, now(), now(), 2)
+            RETURNING 1
+            """,
+            message.Id, customerId, message.TemplateKey, message.Recipient, message.Subject, message.Body, message.IdempotencyKey));
+
+        var sent = Assert.Single(log);
+        Assert.Equal((message.Id, DeliveryStatus.Sent, 2), (sent.Id, sent.Status, sent.Attempts));
+        Assert.Single(await api.ListSentMessagesAsync(), m => m.NotificationId == message.Id);
     }
 
     [Fact]

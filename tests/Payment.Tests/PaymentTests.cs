@@ -90,10 +90,11 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
         Assert.Equal(PaymentStatus.Authorized, authorized.Status);
         Assert.Equal((PaymentStatus.Captured, 100m), (captured.Status, captured.CapturedAmount));
         Assert.Equal((PaymentStatus.PartiallyRefunded, 30m), (partly.Status, partly.RefundedAmount));
-        Assert.Equal((PaymentStatus.Refunded, 100m, 4), (refunded.Status, refunded.RefundedAmount, refunded.Version));
+        // Capture and refund change the payment twice each: the claim of the operation, then the gateway's answer.
+        Assert.Equal((PaymentStatus.Refunded, 100m, 7), (refunded.Status, refunded.RefundedAmount, refunded.Version));
         var events = await fixture.Sql.EventsAsync("payment", authorized.Id);
         Assert.Equal([nameof(PaymentAuthorized), nameof(PaymentCaptured), nameof(PaymentRefunded), nameof(PaymentRefunded)], events.Select(e => e.Type));
-        Assert.Equal([1, 2, 3, 4], events.Select(e => e.Version));
+        Assert.Equal([1, 3, 5, 7], events.Select(e => e.Version));
         Assert.Equal(70m, events[3].Payload.GetProperty("amount").GetDecimal());
         Assert.Equal([authorized.Id], (await api.ListPaymentsAsync(orderId)).Select(p => p.Id));
     }
@@ -200,6 +201,38 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
         Assert.Equal((first.Version, first.Status), (repeat.Version, repeat.Status));
         Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
         Assert.Single(await fixture.Sql.EventsAsync("payment", payment.Id), e => e.Type == nameof(PaymentCaptured));
+    }
+
+    [Fact]
+    public async Task Capture_GatewayUnavailable_StaysOpenForItsKeyOnly_ThenTheSameKeyFinishesItOnce()
+    {
+        var payment = await AuthorizedAsync(40m);
+        var key = Key();
+
+        await api.SetGatewayOutageAsync(new GatewayOutageRequest(true));
+        HttpResponseMessage during;
+        HttpResponseMessage otherKey;
+        PaymentResponse open;
+        try
+        {
+            during = await PostAsync($"/payments/{payment.Id}/capture", new CapturePaymentRequest(), key);
+            open = await api.GetPaymentAsync(payment.Id);
+            otherKey = await PostAsync($"/payments/{payment.Id}/void", new { }, Key());
+        }
+        finally
+        {
+            await api.SetGatewayOutageAsync(new GatewayOutageRequest(false));
+        }
+
+        var retried = await api.CaptureAsync(payment.Id, new CapturePaymentRequest(), key);
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.Conflict), (during.StatusCode, otherKey.StatusCode));
+        // The unanswered call may have acted at the gateway, so the operation stays open rather than being forgotten.
+        Assert.Equal((PaymentStatus.Authorized, true), (open.Status, open.Transactions.Single(t => t.Kind == TransactionKind.Capture).InProgress));
+        Assert.Equal((PaymentStatus.Captured, 40m), (retried.Status, retried.CapturedAmount));
+        var capture = Assert.Single(retried.Transactions, t => t.Kind == TransactionKind.Capture);
+        Assert.Equal((true, false, key), (capture.Succeeded, capture.InProgress, capture.IdempotencyKey));
+        Assert.Equal([nameof(PaymentAuthorized), nameof(PaymentCaptured)], (await fixture.Sql.EventsAsync("payment", payment.Id)).Select(e => e.Type));
     }
 
     [Fact]

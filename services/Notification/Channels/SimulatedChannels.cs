@@ -8,6 +8,11 @@ public interface INotificationChannel
 {
     DeliveryChannel Channel { get; }
 
+    /// <summary>
+    /// Hands the message over. <c>message.Id</c> is the provider's idempotency key: a message is handed over again
+    /// only when a crash left its outcome unrecorded, and then with the same id, which the provider must accept
+    /// without sending twice. Any exception is a failed attempt of this message alone, retried later.
+    /// </summary>
     /// <exception cref="ChannelDeliveryException">The provider did not accept the message; it is retried later.</exception>
     Task SendAsync(NotificationMessage message, CancellationToken cancellationToken);
 }
@@ -15,7 +20,7 @@ public interface INotificationChannel
 public sealed class ChannelDeliveryException(string message) : Exception(message);
 
 /// <summary>
-/// What the simulated providers share: the record of everything "delivered", and the failure modes — a
+/// What the simulated providers share: the record of everything "delivered" (once per message id), and the failure modes — a
 /// per-channel switch (operator/test), and recipients containing <see cref="FailingRecipientMarker"/>, which
 /// always fail.
 /// </summary>
@@ -24,6 +29,7 @@ public sealed class SimulatedChannelLog(TimeProvider clock)
     public const string FailingRecipientMarker = "fail";
 
     private readonly ConcurrentQueue<SentMessage> sent = new();
+    private readonly ConcurrentDictionary<Guid, bool> delivered = new();
     private readonly ConcurrentDictionary<DeliveryChannel, bool> failing = new();
 
     public IReadOnlyList<SentMessage> Sent => [.. sent];
@@ -42,6 +48,12 @@ public sealed class SimulatedChannelLog(TimeProvider clock)
         if (message.Recipient.Contains(FailingRecipientMarker, StringComparison.OrdinalIgnoreCase))
         {
             throw new ChannelDeliveryException($"The {message.Channel} provider rejected the recipient.");
+        }
+
+        // Idempotent by message id, as a real provider is by its idempotency key.
+        if (!delivered.TryAdd(message.Id, true))
+        {
+            return;
         }
 
         sent.Enqueue(new SentMessage(message.Id, message.Channel, message.Recipient, message.Subject, message.Body, clock.GetUtcNow()));

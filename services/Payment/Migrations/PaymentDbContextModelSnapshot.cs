@@ -173,6 +173,10 @@ namespace Commerce.Payment.Migrations
                         .HasColumnType("numeric(18,2)")
                         .HasColumnName("amount");
 
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
+
                     b.Property<string>("FailureCode")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")

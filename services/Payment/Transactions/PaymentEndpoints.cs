@@ -9,7 +9,9 @@ namespace Commerce.Payment.Transactions;
 /// <summary>
 /// Authorize, capture, void and refund. Each takes an <c>Idempotency-Key</c>: the key is stored with the
 /// transaction it produced (unique), so a repeat returns the original outcome and the gateway is not called again.
-/// Retryable gateway trouble writes nothing, so a retry with the same key really retries.
+/// Capture, void and refund claim their operation in the database before calling the gateway (see
+/// <see cref="OperateAsync{TEvent}"/>), so concurrent requests move money once. Retryable gateway trouble writes no
+/// authorization, and leaves a claimed operation open for a retry with the same key.
 /// </summary>
 public static class PaymentEndpoints
 {
@@ -58,7 +60,7 @@ public static class PaymentEndpoints
         }
 
         var fingerprint = Fingerprint("authorize", request.OrderId, request.PaymentMethodId, request.Amount, request.Currency);
-        var earlier = await ReplayAsync(db, idempotencyKey!, TransactionKind.Authorize, null, fingerprint, cancellationToken);
+        var earlier = await ReplayAsync(db, idempotencyKey!, TransactionKind.Authorize, fingerprint, cancellationToken);
         if (earlier is not null)
         {
             return earlier;
@@ -127,7 +129,7 @@ public static class PaymentEndpoints
         {
             // A concurrent request with the same key won; answer as it did.
             db.ChangeTracker.Clear();
-            return await ReplayAsync(db, idempotencyKey!, TransactionKind.Authorize, null, fingerprint, cancellationToken)
+            return await ReplayAsync(db, idempotencyKey!, TransactionKind.Authorize, fingerprint, cancellationToken)
                    ?? throw new InvalidOperationException("The idempotency key's transaction vanished.", exception);
         }
 
@@ -153,9 +155,18 @@ public static class PaymentEndpoints
             ValidateAmount(validation, "amount", requested);
         }
 
-        return ChangeAsync(
-            id, TransactionKind.Capture, Fingerprint("capture", id, request.Amount), idempotencyKey, validation, db, logger, context,
-            async (payment, key) =>
+        return OperateAsync(
+            new Operation<PaymentCaptured>(id, TransactionKind.Capture, Fingerprint("capture", id, request.Amount), db, logger, context,
+                (payment, operation) => gateway.CaptureAsync(payment.GatewayReference!, operation.Amount, operation.IdempotencyKey, CancellationToken.None),
+                (payment, amount) =>
+                {
+                    payment.Status = PaymentStatus.Captured;
+                    payment.CapturedAmount = amount;
+                    return new PaymentCaptured(payment.Id, payment.OrderId, payment.CustomerId, amount, payment.Currency);
+                }),
+            idempotencyKey,
+            validation,
+            payment =>
             {
                 if (payment.Status != PaymentStatus.Authorized)
                 {
@@ -163,21 +174,10 @@ public static class PaymentEndpoints
                 }
 
                 var amount = request.Amount ?? payment.Amount;
-                if (amount > payment.Amount)
-                {
-                    return Problems.Unprocessable($"Cannot capture {amount}: only {payment.Amount} was authorized.");
-                }
-
-                var result = await gateway.CaptureAsync(payment.GatewayReference!, amount, key, cancellationToken);
-                if (result.Approved)
-                {
-                    payment.Status = PaymentStatus.Captured;
-                    payment.CapturedAmount = amount;
-                }
-
-                return (amount, result);
+                return amount > payment.Amount
+                    ? Problems.Unprocessable($"Cannot capture {amount}: only {payment.Amount} was authorized.")
+                    : amount;
             },
-            (payment, amount) => new PaymentCaptured(payment.Id, payment.OrderId, payment.CustomerId, amount, payment.Currency),
             cancellationToken);
     }
 
@@ -189,24 +189,19 @@ public static class PaymentEndpoints
         ILogger<PaymentDbContext> logger,
         HttpContext context,
         CancellationToken cancellationToken) =>
-        ChangeAsync(
-            id, TransactionKind.Void, Fingerprint("void", id), idempotencyKey, new ValidationErrors(), db, logger, context,
-            async (payment, key) =>
-            {
-                if (payment.Status != PaymentStatus.Authorized)
-                {
-                    return Problems.Conflict($"Payment {id} is {payment.Status}; only an authorized payment can be voided.");
-                }
-
-                var result = await gateway.VoidAsync(payment.GatewayReference!, key, cancellationToken);
-                if (result.Approved)
+        OperateAsync(
+            new Operation<PaymentVoided>(id, TransactionKind.Void, Fingerprint("void", id), db, logger, context,
+                (payment, operation) => gateway.VoidAsync(payment.GatewayReference!, operation.IdempotencyKey, CancellationToken.None),
+                (payment, amount) =>
                 {
                     payment.Status = PaymentStatus.Voided;
-                }
-
-                return (payment.Amount, result);
-            },
-            (payment, amount) => new PaymentVoided(payment.Id, payment.OrderId, payment.CustomerId, amount, payment.Currency),
+                    return new PaymentVoided(payment.Id, payment.OrderId, payment.CustomerId, amount, payment.Currency);
+                }),
+            idempotencyKey,
+            new ValidationErrors(),
+            payment => payment.Status == PaymentStatus.Authorized
+                ? payment.Amount
+                : Problems.Conflict($"Payment {id} is {payment.Status}; only an authorized payment can be voided."),
             cancellationToken);
 
     private static Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> Refund(
@@ -226,9 +221,21 @@ public static class PaymentEndpoints
         }
 
         validation.Check(request.Reason is null || request.Reason.Length <= Limits.Reason, "reason", $"At most {Limits.Reason} characters.");
-        return ChangeAsync(
-            id, TransactionKind.Refund, Fingerprint("refund", id, request.Amount), idempotencyKey, validation, db, logger, context,
-            async (payment, key) =>
+        return OperateAsync(
+            new Operation<PaymentRefunded>(id, TransactionKind.Refund, Fingerprint("refund", id, request.Amount), db, logger, context,
+                (payment, operation) => gateway.RefundAsync(payment.GatewayReference!, operation.Amount, operation.IdempotencyKey, CancellationToken.None),
+                (payment, amount) =>
+                {
+                    payment.RefundedAmount += amount;
+                    payment.Status = payment.RefundedAmount == payment.CapturedAmount
+                        ? PaymentStatus.Refunded
+                        : PaymentStatus.PartiallyRefunded;
+                    return new PaymentRefunded(
+                        payment.Id, payment.OrderId, payment.CustomerId, amount, payment.RefundedAmount, payment.Currency);
+                }),
+            idempotencyKey,
+            validation,
+            payment =>
             {
                 if (payment.Status is not (PaymentStatus.Captured or PaymentStatus.PartiallyRefunded))
                 {
@@ -237,24 +244,10 @@ public static class PaymentEndpoints
 
                 var refundable = payment.CapturedAmount - payment.RefundedAmount;
                 var amount = request.Amount ?? refundable;
-                if (amount > refundable)
-                {
-                    return Problems.Unprocessable($"Cannot refund {amount}: only {refundable} is refundable.");
-                }
-
-                var result = await gateway.RefundAsync(payment.GatewayReference!, amount, key, cancellationToken);
-                if (result.Approved)
-                {
-                    payment.RefundedAmount += amount;
-                    payment.Status = payment.RefundedAmount == payment.CapturedAmount
-                        ? PaymentStatus.Refunded
-                        : PaymentStatus.PartiallyRefunded;
-                }
-
-                return (amount, result);
+                return amount > refundable
+                    ? Problems.Unprocessable($"Cannot refund {amount}: only {refundable} is refundable.")
+                    : amount;
             },
-            (payment, amount) => new PaymentRefunded(
-                payment.Id, payment.OrderId, payment.CustomerId, amount, payment.RefundedAmount, payment.Currency),
             cancellationToken);
     }
 
@@ -300,22 +293,17 @@ public static class PaymentEndpoints
     }
 
     /// <summary>
-    /// Capture, void and refund: replay a known key, else change the payment through the shared pipeline: call the
-    /// gateway (<paramref name="act"/> returns the amount and the gateway's answer, or a problem) and record the
-    /// transaction, the new state and — when approved — the event, in one transaction. A decline is recorded too
-    /// (new version, no event) and answered 422.
+    /// Capture, void and refund. A known key is answered by <see cref="ResumeAsync"/>. A new one first claims the
+    /// operation: through the shared pipeline (If-Match, the rule, version +1, one SaveChanges guarded by the version)
+    /// a transaction row without an answer is committed, and while it is open every other operation on the payment
+    /// is refused (409). Of any number of concurrent requests only one can commit that claim, so only one calls the
+    /// gateway; then <see cref="CompleteAsync"/> records the answer.
     /// </summary>
-    private static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync<TEvent>(
-        Guid id,
-        TransactionKind kind,
-        string fingerprint,
+    private static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> OperateAsync<TEvent>(
+        Operation<TEvent> operation,
         string? idempotencyKey,
         ValidationErrors validation,
-        PaymentDbContext db,
-        ILogger logger,
-        HttpContext context,
-        Func<CardPayment, string, Task<StepOutcome>> act,
-        Func<CardPayment, decimal, TEvent> approvedEvent,
+        Func<CardPayment, Decision> decide,
         CancellationToken cancellationToken)
         where TEvent : notnull
     {
@@ -325,60 +313,188 @@ public static class PaymentEndpoints
             return validation.Problem();
         }
 
-        var earlier = await ReplayAsync(db, idempotencyKey!, kind, id, fingerprint, cancellationToken);
-        if (earlier is not null)
+        var key = idempotencyKey!;
+        var known = await ResumeAsync(operation, key, cancellationToken);
+        if (known is not null)
         {
-            return earlier;
+            return known;
         }
 
-        var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        Changed<CardPayment> changed;
-        GatewayResult? result = null;
+        var db = operation.Db;
+        var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == operation.PaymentId, cancellationToken);
+        PaymentTransaction? claim = null;
+        Changed<CardPayment> claimed;
         try
         {
-            changed = await db.ChangeAsync(context, payment, $"No payment {id}.", async (p, now) =>
+            claimed = await db.ChangeAsync<CardPayment, TEvent>(operation.Context, payment, $"No payment {operation.PaymentId}.", (p, now) =>
             {
-                var outcome = await act(p, idempotencyKey!);
-                if (outcome.Problem is { } problem)
+                if (p.Transactions.FirstOrDefault(t => t.InProgress) is { } open)
+                {
+                    return Problems.Conflict(
+                        $"A {open.Kind} of payment {p.Id} is waiting for the gateway; only a retry with its Idempotency-Key can finish it.");
+                }
+
+                var decision = decide(p);
+                if (decision.Problem is { } problem)
                 {
                     return problem;
                 }
 
-                result = outcome.Result!;
-                var transaction = NewTransaction(p, kind, outcome.Amount, result, idempotencyKey!, fingerprint, now);
-                db.Transactions.Add(transaction);
-                p.Transactions.Add(transaction);
+                claim = new PaymentTransaction
+                {
+                    Id = Guid.CreateVersion7(),
+                    PaymentId = p.Id,
+                    Kind = operation.Kind,
+                    Amount = decision.Amount,
+                    Succeeded = false,
+                    IdempotencyKey = key,
+                    RequestFingerprint = operation.Fingerprint,
+                    OccurredAt = now,
+                    ClaimedUntil = now + GatewayCallLease,
+                };
+                db.Transactions.Add(claim);
+                p.Transactions.Add(claim);
                 p.UpdatedAt = now;
-                return result.Approved ? approvedEvent(p, outcome.Amount) : Change<TEvent>.Unannounced;
+                return Change<TEvent>.Unannounced;
             }, cancellationToken);
-        }
-        catch (PaymentGatewayUnavailableException exception)
-        {
-            logger.LogWarning("{Kind} of payment {PaymentId} not answered by the gateway: {FailureCode}", kind, id, exception.Code);
-            return PaymentProblems.Unavailable(exception);
         }
         catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
-            db.ChangeTracker.Clear();
-            return await ReplayAsync(db, idempotencyKey!, kind, id, fingerprint, cancellationToken)
-                   ?? throw new InvalidOperationException("The idempotency key's transaction vanished.", exception);
+            claimed = new(payment, Problems.Conflict("A concurrent request used this Idempotency-Key."));
         }
 
-        if (changed.Problem is { } rejected)
+        if (claimed.Problem is { } refused)
         {
-            return rejected;
+            // Refused because a concurrent request with the same key claimed first? Then answer as that operation.
+            db.ChangeTracker.Clear();
+            return await ResumeAsync(operation, key, cancellationToken) ?? refused;
         }
 
-        logger.LogInformation("{Kind} of payment {PaymentId}: {Approved}", kind, id, result!.Approved ? "approved" : result.FailureCode);
-        return result.Approved ? Outcome(payment!) : PaymentProblems.Declined(payment!.Id, result.FailureCode!);
+        return await CompleteAsync(operation, claimed.Aggregate!, claim!);
     }
 
     /// <summary>
-    /// The original outcome when <paramref name="key"/> was used before for the same request; a 409 when it was
-    /// used for something else; null when it is new.
+    /// A key used before: 409 when it was for a different request, the recorded outcome when its operation has its
+    /// answer, else the operation is still open. An open operation whose lease is running belongs to the request
+    /// calling the gateway now (503, retry with the same key); one whose lease ran out — its request crashed, gave
+    /// up, or was told the gateway is unavailable — is taken over by this request, which calls the gateway with the
+    /// same key (the gateway answers a repeated key as it did the first time, so nothing moves twice). Null for a new key.
+    /// </summary>
+    private static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>?> ResumeAsync<TEvent>(
+        Operation<TEvent> operation, string key, CancellationToken cancellationToken)
+        where TEvent : notnull
+    {
+        var db = operation.Db;
+        var earlier = await db.Transactions.FirstOrDefaultAsync(t => t.IdempotencyKey == key, cancellationToken);
+        if (earlier is null)
+        {
+            return null;
+        }
+
+        if (earlier.Kind != operation.Kind || earlier.RequestFingerprint != operation.Fingerprint || earlier.PaymentId != operation.PaymentId)
+        {
+            return Problems.Conflict("This Idempotency-Key was already used for a different request.");
+        }
+
+        var payment = await db.Payments.FirstAsync(p => p.Id == earlier.PaymentId, cancellationToken);
+        if (!earlier.InProgress)
+        {
+            return earlier.Succeeded ? Outcome(payment) : PaymentProblems.Declined(payment.Id, earlier.FailureCode!);
+        }
+
+        var now = operation.Context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (earlier.ClaimedUntil > now)
+        {
+            return PaymentProblems.InProgress(operation.Context);
+        }
+
+        earlier.ClaimedUntil = now + GatewayCallLease;
+        payment.Version++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another retry with this key took it over first.
+            return PaymentProblems.InProgress(operation.Context);
+        }
+
+        operation.Logger.LogWarning("{Kind} of payment {PaymentId} taken over from an earlier request with the same key", earlier.Kind, payment.Id);
+        return await CompleteAsync(operation, payment, earlier);
+    }
+
+    /// <summary>
+    /// Calls the gateway for a claimed operation and records its answer: the transaction, the new state and — when
+    /// approved — the event, in one transaction (a decline is recorded too, without an event, and answered 422).
+    /// Past the claim nothing uses the request's cancellation, so a caller hanging up cannot strand the operation halfway.
+    /// </summary>
+    private static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> CompleteAsync<TEvent>(
+        Operation<TEvent> operation, CardPayment payment, PaymentTransaction claim)
+        where TEvent : notnull
+    {
+        var db = operation.Db;
+        var clock = operation.Context.RequestServices.GetRequiredService<TimeProvider>();
+        GatewayResult result;
+        try
+        {
+            result = await operation.CallGateway(payment, claim);
+        }
+        catch (PaymentGatewayUnavailableException exception)
+        {
+            operation.Logger.LogWarning(
+                "{Kind} of payment {PaymentId} not answered by the gateway: {FailureCode}", claim.Kind, payment.Id, exception.Code);
+            // The operation stays open (an unanswered call may still have acted), but its lease ends now, so a retry
+            // with the same key calls the gateway again at once.
+            claim.ClaimedUntil = clock.GetUtcNow();
+            payment.Version++;
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Already taken over by a retry; the lease is that retry's now.
+            }
+
+            return PaymentProblems.Unavailable(exception);
+        }
+
+        var now = clock.GetUtcNow();
+        claim.Succeeded = result.Approved;
+        claim.FailureCode = result.FailureCode;
+        claim.GatewayReference = result.Reference;
+        claim.ClaimedUntil = null;
+        payment.UpdatedAt = now;
+        payment.Version++;
+        if (result.Approved)
+        {
+            db.AddEvent(operation.Approve(payment, claim.Amount), payment.Id, payment.Version, now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // This call outlived its lease and a retry with the same key took the operation over; answer as it does.
+            db.ChangeTracker.Clear();
+            return await ResumeAsync(operation, claim.IdempotencyKey, CancellationToken.None) ?? PaymentProblems.InProgress(operation.Context);
+        }
+
+        operation.Context.Response.Headers.ETag = ETags.For(payment.Version);
+        operation.Logger.LogInformation(
+            "{Kind} of payment {PaymentId}: {Approved}", claim.Kind, payment.Id, result.Approved ? "approved" : result.FailureCode);
+        return result.Approved ? Outcome(payment) : PaymentProblems.Declined(payment.Id, result.FailureCode!);
+    }
+
+    /// <summary>
+    /// Authorize's replay: the original outcome when <paramref name="key"/> was used before for the same request; a
+    /// 409 when it was used for something else; null when it is new.
     /// </summary>
     private static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
-        PaymentDbContext db, string key, TransactionKind kind, Guid? paymentId, string fingerprint, CancellationToken cancellationToken)
+        PaymentDbContext db, string key, TransactionKind kind, string fingerprint, CancellationToken cancellationToken)
     {
         var earlier = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.IdempotencyKey == key, cancellationToken);
         if (earlier is null)
@@ -386,7 +502,7 @@ public static class PaymentEndpoints
             return null;
         }
 
-        if (earlier.Kind != kind || earlier.RequestFingerprint != fingerprint || (paymentId is { } id && earlier.PaymentId != id))
+        if (earlier.Kind != kind || earlier.RequestFingerprint != fingerprint)
         {
             return Problems.Conflict("This Idempotency-Key was already used for a different request.");
         }
@@ -446,14 +562,35 @@ public static class PaymentEndpoints
             p.RefundedAmount,
             p.FailureCode,
             [.. p.Transactions.OrderBy(t => t.OccurredAt).ThenBy(t => t.Id).Select(t => new PaymentTransactionResponse(
-                t.Id, t.Kind, t.Amount, t.Succeeded, t.FailureCode, t.IdempotencyKey, t.OccurredAt))],
+                t.Id, t.Kind, t.Amount, t.Succeeded, t.FailureCode, t.IdempotencyKey, t.OccurredAt, t.InProgress))],
             p.Version);
 
-    /// <summary>What a capture/void/refund step decided: a problem, or an amount and the gateway's answer.</summary>
-    private readonly record struct StepOutcome(ProblemHttpResult? Problem, decimal Amount, GatewayResult? Result)
-    {
-        public static implicit operator StepOutcome(ProblemHttpResult problem) => new(problem, 0, null);
+    /// <summary>
+    /// How long the request that claimed an operation may take to get the gateway's answer before a retry with the
+    /// same key may take the operation over: longer than any gateway call is allowed to take.
+    /// </summary>
+    private static readonly TimeSpan GatewayCallLease = TimeSpan.FromSeconds(30);
 
-        public static implicit operator StepOutcome((decimal Amount, GatewayResult Result) answer) => new(null, answer.Amount, answer.Result);
+    /// <summary>What a capture/void/refund's rule decided: a problem, or the amount the operation moves.</summary>
+    private readonly record struct Decision(ProblemHttpResult? Problem, decimal Amount)
+    {
+        public static implicit operator Decision(ProblemHttpResult problem) => new(problem, 0);
+
+        public static implicit operator Decision(decimal amount) => new(null, amount);
     }
+
+    /// <summary>
+    /// One capture, void or refund request: the payment it is for, how to call the gateway for its claimed operation,
+    /// and how an approval changes the payment (returning the event that announces it).
+    /// </summary>
+    private sealed record Operation<TEvent>(
+        Guid PaymentId,
+        TransactionKind Kind,
+        string Fingerprint,
+        PaymentDbContext Db,
+        ILogger Logger,
+        HttpContext Context,
+        Func<CardPayment, PaymentTransaction, Task<GatewayResult>> CallGateway,
+        Func<CardPayment, decimal, TEvent> Approve)
+        where TEvent : notnull;
 }
