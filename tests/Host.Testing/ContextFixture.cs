@@ -31,6 +31,11 @@ public abstract class ContextFixture : IAsyncLifetime
     /// <summary>Extra host configuration for this fixture's host.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>Test services for this fixture's host (e.g. a recorder around an edge adapter), on top of the host's own.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
@@ -38,9 +43,13 @@ public abstract class ContextFixture : IAsyncLifetime
             database.ConnectionString,
             Contexts,
             Settings,
-            services => services.AddLogging(logging => logging
-                .AddProvider(new CapturingLoggerProvider(Logs))
-                .AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug)));
+            services =>
+            {
+                services.AddLogging(logging => logging
+                    .AddProvider(new CapturingLoggerProvider(Logs))
+                    .AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug));
+                ConfigureServices(services);
+            });
         Client = App.CreateClient();
         Sql = new Sql(database.ConnectionString);
     }

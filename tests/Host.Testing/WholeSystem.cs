@@ -61,6 +61,19 @@ public abstract class WholeSystem : IAsyncLifetime
         await SeedAsync();
     }
 
+    /// <summary>
+    /// Stops the main host (gracefully: its background work is cancelled and what it kept in memory is gone) and
+    /// starts a new one on the same database and Temporal, as an operator restarting the service would.
+    /// </summary>
+    public async Task RestartHostAsync()
+    {
+        hosts.Remove(Host);
+        await Host.DisposeAsync();
+        Host = StartHost(HostedContexts.Everything(withSagaWorker: CoHostWorker));
+        Http = Host.CreateClient();
+        Http.Timeout = TimeSpan.FromSeconds(60);
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var host in hosts)
