@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Commerce.Testing;
@@ -14,6 +15,16 @@ namespace Commerce.Host.Testing;
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
+    // The shell becomes the host (exec keeps its pid, so Kill reaches the host itself), leaving behind a watcher that
+    // SIGKILLs the host should the test process die without disposing it: a test run killed outright runs no
+    // finalizers, and a host whose database is gone would otherwise live on.
+    private const string Watchdog = """
+        (while kill -0 "$1" 2>/dev/null && kill -0 $$ 2>/dev/null; do sleep 0.5; done
+         kill -0 "$1" 2>/dev/null || kill -9 $$ 2>/dev/null) </dev/null >/dev/null 2>&1 &
+        shift
+        exec "$@"
+        """;
+
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
 
@@ -42,9 +53,13 @@ public sealed class HostProcess : IAsyncDisposable
         string adminConnectionString, string contexts, int port, IReadOnlyDictionary<string, string?> settings)
     {
         var hostAssembly = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var start = new ProcessStartInfo("sh")
         {
-            ArgumentList = { hostAssembly },
+            ArgumentList =
+            {
+                "-c", Watchdog, "host-watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+                Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", hostAssembly,
+            },
             WorkingDirectory = Path.GetDirectoryName(hostAssembly),
             RedirectStandardOutput = true,
             RedirectStandardError = true,

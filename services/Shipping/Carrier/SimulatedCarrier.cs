@@ -132,7 +132,12 @@ public sealed class SimulatedCarrier(
                     wait = TimeSpan.FromTicks(Math.Clamp((due - clock.GetUtcNow()).Ticks, 0, wait.Ticks));
                 }
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: what was claimed and not recorded is taken up again when its lease ends.
+                return;
+            }
+            catch (Exception exception)
             {
                 logger.LogError(exception, "Simulated carrier could not send its due pushes; retrying after the poll interval");
             }
