@@ -12,6 +12,8 @@ public static class ShippingContext
         builder.AddCommerceContext<ShippingDbContext>(Name);
         builder.Services.Configure<SimulatedCarrierOptions>(builder.Configuration.GetSection("Shipping:Carrier"));
         builder.Services.AddSingleton<SimulatedCarrier>();
+        // The simulator's own worker: sends the tracking pushes it promised as they fall due (see SimulatedCarrier).
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SimulatedCarrier>());
         builder.Services.AddSingleton<ICarrier>(sp => sp.GetRequiredService<SimulatedCarrier>());
         builder.Services.AddScoped<TrackingUpdates>();
         return builder;

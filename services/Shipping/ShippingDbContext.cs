@@ -1,3 +1,4 @@
+using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Contracts;
 
 namespace Commerce.Shipping;
@@ -9,6 +10,9 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
     public DbSet<Shipment> Shipments => Set<Shipment>();
 
     public DbSet<TrackingEvent> TrackingEvents => Set<TrackingEvent>();
+
+    /// <summary>The simulated carrier's own storage; nothing of Shipping's reads it (see <see cref="SimulatedCarrierParcel"/>).</summary>
+    public DbSet<SimulatedCarrierParcel> SimulatedCarrierParcels => Set<SimulatedCarrierParcel>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -50,6 +54,19 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
             tracking.Property(t => t.Location).HasMaxLength(Limits.City);
             // The carrier's event id: a redelivered webhook finds its row instead of applying twice.
             tracking.HasIndex(t => t.CarrierEventId).IsUnique();
+        });
+
+        modelBuilder.Entity<SimulatedCarrierParcel>(parcel =>
+        {
+            parcel.ToTable("simulated_carrier_parcels");
+            parcel.HasKey(p => p.IdempotencyKey);
+            parcel.Property(p => p.IdempotencyKey).HasMaxLength(200);
+            parcel.Property(p => p.TrackingNumber).HasMaxLength(Limits.TrackingNumber);
+            parcel.HasIndex(p => p.TrackingNumber).IsUnique();
+            parcel.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
+            parcel.Property(p => p.TraceParent).HasMaxLength(55);
+            // The carrier's due pushes are found by this, oldest first.
+            parcel.HasIndex(p => p.NextPushAt).HasFilter("next_push_at IS NOT NULL");
         });
 
         modelBuilder.UseSnakeCaseNames();

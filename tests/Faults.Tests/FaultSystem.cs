@@ -92,6 +92,22 @@ public class FaultSystem : WholeSystem
             """, kind))
         .ToDictionary(row => (Guid)row[0]!, row => (long)row[1]!);
 
+    /// <summary>Every saga delivered, every order Delivered, and in Payment's own tables one payment, one authorization and one capture per order.</summary>
+    public async Task AssertEachDeliveredWithOneAuthorizationAndOneCaptureAsync(IReadOnlyCollection<Guid> orders, OrderSagaResult[] results)
+    {
+        Assert.All(results, result => Assert.Equal(SagaStages.Delivered, result.Outcome));
+        Assert.Equal(orders.Count, await Sql.CountAsync("\"order\".orders", "status = 'Delivered'"));
+        var payments = await PaymentsPerOrderAsync();
+        var authorizations = await PaymentTransactionsAsync(nameof(TransactionKind.Authorize));
+        var captures = await PaymentTransactionsAsync(nameof(TransactionKind.Capture));
+        Assert.All(orders, id =>
+        {
+            Assert.Equal(1, payments.GetValueOrDefault(id));
+            Assert.Equal(1, authorizations.GetValueOrDefault(id));
+            Assert.Equal(1, captures.GetValueOrDefault(id));
+        });
+    }
+
     public async Task<Dictionary<Guid, long>> PaymentsPerOrderAsync() =>
         (await Sql.RowsAsync("SELECT order_id, count(*) FROM payment.payments GROUP BY order_id"))
         .ToDictionary(row => (Guid)row[0]!, row => (long)row[1]!);

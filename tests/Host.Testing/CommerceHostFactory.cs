@@ -27,17 +27,22 @@ public class CommerceHostFactory(
         return this;
     }
 
+    /// <summary>The test defaults every test host starts from, in process or as a child process (<see cref="HostProcess"/>).</summary>
+    public static IReadOnlyDictionary<string, string?> TestDefaults { get; } = new Dictionary<string, string?>
+    {
+        ["Commerce:Outbox:PollInterval"] = "00:00:00.020",
+        ["Commerce:Outbox:RetryBaseDelay"] = "00:00:00.020",
+        ["Commerce:Outbox:MaxAttempts"] = "3",
+        ["Inventory:Reservations:SweeperEnabled"] = "false",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Admin", adminConnectionString);
         builder.UseSetting("Commerce:Contexts", contexts);
-        builder.UseSetting("Commerce:Outbox:PollInterval", "00:00:00.020");
-        builder.UseSetting("Commerce:Outbox:RetryBaseDelay", "00:00:00.020");
-        builder.UseSetting("Commerce:Outbox:MaxAttempts", "3");
-        builder.UseSetting("Inventory:Reservations:SweeperEnabled", "false");
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in TestDefaults.Concat(settings ?? new Dictionary<string, string?>()))
         {
             builder.UseSetting(key, value);
         }

@@ -19,11 +19,21 @@ public abstract class WholeSystem : IAsyncLifetime
 {
     private readonly PostgresDatabase<CommerceTemplate> database = new();
     private readonly List<CommerceHostFactory> hosts = [];
+    private readonly List<HostProcess> processes = [];
     private readonly RefitSettings refit = new() { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) };
+
+    private int contextsPort;
 
     public TestTemporal Temporal { get; private set; } = null!;
 
+    /// <summary>The in-process host of the contexts and the Checkout API; unset when they run in a child process (<see cref="ContextsProcess"/>).</summary>
     public CommerceHostFactory Host { get; private set; } = null!;
+
+    /// <summary>The child process running the contexts and the Checkout API, when <see cref="ContextsInChildProcess"/>.</summary>
+    public HostProcess? ContextsProcess { get; private set; }
+
+    /// <summary>Where the contexts and the Checkout API answer, in process or in a child process.</summary>
+    public Uri Address { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -47,6 +57,9 @@ public abstract class WholeSystem : IAsyncLifetime
     /// <summary>False runs the worker in hosts of its own (<see cref="StartWorkerHost"/>), so a test can kill it.</summary>
     protected virtual bool CoHostWorker => true;
 
+    /// <summary>True runs the contexts and the Checkout API in a child process (the worker then in hosts of its own), so a test can SIGKILL it.</summary>
+    protected virtual bool ContextsInChildProcess => false;
+
     /// <summary>Per saga step attempt; a timed-out attempt (e.g. on a killed worker) is retried after it.</summary>
     protected virtual TimeSpan StepAttemptTimeout => TimeSpan.FromSeconds(3);
 
@@ -58,10 +71,55 @@ public abstract class WholeSystem : IAsyncLifetime
         await database.InitializeAsync();
         Sql = new Sql(database.ConnectionString);
         Temporal = await TestTemporal.StartAsync(TimeSkipping);
-        Host = StartHost(HostedContexts.Everything(withSagaWorker: CoHostWorker));
-        Http = Host.CreateClient();
+        if (ContextsInChildProcess)
+        {
+            contextsPort = HostProcess.FreePort();
+            await StartContextsProcessAsync();
+            Http = new HttpClient { BaseAddress = Address };
+        }
+        else
+        {
+            Host = StartHost(HostedContexts.Everything(withSagaWorker: CoHostWorker));
+            Address = Host.Services.GetRequiredService<ServiceAddresses>().Self();
+            Http = Host.CreateClient();
+        }
+
         Http.Timeout = TimeSpan.FromSeconds(60);
         await SeedAsync();
+    }
+
+    /// <summary>
+    /// Starts the contexts and the Checkout API in a new child process on the same address as before (the previous
+    /// one is gone, e.g. killed), so the worker hosts' clients and <see cref="Http"/> reach it unchanged.
+    /// </summary>
+    public async Task StartContextsProcessAsync()
+    {
+        ContextsProcess = await HostProcess.StartAsync(
+            database.ConnectionString, HostedContexts.Everything(withSagaWorker: false), contextsPort, HostSettings());
+        processes.Add(ContextsProcess);
+        Address = ContextsProcess.Address;
+    }
+
+    /// <summary>A child process running only the saga worker, calling the contexts over HTTP; SIGKILL it with <see cref="HostProcess.Kill"/>.</summary>
+    public async Task<HostProcess> StartWorkerProcessAsync()
+    {
+        var worker = await HostProcess.StartAsync(database.ConnectionString, HostedContexts.SagaWorker, HostProcess.FreePort(), HostSettings(WorkerSettings()));
+        processes.Add(worker);
+        return worker;
+    }
+
+    /// <summary>
+    /// Stops the main host (gracefully: its background work is cancelled and what it kept in memory is gone) and
+    /// starts a new one on the same database and Temporal, as an operator restarting the service would.
+    /// </summary>
+    public async Task RestartHostAsync()
+    {
+        hosts.Remove(Host);
+        await Host.DisposeAsync();
+        Host = StartHost(HostedContexts.Everything(withSagaWorker: CoHostWorker));
+        Address = Host.Services.GetRequiredService<ServiceAddresses>().Self();
+        Http = Host.CreateClient();
+        Http.Timeout = TimeSpan.FromSeconds(60);
     }
 
     public async Task DisposeAsync()
@@ -69,6 +127,11 @@ public abstract class WholeSystem : IAsyncLifetime
         foreach (var host in hosts)
         {
             await host.DisposeAsync();
+        }
+
+        foreach (var process in processes)
+        {
+            await process.DisposeAsync();
         }
 
         await Temporal.DisposeAsync();
@@ -84,17 +147,7 @@ public abstract class WholeSystem : IAsyncLifetime
     public WorkflowHandle<OrderSagaWorkflow, OrderSagaResult> Saga(Guid orderId) => Sagas.Handle(orderId);
 
     /// <summary>A host running only the saga worker, calling the contexts in the main host over HTTP.</summary>
-    public CommerceHostFactory StartWorkerHost()
-    {
-        var address = Host.Services.GetRequiredService<ServiceAddresses>().Self().ToString();
-        return StartHost(HostedContexts.SagaWorker, new Dictionary<string, string?>
-        {
-            ["Services:Order:BaseUrl"] = address,
-            ["Services:Inventory:BaseUrl"] = address,
-            ["Services:Payment:BaseUrl"] = address,
-            ["Services:Shipping:BaseUrl"] = address,
-        });
-    }
+    public CommerceHostFactory StartWorkerHost() => StartHost(HostedContexts.SagaWorker, WorkerSettings());
 
     /// <summary>Test services for every host of the system (e.g. a span recorder), on top of the host's own.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
@@ -104,7 +157,16 @@ public abstract class WholeSystem : IAsyncLifetime
     /// <summary>The data the subclass's tests start from, loaded through the APIs once the host serves.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
-    private CommerceHostFactory StartHost(string contexts, Dictionary<string, string?>? extra = null)
+    private Dictionary<string, string?> WorkerSettings() => new()
+    {
+        ["Services:Order:BaseUrl"] = Address.ToString(),
+        ["Services:Inventory:BaseUrl"] = Address.ToString(),
+        ["Services:Payment:BaseUrl"] = Address.ToString(),
+        ["Services:Shipping:BaseUrl"] = Address.ToString(),
+    };
+
+    /// <summary>The system's host settings: the test defaults of every system, then <see cref="Settings"/>, then <paramref name="extra"/>.</summary>
+    private Dictionary<string, string?> HostSettings(Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -123,7 +185,12 @@ public abstract class WholeSystem : IAsyncLifetime
             settings[key] = value;
         }
 
-        var host = new CommerceHostFactory(database.ConnectionString, contexts, settings, services =>
+        return settings;
+    }
+
+    private CommerceHostFactory StartHost(string contexts, Dictionary<string, string?>? extra = null)
+    {
+        var host = new CommerceHostFactory(database.ConnectionString, contexts, HostSettings(extra), services =>
         {
             services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new OutageHandler(Outages)));
             if (TimeSkipping)

@@ -9,9 +9,14 @@ namespace Commerce.Shipping.Carrier;
 /// </summary>
 public interface ICarrier
 {
+    /// <summary>
+    /// Buys the label for <paramref name="idempotencyKey"/>: a repeated or concurrent call with the same key answers
+    /// with the label bought first, so a caller that retries or loses a race never pays for a second one.
+    /// </summary>
     /// <exception cref="CarrierRejectedException">The carrier will not deliver there (422, don't retry).</exception>
     /// <exception cref="CarrierUnavailableException">The carrier could not be reached (503, retry).</exception>
-    Task<CarrierLabel> CreateLabelAsync(Guid orderId, ShippingAddress address, int parcels, CancellationToken cancellationToken);
+    Task<CarrierLabel> CreateLabelAsync(
+        string idempotencyKey, Guid orderId, ShippingAddress address, int parcels, CancellationToken cancellationToken);
 }
 
 public sealed record CarrierLabel(string Carrier, string TrackingNumber);

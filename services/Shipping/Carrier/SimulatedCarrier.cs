@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using Commerce.Shipping.Contracts;
 using Commerce.Shipping.Shipments;
+using OpenTelemetry;
 
 namespace Commerce.Shipping.Carrier;
 
@@ -14,23 +17,46 @@ public sealed class SimulatedCarrierOptions
 
     /// <summary>False leaves progress to explicit webhook calls (tests that drive the carrier by hand).</summary>
     public bool AutoAdvance { get; set; } = true;
+
+    /// <summary>The longest the carrier sleeps before looking for due pushes (labels other instances issued, retries).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Parcels claimed at once: all the carrier ever holds in memory; the rest wait in its table.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>A claimed push not recorded within this time (its instance died) is taken up by another.</summary>
+    public TimeSpan PushLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A push that keeps failing (Shipping unreachable, or a label nobody recorded) is abandoned after this many tries.</summary>
+    public int MaxPushAttempts { get; set; } = 100;
+
+    /// <summary>Parcels with nothing left to push are forgotten this long after their label was created.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>
 /// A stand-in carrier: refuses <see cref="TestAddresses.UndeliverablePostalCode"/>, fails everything while the
 /// operator's outage switch is on, and pushes "in transit" then "delivered" for every label it created, after
-/// the configured delays, through the same code the webhook runs. Scheduled pushes live in memory only: a
-/// restart forgets them (a real carrier would keep pushing; use the webhook to advance such a shipment).
+/// the configured delays, through the same code the webhook runs.
+/// <para>
+/// It keeps its promises as a real carrier does, in storage of its own (<see cref="SimulatedCarrierParcel"/>), not
+/// in memory: a label is bought under the caller's idempotency key (a repeated or concurrent request gets the label
+/// issued first), and each parcel's next push and when it falls due are rows that this background service claims
+/// and sends. A stop, a crash or a second instance resumes from the table; memory holds one batch at most.
+/// </para>
 /// </summary>
 public sealed class SimulatedCarrier(
     IServiceScopeFactory scopes,
     IOptions<SimulatedCarrierOptions> options,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime,
-    ILogger<SimulatedCarrier> logger) : ICarrier
+    ILogger<SimulatedCarrier> logger) : BackgroundService, ICarrier
 {
     public const string Name = "SimPost";
 
+    private static readonly ActivitySource Source = new("Commerce.Shipping.Carrier");
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromHours(1);
+
+    private readonly SemaphoreSlim labelIssued = new(0, 1);
     private volatile bool outage;
 
     /// <summary>Raised after each push has been applied (tests wait on it instead of sleeping).</summary>
@@ -42,7 +68,8 @@ public sealed class SimulatedCarrier(
         set => outage = value;
     }
 
-    public Task<CarrierLabel> CreateLabelAsync(Guid orderId, ShippingAddress address, int parcels, CancellationToken cancellationToken)
+    public async Task<CarrierLabel> CreateLabelAsync(
+        string idempotencyKey, Guid orderId, ShippingAddress address, int parcels, CancellationToken cancellationToken)
     {
         if (outage)
         {
@@ -54,62 +81,205 @@ public sealed class SimulatedCarrier(
             throw new CarrierRejectedException($"The carrier does not deliver to postal code {address.PostalCode}.");
         }
 
-        var label = new CarrierLabel(Name, $"SIM{RandomNumberGenerator.GetInt32(0, int.MaxValue):D10}{RandomNumberGenerator.GetInt32(0, 100):D2}");
-        if (options.Value.AutoAdvance)
+        var now = clock.GetUtcNow();
+        var trackingNumber = $"SIM{RandomNumberGenerator.GetInt32(0, int.MaxValue):D10}{RandomNumberGenerator.GetInt32(0, 100):D2}";
+        DateTimeOffset? firstPush = options.Value.AutoAdvance ? now + options.Value.InTransitAfter : null;
+        var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShippingDbContext>();
+        // The first request with a key buys the label; every later or concurrent one gets that same label back.
+        await db.Database.ExecuteSqlAsync(
+            $"""
+             INSERT INTO shipping.simulated_carrier_parcels
+                 (idempotency_key, tracking_number, label_created_at, status, next_push_at, failed_pushes, trace_parent)
+             VALUES ({idempotencyKey}, {trackingNumber}, {now}, {nameof(ShipmentStatus.LabelCreated)}, {firstPush}, 0, {traceParent})
+             ON CONFLICT (idempotency_key) DO NOTHING
+             """,
+            cancellationToken);
+        var issued = await db.SimulatedCarrierParcels.AsNoTracking()
+            .Where(p => p.IdempotencyKey == idempotencyKey).Select(p => p.TrackingNumber).SingleAsync(cancellationToken);
+        if (issued == trackingNumber)
         {
-            _ = AdvanceAsync(label.TrackingNumber, lifetime.ApplicationStopping);
+            logger.LogInformation("Simulated carrier issued {TrackingNumber} for order {OrderId}", trackingNumber, orderId);
+            WakeUp();
         }
 
-        return Task.FromResult(label);
+        return new CarrierLabel(Name, issued);
     }
 
-    private async Task AdvanceAsync(string trackingNumber, CancellationToken stopping)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextPurge = clock.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = options.Value.PollInterval;
+            try
+            {
+                var (nextDue, more) = await PushDueAsync(stoppingToken);
+                if (clock.GetUtcNow() >= nextPurge)
+                {
+                    await PurgeAsync(stoppingToken);
+                    nextPurge = clock.GetUtcNow() + PurgeInterval;
+                }
+
+                if (more)
+                {
+                    continue;
+                }
+
+                if (nextDue is { } due)
+                {
+                    wait = TimeSpan.FromTicks(Math.Clamp((due - clock.GetUtcNow()).Ticks, 0, wait.Ticks));
+                }
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: what was claimed and not recorded is taken up again when its lease ends.
+                return;
+            }
+            catch (Exception exception)
+            {
+                logger.LogError(exception, "Simulated carrier could not send its due pushes; retrying after the poll interval");
+            }
+
+            try
+            {
+                // A label issued here wakes the loop at once (its first push may fall due sooner than the current wait).
+                await labelIssued.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void WakeUp()
     {
         try
         {
-            await Task.Delay(options.Value.InTransitAfter, clock, stopping);
-            await PushAsync(trackingNumber, ShipmentStatus.InTransit, "Sorting centre", stopping);
-            await Task.Delay(options.Value.DeliveredAfter, clock, stopping);
-            await PushAsync(trackingNumber, ShipmentStatus.Delivered, "Front door", stopping);
+            labelIssued.Release();
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (SemaphoreFullException)
         {
-            // Host shutting down: the simulated parcel stops where it is.
-        }
-        catch (Exception exception)
-        {
-            logger.LogError(exception, "Simulated carrier could not push an update for {TrackingNumber}", trackingNumber);
+            // Already woken; one wake-up covers every label issued before it.
         }
     }
 
-    private async Task PushAsync(string trackingNumber, ShipmentStatus status, string location, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims one batch of due pushes and sends them; returns when the next push falls due (null when none is
+    /// scheduled) and whether the batch was full (more may be due already).
+    /// </summary>
+    private async Task<(DateTimeOffset? NextDue, bool More)> PushDueAsync(CancellationToken cancellationToken)
     {
-        var update = new CarrierTrackingUpdate(Guid.NewGuid(), trackingNumber, status, location, clock.GetUtcNow());
-        // The label's shipment row is committed right after CreateLabelAsync returns; a push that races ahead of
-        // that commit, or meets the database unavailable, is retried, as a real carrier retries a webhook that failed.
-        for (var attempt = 1; ; attempt++)
+        var settings = options.Value;
+        List<(SimulatedCarrierParcel Parcel, DateTimeOffset DueAt)> claimed;
+        // The carrier's own bookkeeping belongs to no business request: untraced, it adds no root trace per poll.
+        using (SuppressInstrumentationScope.Begin())
         {
             await using var scope = scopes.CreateAsyncScope();
-            TrackingOutcome outcome;
-            try
+            var db = scope.ServiceProvider.GetRequiredService<ShippingDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var now = clock.GetUtcNow();
+            var due = await db.SimulatedCarrierParcels
+                .FromSql(
+                    $"""
+                     SELECT * FROM shipping.simulated_carrier_parcels WHERE next_push_at <= {now}
+                     ORDER BY next_push_at LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED
+                     """)
+                .ToListAsync(cancellationToken);
+            claimed = [.. due.Select(p => (p, p.NextPushAt!.Value))];
+            // Leased, not done: should this instance die mid-push, another takes the parcel up once the lease ends,
+            // and the push's fixed event id makes the repeat a duplicate that Shipping ignores.
+            foreach (var parcel in due)
             {
-                outcome = await scope.ServiceProvider.GetRequiredService<TrackingUpdates>().ApplyAsync(update, cancellationToken);
-            }
-            catch (Exception exception) when (attempt < 20 && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning(exception, "Simulated carrier push {Status} for {TrackingNumber} failed; retrying", status, trackingNumber);
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), clock, cancellationToken);
-                continue;
+                parcel.NextPushAt = now + settings.PushLease;
             }
 
-            if (outcome != TrackingOutcome.UnknownTrackingNumber || attempt == 20)
-            {
-                logger.LogInformation("Simulated carrier pushed {Status} for {TrackingNumber}: {Outcome}", status, trackingNumber, outcome);
-                Pushed?.Invoke(update);
-                return;
-            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), clock, cancellationToken);
+        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (item, ct) => await PushAsync(item.Parcel, item.DueAt, ct));
+
+        using (SuppressInstrumentationScope.Begin())
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ShippingDbContext>();
+            var nextDue = await db.SimulatedCarrierParcels.Where(p => p.NextPushAt != null).MinAsync(p => p.NextPushAt, cancellationToken);
+            return (nextDue, claimed.Count == settings.BatchSize);
         }
     }
+
+    private async Task PushAsync(SimulatedCarrierParcel parcel, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var (status, location) = parcel.Status == ShipmentStatus.LabelCreated
+            ? (ShipmentStatus.InTransit, "Sorting centre")
+            : (ShipmentStatus.Delivered, "Front door");
+        var update = new CarrierTrackingUpdate(EventIdFor(parcel.TrackingNumber, status), parcel.TrackingNumber, status, location, clock.GetUtcNow());
+        var parent = ActivityContext.TryParse(parcel.TraceParent, null, isRemote: true, out var stored) ? stored : default;
+        using var span = Source.StartActivity($"{Name} push {status}", ActivityKind.Producer, parent);
+        TrackingOutcome? outcome;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            outcome = await scope.ServiceProvider.GetRequiredService<TrackingUpdates>().ApplyAsync(update, cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(exception, "Simulated carrier push {Status} for {TrackingNumber} failed; retrying", status, parcel.TrackingNumber);
+            outcome = null;
+        }
+
+        await using var save = scopes.CreateAsyncScope();
+        var db = save.ServiceProvider.GetRequiredService<ShippingDbContext>();
+        var parcels = db.SimulatedCarrierParcels.Where(p => p.IdempotencyKey == parcel.IdempotencyKey);
+        var now = clock.GetUtcNow();
+        // A label's shipment row is committed right after the label is issued: a push that races ahead of that commit,
+        // or meets Shipping's database unavailable, is retried with backoff, as a real carrier retries a failed webhook.
+        if (outcome is null or TrackingOutcome.UnknownTrackingNumber)
+        {
+            var failed = parcel.FailedPushes + 1;
+            DateTimeOffset? retryAt = failed < settings.MaxPushAttempts ? now + Backoff(failed) : null;
+            if (retryAt is null)
+            {
+                logger.LogError("Simulated carrier gave up pushing {Status} for {TrackingNumber} after {Attempts} attempts",
+                    status, parcel.TrackingNumber, failed);
+            }
+
+            span?.SetStatus(ActivityStatusCode.Error, outcome is null ? "push failed" : "unknown tracking number");
+            await parcels.ExecuteUpdateAsync(p => p.SetProperty(x => x.FailedPushes, failed).SetProperty(x => x.NextPushAt, retryAt), cancellationToken);
+            return;
+        }
+
+        logger.LogInformation("Simulated carrier pushed {Status} for {TrackingNumber}: {Outcome}", status, parcel.TrackingNumber, outcome);
+        // "Delivered this long after in transit" counts from when in transit fell due, so downtime does not move the
+        // promised delivery further out: after a long stop both pushes are due and go in order.
+        DateTimeOffset? next = status == ShipmentStatus.InTransit ? Max(dueAt + settings.DeliveredAfter, now) : null;
+        await parcels.ExecuteUpdateAsync(
+            p => p.SetProperty(x => x.Status, status).SetProperty(x => x.FailedPushes, 0).SetProperty(x => x.NextPushAt, next),
+            cancellationToken);
+        Pushed?.Invoke(update);
+    }
+
+    /// <summary>Forgets parcels with nothing left to push once their label is older than the retention.</summary>
+    private async Task PurgeAsync(CancellationToken cancellationToken)
+    {
+        using var untraced = SuppressInstrumentationScope.Begin();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShippingDbContext>();
+        var before = clock.GetUtcNow() - options.Value.Retention;
+        await db.SimulatedCarrierParcels.Where(p => p.NextPushAt == null && p.LabelCreatedAt < before).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, Math.Min(failures - 1, 10)), 60_000));
+
+    /// <summary>One event id per parcel and status: a push repeated after a crash is a duplicate, never a second update.</summary>
+    private static Guid EventIdFor(string trackingNumber, ShipmentStatus status) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes($"{Name}:{trackingNumber}:{status}"))[..16]);
 }

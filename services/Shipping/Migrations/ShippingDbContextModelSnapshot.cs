@@ -191,6 +191,56 @@ namespace Commerce.Shipping.Migrations
                     b.ToTable("outbox_messages", "shipping");
                 });
 
+            modelBuilder.Entity("Commerce.Shipping.Carrier.SimulatedCarrierParcel", b =>
+                {
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<int>("FailedPushes")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_pushes");
+
+                    b.Property<DateTimeOffset>("LabelCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("label_created_at");
+
+                    b.Property<DateTimeOffset?>("NextPushAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_push_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
+
+                    b.Property<string>("TrackingNumber")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("tracking_number");
+
+                    b.HasKey("IdempotencyKey")
+                        .HasName("pk_simulated_carrier_parcels");
+
+                    b.HasIndex("NextPushAt")
+                        .HasDatabaseName("ix_simulated_carrier_parcels_next_push_at")
+                        .HasFilter("next_push_at IS NOT NULL");
+
+                    b.HasIndex("TrackingNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_simulated_carrier_parcels_tracking_number");
+
+                    b.ToTable("simulated_carrier_parcels", "shipping");
+                });
+
             modelBuilder.Entity("Commerce.Shipping.Shipment", b =>
                 {
                     b.Property<Guid>("Id")

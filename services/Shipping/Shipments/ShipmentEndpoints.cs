@@ -42,7 +42,9 @@ public static class ShipmentEndpoints
         CarrierLabel label;
         try
         {
-            label = await carrier.CreateLabelAsync(request.OrderId, request.Address, request.Items.Count, cancellationToken);
+            // Keyed by the order, as the shipment is: creates that race for this order's row below all get the one label
+            // the carrier issued first, so the losers leave no paid label (and no tracking pushes) behind.
+            label = await carrier.CreateLabelAsync(LabelKey(request.OrderId), request.OrderId, request.Address, request.Items.Count, cancellationToken);
         }
         catch (CarrierRejectedException rejected)
         {
@@ -107,6 +109,9 @@ public static class ShipmentEndpoints
         context.Response.Headers.ETag = ETags.For(shipment.Version);
         return TypedResults.Created($"/shipments/{shipment.Id}", ToResponse(shipment));
     }
+
+    /// <summary>The carrier's idempotency key for an order's label: one shipment per order, so one label per order.</summary>
+    internal static string LabelKey(Guid orderId) => $"shipment-{orderId}";
 
     private static async Task<Results<Ok<ShipmentResponse>, ProblemHttpResult>> Get(
         Guid id, ShippingDbContext db, HttpContext context, CancellationToken cancellationToken)
