@@ -3,6 +3,7 @@ using System.Text.Json;
 using Commerce.Customer.Contracts;
 using Commerce.Host.Testing;
 using Commerce.ServiceDefaults;
+using Commerce.Testing;
 using Refit;
 
 namespace Commerce.Cli.Tests;
@@ -13,6 +14,8 @@ public sealed class CachesCommandTests(CachesCommandTests.CustomerAndNotificatio
     public sealed class CustomerAndNotification : ContextFixture
     {
         protected override string Contexts => "Customer,Notification";
+
+        protected override bool ListensOnLoopback => true;
     }
 
     [Fact]

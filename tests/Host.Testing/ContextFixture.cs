@@ -31,6 +31,13 @@ public abstract class ContextFixture : IAsyncLifetime
     /// <summary>Extra host configuration for this fixture's host.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Serve on a real loopback port (Kestrel) rather than in memory: needed when the host calls itself (event
+    /// deliveries between co-hosted contexts, a context asking another through its Refit client) or when something
+    /// outside the test's HttpClient calls it (the CLI).
+    /// </summary>
+    protected virtual bool ListensOnLoopback => false;
+
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
@@ -41,6 +48,11 @@ public abstract class ContextFixture : IAsyncLifetime
             services => services.AddLogging(logging => logging
                 .AddProvider(new CapturingLoggerProvider(Logs))
                 .AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug)));
+        if (ListensOnLoopback)
+        {
+            App.Start();
+        }
+
         Client = App.CreateClient();
         Sql = new Sql(database.ConnectionString);
     }
