@@ -21,6 +21,16 @@ internal static class CachesCommand
             Description = "Base address of the host serving the context [env: COMMERCE_API_URL; default: http://127.0.0.1:5080]",
             Recursive = true,
             DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("COMMERCE_API_URL") ?? "http://127.0.0.1:5080"),
+            CustomParser = result =>
+            {
+                if (Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    return uri;
+                }
+
+                result.AddError("--api-url must be an absolute http(s) address, e.g. http://127.0.0.1:5080.");
+                return null;
+            },
         };
         var caches = new Command("caches", "Rebuild a context's caches of other contexts' data.") { apiUrl };
         caches.Subcommands.Add(Rebuild(apiUrl));

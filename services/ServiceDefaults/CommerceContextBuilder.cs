@@ -56,12 +56,14 @@ public sealed class CommerceContextBuilder<TDbContext>
     public CommerceContextBuilder<TDbContext> RebuildCache(
         string cache, Func<TDbContext, IServiceProvider, CancellationToken, Task<(int OwnerCopies, int Refreshed)>> rebuild)
     {
-        Registration.CacheRebuilds.Add((cache, async (services, cancellationToken) =>
+        Registration.CacheRebuilds.Add((cache, RebuildInScopeAsync));
+        return this;
+
+        async Task<(int OwnerCopies, int Refreshed)> RebuildInScopeAsync(IServiceProvider services, CancellationToken cancellationToken)
         {
             await using var scope = services.CreateAsyncScope();
             return await rebuild(scope.ServiceProvider.GetRequiredService<TDbContext>(), scope.ServiceProvider, cancellationToken);
-        }));
-        return this;
+        }
     }
 
     internal static string EventHandlerKey(string publisher, string eventType) => $"{publisher}/{eventType}";

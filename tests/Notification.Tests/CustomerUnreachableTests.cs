@@ -43,12 +43,14 @@ public sealed class CustomerUnreachableTests(CustomerUnreachableFixture fixture)
     [Fact]
     public async Task Send_ForUncachedCustomerWhileCustomerIsDown_Answers503AndWritesNothing()
     {
+        var before = await fixture.Sql.CountAsync("notification.notifications");
+
         var response = await fixture.Client.PostAsJsonAsync("/notifications",
             new SendNotificationRequest(Guid.NewGuid(), TemplateKeys.OrderConfirmed), CommerceJson.Options);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.True(response.Headers.RetryAfter is not null);
-        Assert.Equal(0, await fixture.Sql.CountAsync("notification.notifications"));
+        Assert.Equal(before, await fixture.Sql.CountAsync("notification.notifications"));
     }
 }

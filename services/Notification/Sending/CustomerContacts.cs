@@ -22,7 +22,12 @@ internal static class CustomerContacts
             version,
             () => new CustomerContact
             {
-                CustomerId = customerId, Name = name, Email = email, Phone = phone, Language = preferences.Language, Channels = channels,
+                CustomerId = customerId,
+                Name = name,
+                Email = email,
+                Phone = phone,
+                Language = preferences.Language,
+                Channels = channels,
                 SourceVersion = version,
             },
             s => s.SetProperty(c => c.Name, name)

@@ -68,7 +68,7 @@ public static class NotificationEndpoints
             (outcome, queued) = await composer.ComposeAsync(
                 request.CustomerId, request.TemplateKey, request.Data ?? new Dictionary<string, string>(), request.Channel, key, cancellationToken);
         }
-        catch (Exception exception) when (exception is HttpRequestException or ApiException)
+        catch (Exception exception) when (exception is HttpRequestException or ApiException or ApiRequestException)
         {
             // The contact was not cached and Customer, asked for it, did not answer.
             http.Response.Headers.RetryAfter = "5";

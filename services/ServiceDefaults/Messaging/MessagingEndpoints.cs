@@ -98,7 +98,7 @@ internal static class MessagingEndpoints
                         var (ownerCopies, refreshed) = await RebuildAsync(rebuild, services, cancellationToken);
                         rebuilt.Add(new RebuiltCache(cache, ownerCopies, refreshed));
                     }
-                    catch (Exception exception) when (exception is HttpRequestException or ApiException)
+                    catch (Exception exception) when (exception is HttpRequestException or ApiException or ApiRequestException)
                     {
                         logger.LogWarning(exception, "{Context} could not rebuild its {Cache} cache: the owner did not answer", context.Name, cache);
                         http.Response.Headers.RetryAfter = "30";
