@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Commerce.Cli.Caches;
 using Commerce.Cli.Orders;
 using Commerce.Workflows.Temporal;
 
@@ -47,13 +48,14 @@ public static class CommerceCommand
 
     public static RootCommand Create()
     {
-        var root = new RootCommand("Commerce operator CLI: find orders whose saga is stuck, inspect, retry or cancel them.");
+        var root = new RootCommand("Commerce operator CLI: find orders whose saga is stuck, inspect, retry or cancel them; rebuild a context's caches.");
         foreach (var option in (Option[])[Address, Namespace, ApiKey, Profile, ConfigFile, Tls, TlsCertPath, TlsKeyPath, TlsCaPath, TlsServerName, Json])
         {
             root.Options.Add(option);
         }
 
         root.Subcommands.Add(OrdersCommand.Create());
+        root.Subcommands.Add(CachesCommand.Create());
         return root;
     }
 

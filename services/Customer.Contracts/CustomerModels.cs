@@ -92,3 +92,6 @@ public sealed record CustomerResponse(
     AddressResponse? DefaultBillingAddress,
     AddressResponse? DefaultShippingAddress,
     int Version);
+
+/// <summary>A page of live customers in id order; <see cref="Next"/> is the <c>after</c> of the next page, null on the last.</summary>
+public sealed record CustomerPage(IReadOnlyList<CustomerResponse> Items, Guid? Next);

@@ -7,6 +7,11 @@ public interface ICustomerApi
     [Get("/customers/{id}")]
     Task<CustomerResponse> GetCustomerAsync(Guid id, CancellationToken cancellationToken = default);
 
+    /// <summary>Every live customer, in pages: pass the previous page's <see cref="CustomerPage.Next"/> as <paramref name="after"/>.</summary>
+    /// <param name="limit">Page size, 1 to 1000 (default 100).</param>
+    [Get("/customers")]
+    Task<CustomerPage> ListCustomersAsync(Guid? after = null, int? limit = null, CancellationToken cancellationToken = default);
+
     [Post("/customers")]
     Task<CustomerResponse> RegisterAsync([Body] RegisterCustomerRequest request, CancellationToken cancellationToken = default);
 

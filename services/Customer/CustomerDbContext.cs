@@ -128,4 +128,6 @@ internal static class Limits
     public const int City = 100;
     public const int PostalCode = 20;
     public const int AddressesPerCustomer = 20;
+    public const int ListPage = 100;
+    public const int ListPageMax = 1000;
 }

@@ -1,7 +1,10 @@
 namespace Commerce.Inventory.Contracts;
 
 // Event payloads. Reservation events: aggregate id = reservation key, version = reservation version.
-// Stock events: aggregate id = "{sku}@{warehouse}", version = that stock item's version.
+// Stock events: aggregate id = "{sku}@{warehouse}", version = that stock item's version. LowStockAlert has a stream
+// of its own, "{sku}@{warehouse}/low-stock" (at the stock item's version), since it is raised by a change that also
+// raises StockLevelChanged and one stream never carries two events at one version. Alerts written before this
+// rule sit on the stock item's stream at the same version as that change's StockLevelChanged.
 
 public sealed record InventoryReserved(string Key, Guid? OrderId, IReadOnlyList<ReservationAllocation> Allocations, DateTimeOffset ExpiresAt);
 

@@ -20,10 +20,11 @@ public static class NotificationContext
     {
         builder.AddCommerceContext<NotificationDbContext>(Name)
             .HandleEvent<CustomerRegistered>("Customer", (e, db, ct) =>
-                UpsertContactAsync(db, e.Event.CustomerId, e.AggregateVersion, e.Event.Name, e.Event.Email, e.Event.Phone, e.Event.Preferences, ct))
+                CustomerContacts.ApplyAsync(db, e.Event.CustomerId, e.AggregateVersion, e.Event.Name, e.Event.Email, e.Event.Phone, e.Event.Preferences, ct))
             .HandleEvent<CustomerProfileUpdated>("Customer", (e, db, ct) =>
-                UpsertContactAsync(db, e.Event.CustomerId, e.AggregateVersion, e.Event.Name, e.Event.Email, e.Event.Phone, e.Event.Preferences, ct))
-            .HandleEvent<CustomerDeleted>("Customer", ForgetContactAsync)
+                CustomerContacts.ApplyAsync(db, e.Event.CustomerId, e.AggregateVersion, e.Event.Name, e.Event.Email, e.Event.Phone, e.Event.Preferences, ct))
+            .HandleEvent<CustomerDeleted>("Customer", (e, db, ct) => CustomerContacts.ForgetAsync(db, e.Event.CustomerId, e.AggregateVersion, ct))
+            .RebuildCache("customer-contacts", CustomerContacts.RebuildAsync)
             // Every order/payment event is its own message: a late "shipped" still notifies after "delivered".
             .HandleEvent<OrderConfirmed>("Order", (e, db, ct) =>
                 NotifyAsync(e, e.Event.CustomerId, TemplateKeys.OrderConfirmed, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct),
@@ -52,6 +53,7 @@ public static class NotificationContext
                 .Where(n => (n.Status == DeliveryStatus.Sent || n.Status == DeliveryStatus.Failed) && n.CreatedAt < cutoff)
                 .OrderBy(n => n.CreatedAt));
 
+        builder.AddContextClient<ICustomerApi>("Customer");
         var services = builder.Services;
         services.Configure<NotificationDeliveryOptions>(builder.Configuration.GetSection("Notification:Delivery"));
         services.AddScoped<NotificationComposer>();
@@ -69,61 +71,6 @@ public static class NotificationContext
     public static IEndpointRouteBuilder MapNotificationContext(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapTemplates().MapNotifications();
 
-    private static async Task UpsertContactAsync(
-        NotificationDbContext db,
-        Guid customerId,
-        int version,
-        string name,
-        string email,
-        string? phone,
-        CustomerPreferences preferences,
-        CancellationToken cancellationToken)
-    {
-        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.CustomerId == customerId, cancellationToken);
-        if (contact is null)
-        {
-            contact = new CustomerContact { CustomerId = customerId, Name = name, Email = email, Language = preferences.Language, SourceVersion = version };
-            db.Contacts.Add(contact);
-        }
-        else if (version <= contact.SourceVersion || contact.Deleted)
-        {
-            return;
-        }
-
-        contact.Name = name;
-        contact.Email = email;
-        contact.Phone = phone;
-        contact.Language = preferences.Language;
-        contact.Channels = [.. preferences.NotificationChannels.Select(c => Enum.Parse<DeliveryChannel>(c.ToString()))];
-        contact.SourceVersion = version;
-    }
-
-    private static async Task ForgetContactAsync(IncomingEvent<CustomerDeleted> e, NotificationDbContext db, CancellationToken cancellationToken)
-    {
-        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.CustomerId == e.Event.CustomerId, cancellationToken);
-        if (contact is null)
-        {
-            db.Contacts.Add(new CustomerContact
-            {
-                CustomerId = e.Event.CustomerId,
-                Name = "",
-                Email = "",
-                Language = "en",
-                Deleted = true,
-                SourceVersion = e.AggregateVersion,
-            });
-            return;
-        }
-
-        // Keep the row as a tombstone (so a late "registered" cannot resurrect it) but drop the personal data.
-        contact.Deleted = true;
-        contact.Name = "";
-        contact.Email = "";
-        contact.Phone = null;
-        contact.Channels = [];
-        contact.SourceVersion = e.AggregateVersion;
-    }
-
     /// <remarks>The composer works on the same scoped DbContext the inbox saves, so the messages commit with the event id.</remarks>
     private static async Task NotifyAsync<TEvent>(
         IncomingEvent<TEvent> incoming,
@@ -136,8 +83,11 @@ public static class NotificationContext
         var (outcome, _) = await composer.ComposeAsync(customerId, templateKey, data, null, $"event:{incoming.EventId}", cancellationToken);
         if (outcome == ComposeOutcome.UnknownCustomer)
         {
-            // The customer's own events have not arrived yet: fail this delivery so the publisher retries it later.
-            throw new InvalidOperationException($"Customer {customerId} is not known to Notification yet.");
+            // Not in the cache, and Customer itself has no such live customer: nobody to notify, and no retry would change that.
+            incoming.Services.GetRequiredService<ILogger<NotificationComposer>>().LogWarning(
+                "{EventType} {EventId} is for customer {CustomerId}, whom Customer does not know: nobody notified",
+                typeof(TEvent).Name, incoming.EventId, customerId);
+            return;
         }
 
         incoming.Services.GetRequiredService<NotificationDispatcher>().Wake();

@@ -79,9 +79,9 @@ public sealed class MessageTemplate : IVersionedAggregate
 
 /// <summary>
 /// Notification's cache of how to reach a customer and on which channels they accept messages, fed by Customer's
-/// events. <see cref="SourceVersion"/> is the customer version of the newest event applied.
+/// events and API (see <see cref="Sending.CustomerContacts"/>). <see cref="SourceVersion"/> is the customer version it reflects.
 /// </summary>
-public sealed class CustomerContact
+public sealed class CustomerContact : ICachedCopy
 {
     public required Guid CustomerId { get; init; }
 

@@ -84,8 +84,8 @@ public sealed class Address
     public required string Country { get; init; }
 }
 
-/// <summary>What Order knows about a customer from Customer's events (display only).</summary>
-public sealed class CachedCustomer
+/// <summary>What Order knows about a customer from Customer's events and API (display only).</summary>
+public sealed class CachedCustomer : ICachedCopy
 {
     public required Guid CustomerId { get; init; }
 
@@ -93,11 +93,11 @@ public sealed class CachedCustomer
 
     public required string Email { get; set; }
 
-    public int Version { get; set; }
+    public int SourceVersion { get; set; }
 }
 
-/// <summary>What Order knows about a product from Product's events (display only; prices are snapshotted from the API).</summary>
-public sealed class CachedProduct
+/// <summary>What Order knows about a product from Product's events and API (display only; prices are snapshotted from the API).</summary>
+public sealed class CachedProduct : ICachedCopy
 {
     public required Guid ProductId { get; init; }
 
@@ -111,5 +111,5 @@ public sealed class CachedProduct
 
     public bool Discontinued { get; set; }
 
-    public int Version { get; set; }
+    public int SourceVersion { get; set; }
 }

@@ -57,6 +57,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
             b.HasKey(c => c.CustomerId);
             b.Property(c => c.Name).HasMaxLength(200);
             b.Property(c => c.Email).HasMaxLength(320);
+            b.Property(c => c.SourceVersion).HasColumnName("version");
         });
 
         modelBuilder.Entity<CachedProduct>(b =>
@@ -67,6 +68,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
             b.Property(p => p.Name).HasMaxLength(200);
             b.Property(p => p.Price).HasPrecision(18, 2);
             b.Property(p => p.Currency).HasMaxLength(3);
+            b.Property(p => p.SourceVersion).HasColumnName("version");
         });
 
         modelBuilder.UseSnakeCaseNames();

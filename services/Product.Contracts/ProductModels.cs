@@ -45,6 +45,7 @@ public sealed record ProductResponse(
     int? AvailableQuantity,
     int Version);
 
+/// <param name="Version">The product's version, as in its ETag and its events (what a rebuilt cache records).</param>
 public sealed record ProductSummary(
     Guid Id,
     string Sku,
@@ -53,7 +54,8 @@ public sealed record ProductSummary(
     decimal Price,
     string Currency,
     ProductStatus Status,
-    int? AvailableQuantity);
+    int? AvailableQuantity,
+    int Version);
 
 public sealed record ProductPage(IReadOnlyList<ProductSummary> Items, int Page, int PageSize, int TotalCount);
 

@@ -2,6 +2,7 @@ using Commerce.Inventory.Contracts;
 using Commerce.Product.Catalog;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults.Demo;
+using Refit;
 
 namespace Commerce.Product;
 
@@ -13,38 +14,71 @@ public static class ProductContext
     {
         builder.AddCommerceContext<ProductDbContext>(Name)
             .HandleEvent<StockLevelChanged>("Inventory", ApplyStockLevelAsync)
+            .RebuildCache("stock-levels", RebuildStockLevelsAsync)
             .SeedDemoData(ProductDemoData.SeedAsync);
+        builder.AddContextClient<IInventoryApi>("Inventory");
         return builder;
     }
 
     public static IEndpointRouteBuilder MapProductContext(this IEndpointRouteBuilder endpoints) => endpoints.MapProducts();
 
-    /// <summary>
-    /// Caches one warehouse's available quantity. The inbox has already dropped duplicates and versions not newer
-    /// than the last applied for this stock item; the version check here keeps the row right on its own too.
-    /// </summary>
+    /// <summary>Caches one warehouse's available quantity (each StockLevelChanged carries the stock item's whole figures).</summary>
     internal static async Task ApplyStockLevelAsync(
         IncomingEvent<StockLevelChanged> incoming, ProductDbContext db, CancellationToken cancellationToken)
     {
         var e = incoming.Event;
         var now = incoming.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var level = await db.StockLevels.FirstOrDefaultAsync(s => s.Sku == e.Sku && s.Warehouse == e.Warehouse, cancellationToken);
-        if (level is null)
+        await ApplyStockLevelAsync(db, e.Sku, e.Warehouse, e.Available, incoming.AggregateVersion, now, cancellationToken);
+    }
+
+    private static Task<bool> ApplyStockLevelAsync(
+        ProductDbContext db, string sku, string warehouse, int available, int version, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.ApplyAsync<StockLevel>(
+            s => s.Sku == sku && s.Warehouse == warehouse,
+            version,
+            () => new StockLevel { Sku = sku, Warehouse = warehouse, Available = available, SourceVersion = version, UpdatedAt = now },
+            s => s.SetProperty(l => l.Available, available).SetProperty(l => l.UpdatedAt, now),
+            cancellationToken);
+
+    /// <summary>Asks Inventory for the figures of every SKU in the catalog, a page of products at a time.</summary>
+    private static async Task<(int OwnerCopies, int Refreshed)> RebuildStockLevelsAsync(
+        ProductDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var inventory = services.GetRequiredService<IInventoryApi>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var (listed, refreshed) = (0, 0);
+        Guid? after = null;
+        while (true)
         {
-            db.StockLevels.Add(new StockLevel
+            var products = await db.Products.AsNoTracking()
+                .Where(p => after == null || p.Id.CompareTo(after.Value) > 0)
+                .OrderBy(p => p.Id).Select(p => new { p.Id, p.Sku }).Take(100).ToListAsync(cancellationToken);
+            if (products.Count == 0)
             {
-                Sku = e.Sku,
-                Warehouse = e.Warehouse,
-                Available = e.Available,
-                SourceVersion = incoming.AggregateVersion,
-                UpdatedAt = now,
-            });
-        }
-        else if (incoming.AggregateVersion > level.SourceVersion)
-        {
-            level.Available = e.Available;
-            level.SourceVersion = incoming.AggregateVersion;
-            level.UpdatedAt = now;
+                return (listed, refreshed);
+            }
+
+            foreach (var sku in products.Select(p => p.Sku))
+            {
+                StockLevelResponse stock;
+                try
+                {
+                    stock = await inventory.GetStockAsync(sku, cancellationToken);
+                }
+                catch (ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    continue; // Inventory has never stocked it
+                }
+
+                foreach (var item in stock.Warehouses)
+                {
+                    listed++;
+                    refreshed += await ApplyStockLevelAsync(db, item.Sku, item.Warehouse, item.Available, item.Version, now, cancellationToken) ? 1 : 0;
+                }
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            after = products[^1].Id;
         }
     }
 }

@@ -87,9 +87,9 @@ public sealed class SpecificationAttribute
 /// <summary>
 /// Product's cache of Inventory's available quantity, per SKU and warehouse (Inventory versions each stock item
 /// separately, so caching per warehouse and summing keeps the figure right whatever order events arrive in).
-/// <see cref="SourceVersion"/> is the stock item's version in the newest event applied.
+/// <see cref="SourceVersion"/> is the stock item's version the figure is from.
 /// </summary>
-public sealed class StockLevel
+public sealed class StockLevel : ICachedCopy
 {
     public required string Sku { get; init; }
 

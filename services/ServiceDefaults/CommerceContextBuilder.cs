@@ -59,5 +59,26 @@ public sealed class CommerceContextBuilder<TDbContext>
         return this;
     }
 
+    /// <summary>
+    /// Declares how <paramref name="cache"/> is rebuilt from its owner's API, for a subscriber that missed events
+    /// (it joined after they were delivered, its database was restored, an event was dead-lettered): the rebuild
+    /// pages through the owner's listing, applies each copy with <see cref="CachedCopies.ApplyAsync{TCopy}"/> (so a
+    /// copy newer than the listing is kept) and saves as it goes; it returns how many copies the owner listed and
+    /// how many it changed. <c>POST /ops/{context}/caches/rebuild</c> runs every declared rebuild (the CLI's
+    /// <c>commerce caches rebuild {context}</c>); it is safe to run at any time, beside live event deliveries.
+    /// </summary>
+    public CommerceContextBuilder<TDbContext> RebuildCache(
+        string cache, Func<TDbContext, IServiceProvider, CancellationToken, Task<(int OwnerCopies, int Refreshed)>> rebuild)
+    {
+        Registration.CacheRebuilds.Add((cache, RebuildInScopeAsync));
+        return this;
+
+        async Task<(int OwnerCopies, int Refreshed)> RebuildInScopeAsync(IServiceProvider services, CancellationToken cancellationToken)
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await rebuild(scope.ServiceProvider.GetRequiredService<TDbContext>(), scope.ServiceProvider, cancellationToken);
+        }
+    }
+
     internal static string EventHandlerKey(string publisher, string eventType) => $"{publisher}/{eventType}";
 }

@@ -43,6 +43,9 @@ public sealed class CommerceContextRegistration
 
     internal List<Retention.RetainedRecords> RetainedRecords { get; } = [];
 
+    /// <summary>The caches this context keeps of other contexts' data, each with its rebuild from the owner's API.</summary>
+    internal List<(string Cache, Func<IServiceProvider, CancellationToken, Task<(int OwnerCopies, int Refreshed)>> Rebuild)> CacheRebuilds { get; } = [];
+
     internal OutboxSignal Signal { get; } = new();
 
     internal Func<IServiceProvider, DbContext> ResolveDbContext { get; set; } =

@@ -63,6 +63,26 @@ public sealed class StockTests(InventoryHost host) : IClassFixture<InventoryHost
     }
 
     [Fact]
+    public async Task Adjust_AcrossTheReorderPoint_EveryEventStreamKeepsOneEventPerVersion()
+    {
+        var sku = InventoryHost.NewSku();
+        await host.ReceiveAsync(sku, "WH-EAST", 10);
+        (await host.Client.PutAsJsonAsync($"/inventory/stock/{sku}/reorder-point", new SetReorderPointRequest("WH-EAST", 8),
+            CommerceJson.Options)).EnsureSuccessStatusCode();
+
+        (await host.Client.PostAsJsonAsync($"/inventory/stock/{sku}/adjustments", new AdjustStockRequest("WH-EAST", -3, "Breakage"),
+            CommerceJson.Options)).EnsureSuccessStatusCode();
+
+        // Subscribers drop an event whose version they have seen for its stream: a StockLevelChanged and a LowStockAlert
+        // sharing one would cost a subscriber of both one of them.
+        var shared = await host.Sql.RowsAsync(
+            "SELECT aggregate_id, aggregate_version FROM inventory.outbox_messages WHERE starts_with(aggregate_id, $1) GROUP BY 1, 2 HAVING count(*) > 1",
+            sku);
+        Assert.Empty(shared);
+        Assert.Contains(nameof(LowStockAlert), await host.Sql.EventTypesAsync("inventory", $"{sku}@WH-EAST/low-stock"));
+    }
+
+    [Fact]
     public async Task Adjust_Negative_RecordsMovementAndRaisesLowStockAlertOnCrossing()
     {
         var sku = InventoryHost.NewSku();
@@ -77,8 +97,8 @@ public sealed class StockTests(InventoryHost host) : IClassFixture<InventoryHost
         }
 
         // 10 → 5 (above 4), → 3 (crosses: alert), → 2 (already below: no second alert).
-        var types = await host.Sql.EventTypesAsync("inventory", $"{sku}@WH-EAST");
-        Assert.Single(types, t => t == nameof(LowStockAlert));
+        var types = await host.Sql.EventTypesAsync("inventory", $"{sku}@WH-EAST/low-stock");
+        Assert.Equal([nameof(LowStockAlert)], types);
         Assert.Equal(2, (await host.StockAsync(sku)).OnHand);
         Assert.Equal(3, await host.Sql.CountAsync("inventory.stock_movements", "sku = $1 AND kind = 'Adjustment'", sku));
     }

@@ -193,24 +193,6 @@ public sealed class NotificationTests(FastRetryFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task OrderEvent_ForCustomerNotYetKnown_FailsSoThePublisherRetries()
-    {
-        var customerId = Guid.NewGuid();
-        var orderId = Guid.NewGuid();
-        var envelope = TestSupport.Envelope("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customerId));
-
-        var early = await fixture.Client.PostAsJsonAsync("/events/notification", envelope, CommerceJson.Options);
-        await fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Customer", customerId.ToString(), 1,
-            new CustomerRegistered(customerId, "Gus", "gus@example.com", null, MembershipLevel.Standard,
-                new CustomerPreferences("en", "USD", [NotificationChannel.Email]))));
-        var retried = await fixture.Client.DeliverAsync("notification", envelope);
-
-        Assert.Equal(HttpStatusCode.InternalServerError, early.StatusCode);
-        Assert.Equal(InboxOutcome.Processed, retried);
-        Assert.Single(await api.ListNotificationsAsync(customerId));
-    }
-
-    [Fact]
     public async Task CustomerDeleted_StopsNotificationsAndDropsContactData()
     {
         var customerId = await RegisterAsync("Hal", "hal@example.com", null, NotificationChannel.Email);

@@ -55,6 +55,9 @@ public sealed class FakeCustomers : ICustomerApi
     public async Task<CustomerResponse> GetCustomerAsync(Guid id, CancellationToken cancellationToken = default) =>
         Customers.TryGetValue(id, out var customer) ? customer : throw await Fail.NotFoundAsync();
 
+    public Task<CustomerPage> ListCustomersAsync(Guid? after = null, int? limit = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new CustomerPage([.. Customers.Values.Where(c => after is null || c.Id.CompareTo(after.Value) > 0).OrderBy(c => c.Id)], null));
+
     public Task<CustomerResponse> RegisterAsync(RegisterCustomerRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<CustomerResponse> UpdateProfileAsync(Guid id, UpdateCustomerProfileRequest request, string? ifMatch = null, CancellationToken cancellationToken = default) =>

@@ -62,16 +62,17 @@ public sealed class OrderCacheEventTests(OrderHost host) : IClassFixture<OrderHo
     }
 
     [Fact]
-    public async Task ProductEvents_KeepNameAndPriceCache_InVersionOrder()
+    public async Task ProductEventsWithoutState_WrittenBeforeEventsCarriedIt_TakeTheProductFromProductsApi()
     {
         var productId = Guid.NewGuid();
+        host.Products.Products[productId] = new ProductResponse(productId, "SKU-1", "Desk lamp", "", "Home", 25m, "USD", ProductStatus.Active, [], [], null, 3);
         await DeliverAsync(Envelope("Product", productId, 1, new ProductCreated(productId, "SKU-1", "Lamp", "Home", 20m, "USD")));
         await DeliverAsync(Envelope("Product", productId, 3, new ProductPriceChanged(productId, "SKU-1", 20m, 25m, "USD")));
         var late = await DeliverAsync(Envelope("Product", productId, 2, new ProductUpdated(productId, "SKU-1", "Old lamp", "", "Home")));
 
         Assert.Equal(InboxOutcome.Stale, late);
         var row = (await host.Sql.RowsAsync("""SELECT name, price, version FROM "order".product_cache WHERE product_id = $1""", productId)).Single();
-        Assert.Equal(["Lamp", 25m, 3], row);
+        Assert.Equal(["Desk lamp", 25m, 3], row);
     }
 
     [Fact]

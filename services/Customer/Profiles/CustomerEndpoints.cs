@@ -10,6 +10,8 @@ public static partial class CustomerEndpoints
     public static IEndpointRouteBuilder MapCustomers(this IEndpointRouteBuilder routes)
     {
         var customers = routes.MapContextGroup("Customer", "/customers");
+        // Every customer's profile: for subscribers rebuilding their caches (and operators), never for shoppers.
+        customers.MapGet("/", List).WithName("ListCustomers").WithTags("Operator");
         customers.MapGet("/{id:guid}", Get).WithName("GetCustomer").ProducesProblems(404);
         customers.MapPost("/", Register).WithName("RegisterCustomer").ProducesProblems(409);
         customers.MapPut("/{id:guid}", UpdateProfile).WithName("UpdateCustomerProfile").AcceptsIfMatch().ProducesProblems(404);
@@ -18,6 +20,26 @@ public static partial class CustomerEndpoints
         customers.MapPost("/{id:guid}/suspend", Suspend).WithName("SuspendCustomer").AcceptsIfMatch().ProducesProblems(404);
         customers.MapDelete("/{id:guid}", Delete).WithName("DeleteCustomer").AcceptsIfMatch().ProducesProblems(404);
         return routes;
+    }
+
+    /// <summary>Live customers in id order, a page at a time: pass the previous page's <c>next</c> as <c>after</c> (keyset paging,
+    /// so customers registered meanwhile are never skipped or listed twice).</summary>
+    private static async Task<Results<Ok<CustomerPage>, ValidationProblem>> List(
+        Guid? after, int? limit, CustomerDbContext db, CancellationToken cancellationToken)
+    {
+        var size = limit ?? Limits.ListPage;
+        var validation = new ValidationErrors().Check(size is >= 1 and <= Limits.ListPageMax, "limit", $"Between 1 and {Limits.ListPageMax}.");
+        if (validation.Any)
+        {
+            return validation.Problem();
+        }
+
+        var page = await db.Customers.AsNoTracking()
+            .Where(c => c.Status != CustomerStatus.Deleted && (after == null || c.Id.CompareTo(after.Value) > 0))
+            .OrderBy(c => c.Id)
+            .Take(size)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new CustomerPage([.. page.Select(ToResponse)], page.Count == size ? page[^1].Id : null));
     }
 
     private static async Task<Results<Ok<CustomerResponse>, ProblemHttpResult>> Get(

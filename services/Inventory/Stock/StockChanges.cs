@@ -31,7 +31,9 @@ internal sealed class StockChanges(InventoryDbContext db, DateTimeOffset now)
             var wasAbove = previousAvailable > previousReorderPoint;
             if (row.ReorderPoint > 0 && wasAbove && row.Available <= row.ReorderPoint)
             {
-                db.AddEvent(new LowStockAlert(row.Sku, row.Warehouse, row.Available, row.ReorderPoint), aggregateId, row.Version, now);
+                // Its own stream (at the stock item's version, so still increasing): on the stock item's stream it would
+                // share this change's version with StockLevelChanged, and a subscriber of both would drop one.
+                db.AddEvent(new LowStockAlert(row.Sku, row.Warehouse, row.Available, row.ReorderPoint), $"{aggregateId}/low-stock", row.Version, now);
             }
         }
     }

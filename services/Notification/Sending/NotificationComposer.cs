@@ -13,9 +13,10 @@ public enum ComposeOutcome
 
 /// <summary>
 /// Turns "send template T to customer C" into one pending notification per channel the customer accepts,
-/// addressed from the contact cache. Adds to the DbContext without saving.
+/// addressed from the contact cache (filled from Customer's API for a customer it has not seen). Adds to the
+/// DbContext without saving.
 /// </summary>
-public sealed partial class NotificationComposer(NotificationDbContext db, TimeProvider clock)
+public sealed partial class NotificationComposer(NotificationDbContext db, IServiceProvider services, TimeProvider clock)
 {
     public async Task<(ComposeOutcome Outcome, List<NotificationMessage> Queued)> ComposeAsync(
         Guid customerId,
@@ -25,7 +26,7 @@ public sealed partial class NotificationComposer(NotificationDbContext db, TimeP
         string idempotencyKey,
         CancellationToken cancellationToken)
     {
-        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.CustomerId == customerId, cancellationToken);
+        var contact = await CustomerContacts.FindOrFetchAsync(db, services, customerId, cancellationToken);
         if (contact is null)
         {
             return (ComposeOutcome.UnknownCustomer, []);

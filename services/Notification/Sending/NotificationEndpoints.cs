@@ -1,5 +1,6 @@
 using Commerce.Notification.Channels;
 using Commerce.Notification.Contracts;
+using Refit;
 
 namespace Commerce.Notification.Sending;
 
@@ -8,7 +9,7 @@ public static class NotificationEndpoints
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder routes)
     {
         var notifications = routes.MapContextGroup("Notification", "/notifications");
-        notifications.MapPost("/", Send).WithName("SendNotification").ProducesProblems(422);
+        notifications.MapPost("/", Send).WithName("SendNotification").ProducesProblems(422, 503);
         notifications.MapGet("/{id:guid}", Get).WithName("GetNotification").ProducesProblems(404);
         notifications.MapGet("/", List).WithName("ListNotifications");
         notifications.MapGet("/channels/sent", Sent).WithName("ListSentMessages");
@@ -22,6 +23,7 @@ public static class NotificationEndpoints
         NotificationDbContext db,
         NotificationComposer composer,
         NotificationDispatcher dispatcher,
+        HttpContext http,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
@@ -59,8 +61,21 @@ public static class NotificationEndpoints
             return TypedResults.Accepted("/notifications", earlier.Select(ToResponse).ToList());
         }
 
-        var (outcome, queued) = await composer.ComposeAsync(
-            request.CustomerId, request.TemplateKey, request.Data ?? new Dictionary<string, string>(), request.Channel, key, cancellationToken);
+        ComposeOutcome outcome;
+        List<NotificationMessage> queued;
+        try
+        {
+            (outcome, queued) = await composer.ComposeAsync(
+                request.CustomerId, request.TemplateKey, request.Data ?? new Dictionary<string, string>(), request.Channel, key, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or ApiException or ApiRequestException)
+        {
+            // The contact was not cached and Customer, asked for it, did not answer.
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Customer unavailable",
+                detail: $"Customer {request.CustomerId} is not cached yet and Customer could not be asked; try again.");
+        }
+
         switch (outcome)
         {
             case ComposeOutcome.UnknownTemplate:

@@ -42,7 +42,7 @@ namespace Commerce.Order.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
-                    b.Property<int>("Version")
+                    b.Property<int>("SourceVersion")
                         .HasColumnType("integer")
                         .HasColumnName("version");
 
@@ -85,7 +85,7 @@ namespace Commerce.Order.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("sku");
 
-                    b.Property<int>("Version")
+                    b.Property<int>("SourceVersion")
                         .HasColumnType("integer")
                         .HasColumnName("version");
 

@@ -94,7 +94,8 @@ public static class ProductEndpoints
                 p.Price,
                 p.Currency,
                 p.Status,
-                db.StockLevels.Any(s => s.Sku == p.Sku) ? db.StockLevels.Where(s => s.Sku == p.Sku).Sum(s => s.Available) : null))
+                db.StockLevels.Any(s => s.Sku == p.Sku) ? db.StockLevels.Where(s => s.Sku == p.Sku).Sum(s => s.Available) : null,
+                p.Version))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new ProductPage(items, page, pageSize, total));
     }
@@ -186,7 +187,7 @@ public static class ProductEndpoints
             product.Category = request.Category.Trim();
             product.Attributes = ToAttributes(request.Attributes);
             product.ImageUrls = [.. request.ImageUrls ?? []];
-            return Change.Publish(new ProductUpdated(product.Id, product.Sku, product.Name, product.Description, product.Category));
+            return Change.Publish(new ProductUpdated(product.Id, product.Sku, product.Name, product.Description, product.Category, StateOf(product)));
         }, cancellationToken);
     }
 
@@ -209,7 +210,7 @@ public static class ProductEndpoints
             var old = product.Price;
             product.Price = request.Price;
             product.Currency = request.Currency;
-            return new ProductPriceChanged(product.Id, product.Sku, old, product.Price, product.Currency);
+            return new ProductPriceChanged(product.Id, product.Sku, old, product.Price, product.Currency, StateOf(product));
         }, cancellationToken);
     }
 
@@ -218,7 +219,7 @@ public static class ProductEndpoints
         ChangeAsync(id, new ValidationErrors(), db, context, product =>
         {
             product.Status = ProductStatus.Discontinued;
-            return Change.Publish(new ProductDiscontinued(product.Id, product.Sku));
+            return Change.Publish(new ProductDiscontinued(product.Id, product.Sku, StateOf(product)));
         }, cancellationToken);
 
     /// <summary>
@@ -317,6 +318,9 @@ public static class ProductEndpoints
 
         validation.Check(Checks.IsCurrencyCode(currency), "currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
     }
+
+    private static ProductState StateOf(CatalogProduct product) =>
+        new(product.Sku, product.Name, product.Category, product.Price, product.Currency, product.Status);
 
     private static List<SpecificationAttribute> ToAttributes(IReadOnlyList<ProductAttribute>? attributes) =>
         attributes?.Select(a => new SpecificationAttribute { Name = a.Name.Trim(), Value = a.Value.Trim() }).ToList() ?? [];

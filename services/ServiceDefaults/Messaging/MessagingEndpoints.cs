@@ -1,4 +1,5 @@
 using Commerce.ServiceDefaults.Retention;
+using Refit;
 
 namespace Commerce.ServiceDefaults.Messaging;
 
@@ -14,6 +15,12 @@ public sealed record DeadLetterResponse(
     string? LastError);
 
 public sealed record ReplayResponse(Guid DeliveryId, string Status);
+
+/// <param name="OwnerCopies">How many copies the owner's API listed.</param>
+/// <param name="Refreshed">How many of them were missing or older in the cache, and were written.</param>
+public sealed record RebuiltCache(string Cache, int OwnerCopies, int Refreshed);
+
+public sealed record CacheRebuildResponse(string Context, IReadOnlyList<RebuiltCache> Caches);
 
 internal static class MessagingEndpoints
 {
@@ -77,5 +84,53 @@ internal static class MessagingEndpoints
             context.Signal.Pulse();
             return TypedResults.Accepted($"/ops/{context.Slug}/dead-letters", new ReplayResponse(deliveryId, "Pending"));
         }).ProducesProblems(StatusCodes.Status404NotFound);
+
+        if (context.CacheRebuilds.Count > 0)
+        {
+            ops.MapPost("/caches/rebuild", async Task<Results<Ok<CacheRebuildResponse>, ProblemHttpResult>> (
+                IServiceProvider services, HttpContext http, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+            {
+                var logger = loggers.CreateLogger("Commerce.Caches");
+                var rebuilt = new List<RebuiltCache>();
+                foreach (var (cache, rebuild) in context.CacheRebuilds)
+                {
+                    try
+                    {
+                        var (ownerCopies, refreshed) = await RebuildAsync(rebuild, services, cancellationToken);
+                        rebuilt.Add(new RebuiltCache(cache, ownerCopies, refreshed));
+                    }
+                    catch (Exception exception) when (exception is HttpRequestException or ApiException or ApiRequestException)
+                    {
+                        logger.LogWarning(exception, "{Context} could not rebuild its {Cache} cache: the owner did not answer", context.Name, cache);
+                        http.Response.Headers.RetryAfter = "30";
+                        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Owner unavailable",
+                            detail: $"{context.Name} could not read its {cache} cache's owner: {exception.Message} Caches rebuilt before it stay rebuilt; run the rebuild again.");
+                    }
+
+                    logger.LogInformation("{Context} rebuilt its {Cache} cache by an operator's request: {OwnerCopies} copies listed by the owner, {Refreshed} refreshed",
+                        context.Name, cache, rebuilt[^1].OwnerCopies, rebuilt[^1].Refreshed);
+                }
+
+                return TypedResults.Ok(new CacheRebuildResponse(context.Name, rebuilt));
+            }).ProducesProblems(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    /// <summary>A copy written concurrently by an event delivery makes the rebuild's insert of it fail: the rebuild, idempotent, runs again.</summary>
+    private static async Task<(int OwnerCopies, int Refreshed)> RebuildAsync(
+        Func<IServiceProvider, CancellationToken, Task<(int OwnerCopies, int Refreshed)>> rebuild, IServiceProvider services,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await rebuild(services, cancellationToken);
+            }
+            catch (DbUpdateException exception) when (attempt < 3 && Checks.IsUniqueViolation(exception))
+            {
+                // The copy exists now: the next run updates it instead.
+            }
+        }
     }
 }

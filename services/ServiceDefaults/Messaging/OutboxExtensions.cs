@@ -10,12 +10,23 @@ public static class OutboxExtensions
     /// The runtime type's name is the event type subscribers register for (so an event passed as a base type or
     /// <c>object</c> is still recorded under its own name).
     /// </summary>
-    /// <param name="aggregateVersion">The aggregate's version after the change; subscribers use it to drop stale events.</param>
+    /// <param name="aggregateId">The event's stream: subscribers order and deduplicate by (publisher, aggregate id, version).</param>
+    /// <param name="aggregateVersion">The aggregate's version after the change; subscribers use it to drop stale events,
+    /// so one stream never has two events at one version.</param>
     public static OutboxMessage AddEvent<TEvent>(
         this DbContext db, TEvent @event, string aggregateId, int aggregateVersion, DateTimeOffset occurredAt)
         where TEvent : notnull
     {
         ArgumentNullException.ThrowIfNull(db);
+        // A subscriber keeps the newest version it has applied per (publisher, aggregate id) and drops the rest, so a
+        // second event at the same version of the same stream would be lost to it: give such an event its own stream.
+        if (db.ChangeTracker.Entries<OutboxMessage>().Any(m => m.State == EntityState.Added &&
+                m.Entity.AggregateId == aggregateId && m.Entity.AggregateVersion == aggregateVersion))
+        {
+            throw new InvalidOperationException(
+                $"{@event.GetType().Name} would be a second event at version {aggregateVersion} of {aggregateId}; subscribers would drop one of them.");
+        }
+
         var message = new OutboxMessage
         {
             Id = Guid.CreateVersion7(),
