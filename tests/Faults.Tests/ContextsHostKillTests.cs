@@ -36,7 +36,7 @@ public sealed class ContextsHostKillTests(ContextsProcessSystem system) : IClass
         var submissions = orders.Select(SubmitOrLoseAnswerAsync).ToList();
         await Poll.UntilAsync(
             async () => await system.Sql.CountAsync("payment.payment_transactions", "kind = 'Authorize' AND succeeded") >= Orders / 4,
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(120));
         // SIGKILL: open transactions roll back, requests in flight (submissions, the worker's owner calls) are cut,
         // and what the process kept in memory is gone.
         system.ContextsProcess!.Kill();

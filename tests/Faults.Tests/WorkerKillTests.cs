@@ -28,7 +28,7 @@ public sealed class WorkerKillTests(SeparateWorkerSystem system) : IClassFixture
         var submissions = orders.Select(system.SubmitAsync).ToList();
         await Poll.UntilAsync(
             async () => await system.Sql.CountAsync("payment.payment_transactions", "kind = 'Authorize' AND succeeded") >= Orders / 4,
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(120));
         // SIGKILL: the activities it was running are cut mid-call and their results never reported; Temporal hands
         // them to the next worker once their attempt times out.
         firstWorker.Kill();
