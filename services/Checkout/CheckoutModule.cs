@@ -28,6 +28,7 @@ public static class CheckoutModule
         builder.AddContextClientOnce<IOrderApi>("Order");
         builder.AddContextClientOnce<IPaymentApi>("Payment");
         builder.AddApiDocument(Name.ToLowerInvariant());
+        builder.Services.AddSingleton(TemporalUnavailable);
 
         // Shipping's delivered events come here over HTTP like any subscriber's, and become signals to the saga.
         builder.Services.Configure<OutboxOptions>(options =>
@@ -41,6 +42,19 @@ public static class CheckoutModule
         endpoints.MapCarrierDeliveryRelay();
         return endpoints;
     }
+
+    /// <summary>
+    /// Temporal cannot be reached: the client's lazy connection fails (the SDK throws a plain InvalidOperationException
+    /// with "Connection failed" from inside the SDK, so message and throwing frames are what identify it), or a connected client's call finds no
+    /// server. Checkout then answers 503 with Retry-After, like any dependency outage.
+    /// </summary>
+    private static readonly UnavailableDependency TemporalUnavailable = new(e => e switch
+    {
+        Temporalio.Exceptions.RpcException { Code: Temporalio.Exceptions.RpcException.StatusCode.Unavailable } => "Temporal",
+        InvalidOperationException when e.Message.StartsWith("Connection failed", StringComparison.Ordinal)
+                                       && e.StackTrace?.Contains("at Temporalio.", StringComparison.Ordinal) == true => "Temporal",
+        _ => null,
+    });
 
     /// <summary>The worker for <see cref="OrderSagaWorkflow.TaskQueue"/>; registers the saga's search attributes first.</summary>
     public static IHostApplicationBuilder AddOrderSagaWorker(this IHostApplicationBuilder builder)

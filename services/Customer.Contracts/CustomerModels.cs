@@ -36,7 +36,14 @@ public enum NotificationChannel
 /// <param name="Language">BCP 47 tag, e.g. "en" or "fr-CA".</param>
 /// <param name="Currency">ISO 4217 code, e.g. "USD".</param>
 /// <param name="NotificationChannels">Channels the customer accepts notifications on; empty means none.</param>
-public sealed record CustomerPreferences(string Language, string Currency, IReadOnlyList<NotificationChannel> NotificationChannels);
+public sealed record CustomerPreferences(
+    string Language,
+    string Currency,
+    [property: MaxLength(CustomerPreferences.MaxChannels)] IReadOnlyList<NotificationChannel> NotificationChannels)
+{
+    /// <summary>More than there are channels, so a list naming each once always fits.</summary>
+    public const int MaxChannels = 10;
+}
 
 /// <param name="Country">ISO 3166-1 alpha-2 code, e.g. "US".</param>
 public sealed record AddressInput(
@@ -68,7 +75,11 @@ public sealed record RegisterCustomerRequest(
     string Email,
     string? Phone = null,
     CustomerPreferences? Preferences = null,
-    IReadOnlyList<AddressInput>? Addresses = null);
+    [property: MaxLength(RegisterCustomerRequest.MaxAddresses)] IReadOnlyList<AddressInput>? Addresses = null)
+{
+    /// <summary>Addresses a customer may have, at registration or later.</summary>
+    public const int MaxAddresses = 20;
+}
 
 public sealed record UpdateCustomerProfileRequest(string Name, string Email, CustomerPreferences Preferences, string? Phone = null);
 

@@ -127,7 +127,7 @@ internal static class Limits
     public const int AddressLine = 200;
     public const int City = 100;
     public const int PostalCode = 20;
-    public const int AddressesPerCustomer = 20;
+    public const int AddressesPerCustomer = RegisterCustomerRequest.MaxAddresses;
     public const int ListPage = 100;
     public const int ListPageMax = 1000;
 }

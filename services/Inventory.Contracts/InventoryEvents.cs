@@ -21,4 +21,4 @@ public sealed record LowStockAlert(string Sku, string Warehouse, int Available, 
 
 /// <summary>Any change of one stock item's figures (receipt, adjustment, reserve, release, expiry, fulfilment).</summary>
 /// <param name="SkuAvailable">Available across all warehouses right after this change (what Product caches).</param>
-public sealed record StockLevelChanged(string Sku, string Warehouse, int OnHand, int Reserved, int Available, int SkuAvailable);
+public sealed record StockLevelChanged(string Sku, string Warehouse, int OnHand, int Reserved, int Available, long SkuAvailable);

@@ -24,8 +24,8 @@ public enum MovementKind
 /// <summary>One SKU in one warehouse. Available = OnHand - Reserved.</summary>
 public sealed record StockItemResponse(string Sku, string Warehouse, int OnHand, int Reserved, int Available, int ReorderPoint, int Version);
 
-/// <summary>A SKU across all warehouses.</summary>
-public sealed record StockLevelResponse(string Sku, int OnHand, int Reserved, int Available, IReadOnlyList<StockItemResponse> Warehouses);
+/// <summary>A SKU across all warehouses (summed as long: each warehouse may hold up to a billion).</summary>
+public sealed record StockLevelResponse(string Sku, long OnHand, long Reserved, long Available, IReadOnlyList<StockItemResponse> Warehouses);
 
 /// <param name="Reference">E.g. a purchase-order number.</param>
 public sealed record ReceiveStockRequest(string Warehouse, int Quantity, string? Reference = null);
@@ -54,9 +54,12 @@ public sealed record ReservationLineRequest(string Sku, int Quantity);
 /// <param name="ExpiresInSeconds">Defaults to Inventory's configured lifetime (15 minutes).</param>
 public sealed record ReserveStockRequest(
     string Key,
-    IReadOnlyList<ReservationLineRequest> Lines,
+    [property: MaxLength(ReserveStockRequest.MaxLines)] IReadOnlyList<ReservationLineRequest> Lines,
     Guid? OrderId = null,
-    int? ExpiresInSeconds = null);
+    int? ExpiresInSeconds = null)
+{
+    public const int MaxLines = 100;
+}
 
 /// <summary>Where a reserved quantity was taken from (a line may be split across warehouses).</summary>
 public sealed record ReservationAllocation(string Sku, string Warehouse, int Quantity);

@@ -28,6 +28,7 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             b.ToTable(t =>
             {
                 t.HasCheckConstraint("ck_stock_items_on_hand", "on_hand >= 0");
+                t.HasCheckConstraint("ck_stock_items_on_hand_max", $"on_hand <= {InventoryLimits.MaxOnHand}");
                 t.HasCheckConstraint("ck_stock_items_reserved", "reserved >= 0 AND reserved <= on_hand");
                 t.HasCheckConstraint("ck_stock_items_reorder_point", "reorder_point >= 0");
             });
@@ -73,5 +74,12 @@ internal static class InventoryLimits
     public const int Key = 100;
     public const int Text = 500;
     public const int MaxQuantity = 1_000_000;
-    public const int MaxLines = 100;
+
+    /// <summary>
+    /// On hand of one SKU in one warehouse, at most (a CHECK constraint backs it): far above any real stock, far below
+    /// int.MaxValue, so a receipt or an adjustment that would pass it is refused (422) instead of overflowing.
+    /// Figures across warehouses are summed as long.
+    /// </summary>
+    public const int MaxOnHand = 1_000_000_000;
+    public const int MaxLines = ReserveStockRequest.MaxLines;
 }

@@ -30,9 +30,12 @@ public sealed record TemplateResponse(string Key, string Subject, string Body, i
 public sealed record SendNotificationRequest(
     Guid CustomerId,
     string TemplateKey,
-    IReadOnlyDictionary<string, string>? Data = null,
+    [property: MaxLength(SendNotificationRequest.MaxDataEntries)] IReadOnlyDictionary<string, string>? Data = null,
     DeliveryChannel? Channel = null,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null)
+{
+    public const int MaxDataEntries = 50;
+}
 
 public sealed record NotificationResponse(
     Guid Id,

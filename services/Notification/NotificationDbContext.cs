@@ -141,6 +141,6 @@ internal static class Limits
     public const int Body = 4000;
     public const int IdempotencyKey = 200;
     public const int LastError = 500;
-    public const int DataEntries = 50;
+    public const int DataEntries = SendNotificationRequest.MaxDataEntries;
     public const int DataValue = 1000;
 }

@@ -15,7 +15,10 @@ public enum OrderStatus
 public sealed record CreateOrderItem(Guid ProductId, int Quantity);
 
 /// <summary>Prices are not sent: each item's SKU, name and unit price are snapshotted from Product at creation.</summary>
-public sealed record CreateOrderRequest(Guid CustomerId, IReadOnlyList<CreateOrderItem> Items);
+public sealed record CreateOrderRequest(Guid CustomerId, [property: MaxLength(CreateOrderRequest.MaxItems)] IReadOnlyList<CreateOrderItem> Items)
+{
+    public const int MaxItems = 50;
+}
 
 /// <summary>Which of the customer's addresses to snapshot; the customer's defaults when omitted.</summary>
 public sealed record SubmitOrderRequest(Guid? BillingAddressId = null, Guid? ShippingAddressId = null);

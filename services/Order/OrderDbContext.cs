@@ -1,3 +1,5 @@
+using Commerce.Order.Contracts;
+
 namespace Commerce.Order;
 
 public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : DbContext(options)
@@ -79,6 +81,6 @@ internal static class OrderLimits
 {
     public const int Key = 100;
     public const int Text = 500;
-    public const int MaxItems = 50;
+    public const int MaxItems = CreateOrderRequest.MaxItems;
     public const int MaxQuantity = 1000;
 }

@@ -17,20 +17,25 @@ public sealed record CreateProductRequest(
     decimal Price,
     string Currency,
     string? Description = null,
-    IReadOnlyList<ProductAttribute>? Attributes = null,
-    IReadOnlyList<string>? ImageUrls = null);
+    [property: MaxLength(CreateProductRequest.MaxAttributes)] IReadOnlyList<ProductAttribute>? Attributes = null,
+    [property: MaxLength(CreateProductRequest.MaxImageUrls)] IReadOnlyList<string>? ImageUrls = null)
+{
+    public const int MaxAttributes = 50;
+
+    public const int MaxImageUrls = 20;
+}
 
 /// <summary>Replaces the descriptive fields; the price changes through its own operation.</summary>
 public sealed record UpdateProductRequest(
     string Name,
     string Category,
     string? Description = null,
-    IReadOnlyList<ProductAttribute>? Attributes = null,
-    IReadOnlyList<string>? ImageUrls = null);
+    [property: MaxLength(CreateProductRequest.MaxAttributes)] IReadOnlyList<ProductAttribute>? Attributes = null,
+    [property: MaxLength(CreateProductRequest.MaxImageUrls)] IReadOnlyList<string>? ImageUrls = null);
 
 public sealed record ChangePriceRequest(decimal Price, string Currency);
 
-/// <summary>Everything about a product. <see cref="AvailableQuantity"/> is a cache of Inventory's figure (null until Inventory reports).</summary>
+/// <summary>Everything about a product. <see cref="AvailableQuantity"/> is a cache of Inventory's figure (null until Inventory reports), summed over warehouses as long.</summary>
 public sealed record ProductResponse(
     Guid Id,
     string Sku,
@@ -42,7 +47,7 @@ public sealed record ProductResponse(
     ProductStatus Status,
     IReadOnlyList<ProductAttribute> Attributes,
     IReadOnlyList<string> ImageUrls,
-    int? AvailableQuantity,
+    long? AvailableQuantity,
     int Version);
 
 /// <param name="Version">The product's version, as in its ETag and its events (what a rebuilt cache records).</param>
@@ -54,7 +59,7 @@ public sealed record ProductSummary(
     decimal Price,
     string Currency,
     ProductStatus Status,
-    int? AvailableQuantity,
+    long? AvailableQuantity,
     int Version);
 
 public sealed record ProductPage(IReadOnlyList<ProductSummary> Items, int Page, int PageSize, int TotalCount);

@@ -111,9 +111,9 @@ internal static class Limits
     public const int Category = 100;
     public const int AttributeName = 100;
     public const int AttributeValue = 500;
-    public const int Attributes = 50;
+    public const int Attributes = CreateProductRequest.MaxAttributes;
     public const int ImageUrl = 2000;
-    public const int ImageUrls = 20;
+    public const int ImageUrls = CreateProductRequest.MaxImageUrls;
     public const int MaxPageSize = 100;
 
     /// <summary>Keeps the row offset ((page - 1) * pageSize) within an int.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Commerce.ServiceDefaults;
 
@@ -7,8 +8,9 @@ namespace Commerce.ServiceDefaults;
 public static class CommerceJson
 {
     /// <summary>
-    /// Web defaults (camelCase), enums as strings, and strict reading: a missing constructor parameter or a null
-    /// for a non-nullable member is a 400 with the field's path, not a silently defaulted value.
+    /// Web defaults (camelCase), enums as strings, and strict reading: a missing constructor parameter, a null
+    /// for a non-nullable member or element, or a collection longer than its declared maximum is a 400 with the
+    /// field's path, not a silently defaulted value (see <see cref="RequestCollections"/>).
     /// </summary>
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
@@ -17,6 +19,7 @@ public static class CommerceJson
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
         options.Converters.Add(new JsonStringEnumConverter());
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(RequestCollections.Apply);
         return options;
     }
 }

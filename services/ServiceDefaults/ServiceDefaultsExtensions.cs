@@ -24,7 +24,14 @@ public static class ServiceDefaultsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Every 503 says when to come back, whichever code wrote it (an endpoint or the exception handler).
+            if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
         services.AddExceptionHandler<CommerceExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
@@ -70,7 +77,7 @@ public static class ServiceDefaultsExtensions
         registration.ResolveDbContext = sp => sp.GetRequiredService<TDbContext>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDbContext>>($"{schema}-database", tags: ["ready"]);
-        services.AddOpenApi(registration.Slug, ProblemResponses.DescribeIfMatch);
+        services.AddOpenApi(registration.Slug, ProblemResponses.Describe);
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
             ActivatorUtilities.CreateInstance<OutboxDispatcher>(sp, registration));
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
@@ -99,7 +106,7 @@ public static class ServiceDefaultsExtensions
     public static IHostApplicationBuilder AddApiDocument(this IHostApplicationBuilder builder, string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOpenApi(name, ProblemResponses.DescribeIfMatch);
+        builder.Services.AddOpenApi(name, ProblemResponses.Describe);
         builder.Services.AddSingleton(new ApiDocument(name));
         return builder;
     }
@@ -135,9 +142,13 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    /// <summary>The route group of a context's API: its prefix, OpenAPI document and tag, and its body problems.</summary>
+    /// <summary>
+    /// The route group of a context's API: its prefix, OpenAPI document and tag, its body problems, and 503 (its
+    /// database, or a service it calls, unreachable).
+    /// </summary>
     public static RouteGroupBuilder MapContextGroup(this IEndpointRouteBuilder endpoints, string context, string prefix) =>
-        endpoints.MapGroup(prefix).WithGroupName(context.ToLowerInvariant()).WithTags(context).ProducesBodyProblems();
+        endpoints.MapGroup(prefix).WithGroupName(context.ToLowerInvariant()).WithTags(context).ProducesBodyProblems()
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>
     /// A context's own connections: statements used often are prepared once per physical connection (Npgsql

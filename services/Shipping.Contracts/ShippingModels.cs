@@ -21,7 +21,13 @@ public sealed record ShippingAddress(
 public sealed record ShipmentItem(Guid ProductId, string Sku, int Quantity);
 
 /// <summary>Idempotent per order: creating a shipment for an order that has one returns the existing shipment.</summary>
-public sealed record CreateShipmentRequest(Guid OrderId, ShippingAddress Address, IReadOnlyList<ShipmentItem> Items);
+public sealed record CreateShipmentRequest(
+    Guid OrderId,
+    ShippingAddress Address,
+    [property: MaxLength(CreateShipmentRequest.MaxItems)] IReadOnlyList<ShipmentItem> Items)
+{
+    public const int MaxItems = 100;
+}
 
 public sealed record TrackingEventResponse(ShipmentStatus Status, string? Location, DateTimeOffset OccurredAt);
 

@@ -149,6 +149,6 @@ internal static class Limits
     public const int PostalCode = 20;
     public const int TrackingNumber = 50;
     public const int Sku = 64;
-    public const int Items = 100;
+    public const int Items = CreateShipmentRequest.MaxItems;
     public const int Quantity = 10_000;
 }

@@ -105,6 +105,7 @@ public sealed class BadInputSystem : IAsyncLifetime
         var product = await products.CreateProductAsync(new CreateProductRequest("ENGINE-1", "Analytical Engine", "machines", 12.50m, "EUR"));
         var gone = await products.CreateProductAsync(new CreateProductRequest("ENGINE-0", "Difference Engine", "machines", 9.50m, "EUR"));
         await products.DiscontinueAsync(gone.Id);
+        var expensive = await products.CreateProductAsync(new CreateProductRequest("ENGINE-9", "Babbage's Dream", "machines", 9_000_000_000_000_000m, "EUR"));
         await inventory.ReceiveAsync(product.Sku, new ReceiveStockRequest("WH-1", 20));
         var year = DateTime.UtcNow.Year + 2;
         var adaCard = await payments.AddPaymentMethodAsync(new AddPaymentMethodRequest(ada.Id, TestCards.Success, 12, year));
@@ -128,6 +129,7 @@ public sealed class BadInputSystem : IAsyncLifetime
         Values["otherCustomer"] = grace.Id.ToString();
         Values["product"] = product.Id.ToString();
         Values["discontinuedProduct"] = gone.Id.ToString();
+        Values["expensiveProduct"] = expensive.Id.ToString();
         Values["sku"] = product.Sku;
         Values["method"] = adaCard.Id.ToString();
         Values["otherMethod"] = graceCard.Id.ToString();

@@ -122,6 +122,8 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("order create: JSON array body", "POST", "/orders", """[{"customerId":"{customer}"}]"""),
         new("order create: deeply nested JSON", "POST", "/orders", """{"customerId":"{customer}","items":{nested}}"""),
         new("order create: empty body", "POST", "/orders", ""),
+        new("order create: total past the largest amount", "POST", "/orders",
+            """{"customerId":"{customer}","items":[{"productId":"{expensiveProduct}","quantity":2}]}""", "422"),
         new("order deliver: order never shipped", "POST", "/orders/{order}/deliver", null, "409"),
         new("order cancel: card number in reason", "POST", "/orders/{order}/cancel", $$"""{"reason":"refund to {{Pan}}"}"""),
         new("order cancel: delivered order", "POST", "/orders/{deliveredOrder}/cancel", """{"reason":"changed my mind"}""", "409"),
@@ -218,9 +220,16 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("checkout get: unknown order", "GET", "/checkout/orders/{unknown}", null, "404"),
         new("checkout relay: delivered event without payload", "POST", "/events/checkout",
             """{"id":"{unknown}","type":"ShipmentDelivered","source":"Shipping","aggregateId":"x","aggregateVersion":1,"occurredAt":"2030-01-01T00:00:00Z","payload":null}"""),
+        new("checkout relay: delivered event with missing fields", "POST", "/events/checkout",
+            """{"id":"{unknown}","type":"ShipmentDelivered","source":"Shipping","aggregateId":"x","aggregateVersion":1,"occurredAt":"2030-01-01T00:00:00Z","payload":{"shipmentId":"{unknown}"}}"""),
+        new("checkout relay: malformed JSON", "POST", "/events/checkout", """{"id":"{unknown}","type":"""),
 
         // Messaging (every context's inbox and dead-letter tools)
         new("events inbox: envelope without type", "POST", "/events/customer", """{"id":"{unknown}","source":"Order"}"""),
+        new("events inbox: payload with missing fields", "POST", "/events/product",
+            """{"id":"{unknown}","type":"StockLevelChanged","source":"Inventory","aggregateId":"x@WH-1","aggregateVersion":1,"occurredAt":"2030-01-01T00:00:00Z","payload":{"sku":"x"}}"""),
+        new("events inbox: null payload", "POST", "/events/order",
+            """{"id":"{unknown}","type":"ProductCreated","source":"Product","aggregateId":"{unknown}","aggregateVersion":1,"occurredAt":"2030-01-01T00:00:00Z","payload":null}"""),
         new("ops replay: unknown dead letter", "POST", "/ops/inventory/dead-letters/{unknown}/replay", null, "404"),
     ];
 

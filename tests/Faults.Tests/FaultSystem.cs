@@ -44,6 +44,9 @@ public class FaultSystem : WholeSystem
             new AddPaymentMethodRequest(customerId, TestCards.Success, 12, DateTime.UtcNow.Year + 2))).Id;
     }
 
+    /// <summary>The customer's card every order is submitted with.</summary>
+    public Guid PaymentMethodId => paymentMethodId;
+
     /// <summary>The SKU every order of this system buys (one unit each; plenty in stock).</summary>
     public string Sku { get; private set; } = "";
 

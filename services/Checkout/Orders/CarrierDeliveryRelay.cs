@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
 using Temporalio.Client;
@@ -15,11 +14,12 @@ internal static class CarrierDeliveryRelay
     public static IEndpointRouteBuilder MapCarrierDeliveryRelay(this IEndpointRouteBuilder endpoints)
     {
         var checkout = CheckoutModule.Name.ToLowerInvariant();
-        endpoints.MapPost($"/events/{checkout}", RelayAsync).WithGroupName(checkout).WithTags("Messaging").ProducesBodyProblems();
+        endpoints.MapPost($"/events/{checkout}", RelayAsync).WithGroupName(checkout).WithTags("Messaging").ProducesBodyProblems()
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
-    private static async Task<Results<Ok<InboxResponse>, ValidationProblem>> RelayAsync(
+    private static async Task<Ok<InboxResponse>> RelayAsync(
         EventEnvelope envelope, ITemporalClient temporal, ILoggerFactory loggers)
     {
         if (envelope.Type != nameof(ShipmentDelivered))
@@ -27,12 +27,7 @@ internal static class CarrierDeliveryRelay
             return TypedResults.Ok(new InboxResponse(envelope.Id, InboxOutcome.Unhandled));
         }
 
-        var delivered = envelope.Payload.Deserialize<ShipmentDelivered>(CommerceJson.Options);
-        if (delivered is null)
-        {
-            return Problems.Validation("payload", "The ShipmentDelivered payload is empty.");
-        }
-
+        var delivered = envelope.PayloadAs<ShipmentDelivered>();
         try
         {
             await temporal.GetWorkflowHandle<OrderSagaWorkflow>(OrderSagaWorkflow.IdFor(delivered.OrderId))

@@ -145,6 +145,8 @@ namespace Commerce.Inventory.Migrations
                         {
                             t.HasCheckConstraint("ck_stock_items_on_hand", "on_hand >= 0");
 
+                            t.HasCheckConstraint("ck_stock_items_on_hand_max", "on_hand <= 1000000000");
+
                             t.HasCheckConstraint("ck_stock_items_reorder_point", "reorder_point >= 0");
 
                             t.HasCheckConstraint("ck_stock_items_reserved", "reserved >= 0 AND reserved <= on_hand");

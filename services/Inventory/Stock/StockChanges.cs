@@ -22,7 +22,7 @@ internal sealed class StockChanges(InventoryDbContext db, DateTimeOffset now)
     {
         foreach (var (row, previousAvailable, previousReorderPoint) in changes)
         {
-            var skuAvailable = await db.StockItems.Where(s => s.Sku == row.Sku).SumAsync(s => s.OnHand - s.Reserved, cancellationToken);
+            var skuAvailable = await db.StockItems.Where(s => s.Sku == row.Sku).SumAsync(s => (long)s.OnHand - s.Reserved, cancellationToken);
             var aggregateId = $"{row.Sku}@{row.Warehouse}";
             db.AddEvent(new StockLevelChanged(row.Sku, row.Warehouse, row.OnHand, row.Reserved, row.Available, skuAvailable),
                 aggregateId, row.Version, now);

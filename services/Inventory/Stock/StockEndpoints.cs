@@ -10,7 +10,7 @@ internal static partial class StockEndpoints
         var stock = inventory.MapGroup("/stock");
         stock.MapGet("/{sku}", GetStockAsync).ProducesProblems(404);
         stock.MapGet("/{sku}/movements", GetMovementsAsync);
-        stock.MapPost("/{sku}/receipts", ReceiveAsync);
+        stock.MapPost("/{sku}/receipts", ReceiveAsync).ProducesProblems(422);
         stock.MapPost("/{sku}/adjustments", AdjustAsync).AcceptsIfMatch().ProducesProblems(404, 422);
         stock.MapPut("/{sku}/reorder-point", SetReorderPointAsync).ProducesProblems(404);
     }
@@ -44,8 +44,8 @@ internal static partial class StockEndpoints
         var warehouses = items.OrderBy(i => i.Warehouse, StringComparer.Ordinal)
             .Select(i => new StockItemResponse(i.Sku, i.Warehouse, i.OnHand, i.Reserved, i.OnHand - i.Reserved, i.ReorderPoint, i.Version))
             .ToList();
-        return TypedResults.Ok(new StockLevelResponse(sku, items.Sum(i => i.OnHand), items.Sum(i => i.Reserved),
-            items.Sum(i => i.OnHand - i.Reserved), warehouses));
+        return TypedResults.Ok(new StockLevelResponse(sku, items.Sum(i => (long)i.OnHand), items.Sum(i => (long)i.Reserved),
+            items.Sum(i => (long)i.OnHand - i.Reserved), warehouses));
     }
 
     private static async Task<Results<Ok<List<StockMovementResponse>>, ValidationProblem>> GetMovementsAsync(
@@ -66,7 +66,7 @@ internal static partial class StockEndpoints
         return TypedResults.Ok(movements);
     }
 
-    private static async Task<Results<Ok<StockItemResponse>, ValidationProblem>> ReceiveAsync(
+    private static async Task<Results<Ok<StockItemResponse>, ValidationProblem, ProblemHttpResult>> ReceiveAsync(
         string sku, ReceiveStockRequest request, InventoryDbContext db, TimeProvider time, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -83,6 +83,12 @@ internal static partial class StockEndpoints
 
         var row = await StockStore.ReceiveAsync(db, time.GetUtcNow(), sku, request.Warehouse, request.Quantity, request.Reference,
             "Receipt", cancellationToken);
+        if (row is null)
+        {
+            return Problems.Unprocessable(
+                $"{sku} in {request.Warehouse} would hold more than {InventoryLimits.MaxOnHand} on hand; nothing was received.");
+        }
+
         loggers.CreateLogger("Commerce.Inventory").LogInformation("Received {Quantity} of {Sku} into {Warehouse}",
             request.Quantity, sku, request.Warehouse);
         return TypedResults.Ok(row.ToResponse());
@@ -120,6 +126,7 @@ internal static partial class StockEndpoints
             UPDATE inventory.stock_items
             SET on_hand = on_hand + {request.Delta}, version = version + 1, updated_at = {now}
             WHERE sku = {sku} AND warehouse = {request.Warehouse} AND on_hand + {request.Delta} >= reserved
+              AND on_hand + {request.Delta} <= {InventoryLimits.MaxOnHand}
               AND ({anyVersion} OR version = ANY({versions}))
             RETURNING sku AS "Sku", warehouse AS "Warehouse", on_hand AS "OnHand", reserved AS "Reserved",
                 reorder_point AS "ReorderPoint", version AS "Version"
@@ -132,6 +139,8 @@ internal static partial class StockEndpoints
             {
                 null => Problems.NotFound($"No stock of {sku} in {request.Warehouse}."),
                 _ when !ifMatch.Matches(current.Version) => ETags.Mismatch(current.Version),
+                _ when (long)current.OnHand + request.Delta > InventoryLimits.MaxOnHand => Problems.Unprocessable(
+                    $"On hand of {sku} in {request.Warehouse} is {current.OnHand}; it cannot exceed {InventoryLimits.MaxOnHand}."),
                 _ => Problems.Unprocessable(
                     $"On hand of {sku} in {request.Warehouse} is {current.OnHand} with {current.Reserved} reserved; it cannot change by {request.Delta}."),
             };
@@ -196,8 +205,11 @@ internal static partial class StockEndpoints
 
 internal static class StockStore
 {
-    /// <summary>Adds to on hand in one atomic upsert, with its movement and events; caller's SaveChanges not needed.</summary>
-    public static async Task<StockRow> ReceiveAsync(
+    /// <summary>
+    /// Adds to on hand in one atomic upsert, with its movement and events; caller's SaveChanges not needed. Null (and
+    /// nothing written) when on hand would pass <see cref="InventoryLimits.MaxOnHand"/>.
+    /// </summary>
+    public static async Task<StockRow?> ReceiveAsync(
         InventoryDbContext db, DateTimeOffset now, string sku, string warehouse, int quantity, string? reference, string reason,
         CancellationToken cancellationToken)
     {
@@ -207,9 +219,15 @@ internal static class StockStore
             VALUES ({sku}, {warehouse}, {quantity}, 0, 0, 1, {now})
             ON CONFLICT (sku, warehouse) DO UPDATE
             SET on_hand = s.on_hand + EXCLUDED.on_hand, version = s.version + 1, updated_at = EXCLUDED.updated_at
+            WHERE s.on_hand + EXCLUDED.on_hand <= {InventoryLimits.MaxOnHand}
             RETURNING sku AS "Sku", warehouse AS "Warehouse", on_hand AS "OnHand", reserved AS "Reserved",
                 reorder_point AS "ReorderPoint", version AS "Version"
-            """).ToListAsync(cancellationToken))[0];
+            """).ToListAsync(cancellationToken)).SingleOrDefault();
+        if (row is null)
+        {
+            return null;
+        }
+
         db.StockMovements.Add(new StockMovement
         {
             Id = Guid.CreateVersion7(),

@@ -124,6 +124,12 @@ internal static class OrderEndpoints
             return Problems.Unprocessable("All products of an order must be priced in one currency.");
         }
 
+        var total = request.Items.Zip(snapshots).Sum(x => x.Second.Price * x.First.Quantity);
+        if (total >= Amounts.Limit)
+        {
+            return Problems.Unprocessable($"The order's total ({total} {snapshots[0].Currency}) is not below {Amounts.Limit}; split the order.");
+        }
+
         var now = time.GetUtcNow();
         var order = new Order
         {
@@ -131,7 +137,7 @@ internal static class OrderEndpoints
             CustomerId = request.CustomerId,
             Status = OrderStatus.Created,
             Currency = snapshots[0].Currency,
-            Total = request.Items.Zip(snapshots).Sum(x => x.Second.Price * x.First.Quantity),
+            Total = total,
             IdempotencyKey = idempotencyKey,
             CreatedAt = now,
             UpdatedAt = now,

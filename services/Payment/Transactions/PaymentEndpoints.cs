@@ -2,6 +2,7 @@ using System.Globalization;
 using Commerce.Payment.Contracts;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
+using Commerce.Rules;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Commerce.Payment.Transactions;
@@ -544,7 +545,7 @@ public static class PaymentEndpoints
         {
             validation.Add(field, "Greater than zero.");
         }
-        else if (amount != decimal.Round(amount, 2) || amount >= 10_000_000_000_000_000m)
+        else if (!Amounts.IsValid(amount))
         {
             validation.Add(field, "At most two decimals and sixteen integer digits.");
         }

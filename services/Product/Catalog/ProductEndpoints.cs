@@ -1,4 +1,5 @@
 using Commerce.Product.Contracts;
+using Commerce.Rules;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Commerce.Product.Catalog;
@@ -94,7 +95,7 @@ public static class ProductEndpoints
                 p.Price,
                 p.Currency,
                 p.Status,
-                db.StockLevels.Any(s => s.Sku == p.Sku) ? db.StockLevels.Where(s => s.Sku == p.Sku).Sum(s => s.Available) : null,
+                db.StockLevels.Any(s => s.Sku == p.Sku) ? db.StockLevels.Where(s => s.Sku == p.Sku).Sum(s => (long)s.Available) : null,
                 p.Version))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new ProductPage(items, page, pageSize, total));
@@ -311,7 +312,7 @@ public static class ProductEndpoints
         {
             validation.Add("price", "Greater than zero.");
         }
-        else if (price != decimal.Round(price, 2) || price >= 10_000_000_000_000_000m)
+        else if (!Amounts.IsValid(price))
         {
             validation.Add("price", "At most two decimals and sixteen integer digits.");
         }
@@ -334,7 +335,7 @@ public static class ProductEndpoints
         ProductDbContext db, CatalogProduct product, CancellationToken cancellationToken)
     {
         var warehouses = await db.StockLevels.Where(s => s.Sku == product.Sku).Select(s => s.Available).ToListAsync(cancellationToken);
-        int? available = warehouses.Count == 0 ? null : warehouses.Sum();
+        long? available = warehouses.Count == 0 ? null : warehouses.Sum(a => (long)a);
         return new ProductResponse(
             product.Id,
             product.Sku,

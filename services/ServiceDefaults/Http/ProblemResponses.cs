@@ -44,8 +44,15 @@ public static class ProblemResponses
         return builder;
     }
 
+    /// <summary>What every OpenAPI document adds to what ASP.NET Core infers: If-Match headers and collection maxima.</summary>
+    internal static void Describe(OpenApiOptions options)
+    {
+        DescribeIfMatch(options);
+        RequestCollections.Describe(options);
+    }
+
     /// <summary>Adds the If-Match header to the OpenAPI operation of every route mapped with <see cref="AggregateChanges.AcceptsIfMatch{TBuilder}"/>.</summary>
-    internal static void DescribeIfMatch(OpenApiOptions options) =>
+    private static void DescribeIfMatch(OpenApiOptions options) =>
         options.AddOperationTransformer((operation, context, _) =>
         {
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IfMatchMetadata>().Any())

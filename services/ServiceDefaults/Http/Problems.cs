@@ -19,6 +19,16 @@ public static class Problems
     public static ProblemHttpResult Unprocessable(string detail, string title = "Business rule violated") =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: detail);
 
+    /// <summary>
+    /// 503: something this request needs (another context, Temporal, the database) cannot be reached; the caller may
+    /// retry after <see cref="RetryAfterSeconds"/> (every 503 problem carries that <c>Retry-After</c>).
+    /// </summary>
+    public static ProblemHttpResult Unavailable(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail);
+
+    /// <summary>What every 503 problem says in <c>Retry-After</c>: long enough for a restart or a failover to finish.</summary>
+    public const int RetryAfterSeconds = 5;
+
     public static ValidationProblem Validation(string field, string error) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [error] });
 }
@@ -69,8 +79,31 @@ public static class ETags
         Problems.Conflict($"If-Match does not match the current version {current}; reload and retry.");
 }
 
-/// <summary>Turns malformed bodies and lost optimistic-concurrency races into problem details.</summary>
-internal sealed class CommerceExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+/// <summary>
+/// Recognises an exception as "a dependency this request needs is unreachable" and names the dependency, for the 503
+/// it becomes. ServiceDefaults knows the ones every context has (other contexts over HTTP, PostgreSQL); a module adds
+/// its own (Checkout: Temporal) with <c>services.AddSingleton(new UnavailableDependency(...))</c>.
+/// </summary>
+public sealed record UnavailableDependency(Func<Exception, string?> NameOf)
+{
+    internal static readonly UnavailableDependency[] BuiltIn =
+    [
+        new(e => e switch
+        {
+            HttpRequestException => "A service this one calls",
+            Refit.ApiException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError } api => $"A service this one calls ({(int)api.StatusCode} from {api.Uri?.AbsolutePath})",
+            TaskCanceledException { InnerException: TimeoutException } => "A service this one calls (timed out)",
+            _ => null,
+        }),
+        new(e => e is NpgsqlException { IsTransient: true } ? "The database" : null),
+    ];
+}
+
+/// <summary>
+/// Turns malformed bodies, lost optimistic-concurrency races and unreachable dependencies into problem details, so
+/// no request answers 500 for something the caller did or something that will pass.
+/// </summary>
+internal sealed class CommerceExceptionHandler(IProblemDetailsService problemDetails, IEnumerable<UnavailableDependency> dependencies) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -94,6 +127,14 @@ internal sealed class CommerceExceptionHandler(IProblemDetailsService problemDet
                 Title = "Conflict",
                 Detail = "The resource was changed concurrently; reload and retry.",
             },
+            // The caller went away: nobody reads the answer, and it is no fault of ours or theirs to report.
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
+            _ when UnavailableOf(exception) is { } dependency => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Temporarily unavailable",
+                Detail = $"{dependency} cannot be reached right now; the request was not completed. Retry after {Problems.RetryAfterSeconds} seconds.",
+            },
             _ => null,
         };
         if (problem is null)
@@ -108,6 +149,23 @@ internal sealed class CommerceExceptionHandler(IProblemDetailsService problemDet
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    /// <summary>The dependency named by the first recogniser that knows the exception or one it wraps.</summary>
+    private string? UnavailableOf(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            foreach (var dependency in UnavailableDependency.BuiltIn.Concat(dependencies))
+            {
+                if (dependency.NameOf(exception) is { } name)
+                {
+                    return name;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A NUL in any string (body, query or route) fails the statement that carries it: nothing is written.</summary>
@@ -129,6 +187,11 @@ internal sealed class CommerceExceptionHandler(IProblemDetailsService problemDet
         const string missing = "missing required properties including: ";
         var at = json.Message.IndexOf(missing, StringComparison.Ordinal);
         var field = FieldOf(json.Path);
+        if (json is JsonFieldException member)
+        {
+            return new Dictionary<string, string[]> { [field == "$" ? member.Field : $"{field}.{member.Field}"] = [member.Message] };
+        }
+
         if (at < 0)
         {
             return new Dictionary<string, string[]> { [field] = [FirstSentence(json.Message)] };

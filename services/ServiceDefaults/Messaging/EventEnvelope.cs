@@ -12,7 +12,30 @@ public sealed record EventEnvelope(
     string AggregateId,
     int AggregateVersion,
     DateTimeOffset OccurredAt,
-    JsonElement Payload);
+    JsonElement Payload)
+{
+    /// <summary>
+    /// The payload as <typeparamref name="TEvent"/>, read as strictly as a request body. A payload that does not
+    /// bind is the sender's fault: it fails as a bad request (400 problem details, fields under <c>payload.</c>),
+    /// not as a handler error the publisher would retry into its dead letters.
+    /// </summary>
+    public TEvent PayloadAs<TEvent>()
+    {
+        try
+        {
+            return Payload.Deserialize<TEvent>(CommerceJson.Options)
+                   ?? throw new JsonException($"The {Type} payload is empty.", "$", null, null);
+        }
+        catch (JsonException e)
+        {
+            var path = e.Path is null or "$" ? "$.payload" : "$.payload" + e.Path[1..];
+            var bound = e is JsonFieldException member
+                ? new JsonFieldException(member.Field, member.Message, path)
+                : new JsonException(e.Message, path, null, null, e);
+            throw new BadHttpRequestException($"The {Type} payload is not valid.", StatusCodes.Status400BadRequest, bound);
+        }
+    }
+}
 
 /// <summary>What a handler gets: the typed event plus its envelope facts.</summary>
 public sealed record IncomingEvent<TEvent>(

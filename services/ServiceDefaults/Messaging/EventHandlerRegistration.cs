@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Commerce.ServiceDefaults.Messaging;
 
 internal interface IEventHandlerRegistration
@@ -23,8 +21,7 @@ internal sealed class EventHandlerRegistration<TEvent, TDbContext>(
 
     public Task InvokeAsync(EventEnvelope envelope, DbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var @event = envelope.Payload.Deserialize<TEvent>(CommerceJson.Options)
-                     ?? throw new JsonException($"The {envelope.Type} payload is null.");
+        var @event = envelope.PayloadAs<TEvent>();
         return handler(
             new IncomingEvent<TEvent>(@event, envelope.Id, envelope.Source, envelope.AggregateId, envelope.AggregateVersion,
                 envelope.OccurredAt, services),

@@ -42,9 +42,11 @@ internal static class MessagingEndpoints
             })
             .WithGroupName(context.Slug)
             .WithTags("Messaging")
-            .ProducesBodyProblems();
+            .ProducesBodyProblems()
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
-        var ops = endpoints.MapGroup($"/ops/{context.Slug}").WithGroupName(context.Slug).WithTags("Operator");
+        var ops = endpoints.MapGroup($"/ops/{context.Slug}").WithGroupName(context.Slug).WithTags("Operator")
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
         ops.MapGet("/dead-letters", async (IServiceProvider services, CancellationToken cancellationToken) =>
         {
