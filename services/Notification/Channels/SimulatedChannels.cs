@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Commerce.Notification.Contracts;
+using Commerce.ServiceDefaults.Simulation;
 
 namespace Commerce.Notification.Channels;
 
@@ -28,11 +29,14 @@ public sealed class SimulatedChannelLog(TimeProvider clock)
 {
     public const string FailingRecipientMarker = "fail";
 
-    private readonly ConcurrentQueue<SentMessage> sent = new();
-    private readonly ConcurrentDictionary<Guid, bool> delivered = new();
+    /// <summary>Messages the simulated providers remember (and deduplicate by id); older ones are forgotten.</summary>
+    public const int Remembered = 10_000;
+
+    private readonly RecentMemory<Guid, SentMessage> sent = new(Remembered);
     private readonly ConcurrentDictionary<DeliveryChannel, bool> failing = new();
 
-    public IReadOnlyList<SentMessage> Sent => [.. sent];
+    /// <summary>The most recent <see cref="Remembered"/> messages delivered, oldest first.</summary>
+    public IReadOnlyList<SentMessage> Sent => sent.Values;
 
     public bool IsFailing(DeliveryChannel channel) => failing.GetValueOrDefault(channel);
 
@@ -51,12 +55,7 @@ public sealed class SimulatedChannelLog(TimeProvider clock)
         }
 
         // Idempotent by message id, as a real provider is by its idempotency key.
-        if (!delivered.TryAdd(message.Id, true))
-        {
-            return;
-        }
-
-        sent.Enqueue(new SentMessage(message.Id, message.Channel, message.Recipient, message.Subject, message.Body, clock.GetUtcNow()));
+        sent.GetOrAdd(message.Id, id => new SentMessage(id, message.Channel, message.Recipient, message.Subject, message.Body, clock.GetUtcNow()));
     }
 }
 

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Commerce.Payment.Contracts;
+using Commerce.ServiceDefaults.Simulation;
 
 namespace Commerce.Payment.Gateway;
 
@@ -22,8 +22,11 @@ public sealed class SimulatedPaymentGateway : IPaymentGateway
         [TestCards.Outage] = "outage",
     };
 
+    /// <summary>Idempotency keys the gateway remembers; the oldest are forgotten first, as a real gateway's expire.</summary>
+    public const int RememberedKeys = 100_000;
+
     // The gateway's own idempotency: a repeated key returns the first answer.
-    private readonly ConcurrentDictionary<string, GatewayResult> answers = new();
+    private readonly RecentMemory<string, GatewayResult> answers = new(RememberedKeys);
 
     private volatile bool outage;
 
@@ -48,7 +51,7 @@ public sealed class SimulatedPaymentGateway : IPaymentGateway
         var mode = token.StartsWith(Prefix, StringComparison.Ordinal) ? token[Prefix.Length..].Split('_')[0] : "invalid";
         return Task.FromResult(mode switch
         {
-            "ok" => answers.GetOrAdd(idempotencyKey, _ => GatewayResult.Approve(NewReference("auth"))),
+            "ok" => answers.GetOrAdd(idempotencyKey, _ => GatewayResult.Approve(NewReference("auth"))).Value,
             "decline" => GatewayResult.Decline(PaymentFailureCodes.Declined),
             "nsf" => GatewayResult.Decline(PaymentFailureCodes.InsufficientFunds),
             "error" => throw new PaymentGatewayUnavailableException(
@@ -73,7 +76,7 @@ public sealed class SimulatedPaymentGateway : IPaymentGateway
     private Task<GatewayResult> Answer(string idempotencyKey, string kind)
     {
         ThrowIfOutage();
-        return Task.FromResult(answers.GetOrAdd(idempotencyKey, _ => GatewayResult.Approve(NewReference(kind))));
+        return Task.FromResult(answers.GetOrAdd(idempotencyKey, _ => GatewayResult.Approve(NewReference(kind))).Value);
     }
 
     private void ThrowIfOutage()
