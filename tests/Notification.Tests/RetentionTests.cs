@@ -53,9 +53,9 @@ public sealed class RetentionTests(NotificationFixture fixture) : IClassFixture<
     {
         var customerId = Guid.NewGuid();
         var occurredAt = Now - new RetentionOptions().ProcessedEventIds - TimeSpan.FromHours(1);
-        var registered = TestSupport.Envelope("Customer", customerId.ToString(), 1,
-            new CustomerRegistered(customerId, "Ada", "ada@example.com", null, MembershipLevel.Standard, new CustomerPreferences("en", "USD", [NotificationChannel.Email])))
-            with { OccurredAt = occurredAt };
+        var registration = new CustomerRegistered(customerId, "Ada", "ada@example.com", null, MembershipLevel.Standard,
+            new CustomerPreferences("en", "USD", [NotificationChannel.Email]));
+        var registered = TestSupport.Envelope("Customer", customerId.ToString(), 1, registration) with { OccurredAt = occurredAt };
         // Processed back then (its id in the inbox, its effect in the table), then forgotten by the sweeper.
         await InboxEventAsync(occurredAt, registered.Id);
         await Sweeper.SweepOnceAsync(CancellationToken.None);
