@@ -33,7 +33,9 @@ public sealed class CustomerUnreachableTests(CustomerUnreachableFixture fixture)
                 new CustomerPreferences("en", "USD", [NotificationChannel.Email]))));
         var retried = await fixture.Client.DeliverAsync("notification", envelope);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, early.StatusCode);
+        // Any failure status makes the publisher retry; an unreachable owner is a 503 with Retry-After, like every route's.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+        Assert.NotNull(early.Headers.RetryAfter);
         Assert.Equal(InboxOutcome.Processed, retried);
         var api = RestService.For<INotificationApi>(fixture.Client,
             new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) });

@@ -1,5 +1,6 @@
 // The only interpolated part of these statements is the context's schema name, fixed in code; values are parameters.
 #pragma warning disable EF1002
+using OpenTelemetry;
 
 namespace Commerce.ServiceDefaults.Retention;
 
@@ -52,6 +53,8 @@ public sealed class RetentionSweeper(
 
     public async Task<RetentionSweep> SweepOnceAsync(CancellationToken cancellationToken)
     {
+        // Housekeeping, not a request: it leaves no spans (the outbox dispatcher's polling neither).
+        using var untraced = SuppressInstrumentationScope.Begin();
         var settings = options.Value;
         var now = time.GetUtcNow();
         await using var scope = services.CreateAsyncScope();
