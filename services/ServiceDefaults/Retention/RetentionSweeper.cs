@@ -8,7 +8,8 @@ namespace Commerce.ServiceDefaults.Retention;
 public sealed record RetentionSweep(int DeliveredEvents, int ProcessedEventIds, IReadOnlyDictionary<string, int> Records);
 
 /// <summary>
-/// Applies <see cref="RetentionOptions"/> to one context every <see cref="RetentionOptions.SweepInterval"/>:
+/// Applies <see cref="RetentionOptions"/> to one context every <see cref="RetentionOptions.SweepInterval"/> (the first
+/// time one interval after start):
 /// events every subscriber has received (their deliveries go with them), inbox ids past
 /// <see cref="RetentionOptions.ProcessedEventIds"/>, and the records the context declared. Deletes run in
 /// batches, oldest first, each its own statement, so several host instances may sweep at once.
@@ -29,17 +30,9 @@ public sealed class RetentionSweeper(
             return;
         }
 
+        // Wait first: start-up (every host, every test host) stays free of housekeeping; what is due waits an interval.
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(exception, "{Context} retention sweep failed; retrying after the sweep interval", context.Name);
-            }
-
             try
             {
                 await Task.Delay(options.Value.SweepInterval, time, stoppingToken);
@@ -47,6 +40,15 @@ public sealed class RetentionSweeper(
             catch (OperationCanceledException)
             {
                 return;
+            }
+
+            try
+            {
+                await SweepOnceAsync(stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(exception, "{Context} retention sweep failed; retrying after the sweep interval", context.Name);
             }
         }
     }
