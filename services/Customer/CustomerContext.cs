@@ -1,8 +1,8 @@
 using Commerce.Customer.Contracts;
 using Commerce.Customer.Profiles;
 using Commerce.Customer.SignIn;
-using OpenIddict.EntityFrameworkCore.Models;
 using Commerce.ServiceDefaults.Demo;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace Commerce.Customer;
 
