@@ -8,6 +8,7 @@ using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Shipping.Contracts;
 using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
@@ -52,7 +53,7 @@ public sealed class BadInputSystem : IAsyncLifetime
             ["Shipping:Carrier:InTransitAfter"] = "00:00:00.050",
             ["Shipping:Carrier:DeliveredAfter"] = "00:00:00.050",
         }, ProblemRecorder.AddTo).Start();
-        Client = Host.CreateClient();
+        Client = await Host.ClientAsAsync(Clients.Operator);
         await SeedAsync();
         await WaitUntilQuietAsync();
     }

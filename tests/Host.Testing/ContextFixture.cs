@@ -18,7 +18,11 @@ public abstract class ContextFixture : IAsyncLifetime
 
     public Sql Sql { get; private set; } = null!;
 
+    /// <summary>An operator's client (real token): operators may call every route but the event inboxes.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>A client with no token.</summary>
+    public HttpClient Anonymous { get; private set; } = null!;
 
     public ConcurrentQueue<string> Logs { get; } = new();
 
@@ -51,7 +55,8 @@ public abstract class ContextFixture : IAsyncLifetime
                 ConfigureServices(services);
             });
         App.Start();
-        Client = App.CreateClient();
+        Anonymous = App.CreateClient();
+        Client = await App.ClientAsAsync(Commerce.ServiceDefaults.Security.Clients.Operator);
         Sql = new Sql(database.ConnectionString);
     }
 

@@ -5,6 +5,7 @@ using Commerce.Host.Testing;
 using Commerce.Order.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 
 namespace Commerce.Order.Tests;
@@ -23,7 +24,7 @@ public sealed class CoHostedOrderTests : IAsyncLifetime
     {
         await database.InitializeAsync();
         host = new CommerceHostFactory(database.ConnectionString, "Order,Product,Customer").Start();
-        client = host.CreateClient();
+        client = await host.ClientAsAsync(Clients.Operator);
     }
 
     public async Task DisposeAsync()

@@ -4,6 +4,7 @@ using Commerce.Host.Testing;
 using Commerce.Order.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,7 +32,7 @@ public sealed class OrderHost : IAsyncLifetime
             s.AddKeyedSingleton<IProductApi>(OrderContext.Name, Products);
             s.AddKeyedSingleton<ICustomerApi>(OrderContext.Name, Customers);
         }).Start();
-        Client = factory.CreateClient();
+        Client = await factory.ClientAsAsync(Clients.Operator);
         Sql = new Sql(database.ConnectionString);
     }
 
