@@ -123,7 +123,7 @@ public sealed class TokenServerTests(CustomerFixture fixture) : IClassFixture<Cu
         var email = $"{Guid.NewGuid():N}@example.com";
         foreach (var password in new[] { null, "short" })
         {
-            using var response = await fixture.Client.PostAsJsonAsync("/customers",
+            using var response = await fixture.Anonymous.PostAsJsonAsync("/customers",
                 new RegisterCustomerRequest("No Password", email, Password: password), CommerceJson.Options);
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
