@@ -4,6 +4,7 @@ using Commerce.Checkout.Worker;
 using Commerce.Inventory.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
 using Commerce.Workflows.Temporal;
@@ -30,6 +31,13 @@ public static class CheckoutModule
         builder.AddContextClient<IPaymentApi>("Payment", Name, actForRequestCaller: true);
         builder.AddApiDocument(Name.ToLowerInvariant());
         builder.Services.AddSingleton(TemporalUnavailable);
+
+        // Submissions per caller: a shopper submits a few orders at most, and a script testing stolen cards one
+        // after another is stopped. Callers are told apart by their token's subject (one customer, one client).
+        builder.AddRateLimit(RateLimits.OrderSubmission, new RateLimit { PermitLimit = 5, Window = TimeSpan.FromMinutes(5) }, http =>
+            Caller.From(http.User, http.RequestServices.GetRequiredService<IOptions<AuthenticationSettings>>().Value.Claims).Subject is { } subject
+                ? $"subject:{subject}"
+                : $"address:{http.Connection.RemoteIpAddress}");
 
         // Shipping's delivered events come here over HTTP like any subscriber's, and become signals to the saga.
         builder.Services.Configure<OutboxOptions>(options =>

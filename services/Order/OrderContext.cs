@@ -2,6 +2,7 @@ using Commerce.Customer.Contracts;
 using Commerce.Order.Caches;
 using Commerce.Order.Orders;
 using Commerce.Product.Contracts;
+using Commerce.ServiceDefaults.Audit;
 
 namespace Commerce.Order;
 
@@ -21,7 +22,7 @@ public static class OrderContext
     /// <summary>/orders, /orders/{id}, /orders/{id}/submit|confirm|ship|deliver|cancel.</summary>
     public static IEndpointRouteBuilder MapOrderContext(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapContextGroup(Name, "/orders").MapOrders();
+        endpoints.MapContextGroup(Name, "/orders").AuditsOperatorReads().MapOrders();
         return endpoints;
     }
 }

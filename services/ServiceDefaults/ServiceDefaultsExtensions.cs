@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Commerce.ServiceDefaults.Audit;
 using Commerce.ServiceDefaults.Retention;
 using Commerce.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -52,6 +53,8 @@ public static class ServiceDefaultsExtensions
         services.Configure<OutboxOptions>(builder.Configuration.GetSection("Commerce:Outbox"));
         services.AddHttpClient(ServiceTokens.HttpClientName);
         services.Configure<RetentionOptions>(builder.Configuration.GetSection("Commerce:Retention"));
+        AuditTrail.ValidateRetention(services);
+        services.AddCommerceRateLimiter();
         builder.AddCommerceAuthentication();
         return builder;
     }
@@ -86,7 +89,9 @@ public static class ServiceDefaultsExtensions
             ActivatorUtilities.CreateInstance<OutboxDispatcher>(sp, registration));
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
             ActivatorUtilities.CreateInstance<RetentionSweeper>(sp, registration));
-        return new CommerceContextBuilder<TDbContext>(builder, registration);
+        return new CommerceContextBuilder<TDbContext>(builder, registration)
+            .RetainRecords(AuditTrail.RetainedRecordsName, AuditTrail.DefaultRetention, (db, cutoff) => db.Set<AuditRecord>()
+                .Where(r => r.RecordedAt < cutoff).OrderBy(r => r.RecordedAt));
     }
 
     /// <summary>
@@ -126,9 +131,9 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Once per host, after Build: exception → problem details, /health/live, /health/ready, each context's
-    /// /events/{context} inbox and /ops/{context}/dead-letters, and in Development /openapi/{context}.json plus
-    /// the Scalar reference at /scalar.
+    /// Once per host, after Build: exception → problem details, authentication, authorization and rate limits,
+    /// /health/live, /health/ready, each context's /events/{context} inbox, /ops/{context}/dead-letters and
+    /// /ops/{context}/audit, and in Development /openapi/{context}.json plus the Scalar reference at /scalar.
     /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
@@ -138,6 +143,8 @@ public static class ServiceDefaultsExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authorization: a limit partitioned by caller knows the caller, and a refused token costs no permit.
+        app.UseRateLimiter();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
@@ -146,6 +153,7 @@ public static class ServiceDefaultsExtensions
         foreach (var context in contexts)
         {
             app.MapMessaging(context);
+            app.MapAuditTrail(context);
         }
 
         if (app.Environment.IsDevelopment())
@@ -161,12 +169,22 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// The route group of a context's API: its prefix, OpenAPI document and tag, its body problems, and 503 (its
-    /// database, or a service it calls, unreachable).
+    /// The route group of a context's API: its prefix, OpenAPI document and tag, its body problems, 503 (its
+    /// database, or a service it calls, unreachable), and its audit trail (<see cref="AuditTrail"/>) when the context
+    /// is registered in this host — Checkout owns no schema: what it does is audited by the owners it calls.
     /// </summary>
-    public static RouteGroupBuilder MapContextGroup(this IEndpointRouteBuilder endpoints, string context, string prefix) =>
-        endpoints.MapGroup(prefix).WithGroupName(context.ToLowerInvariant()).WithTags(context).ProducesBodyProblems()
+    public static RouteGroupBuilder MapContextGroup(this IEndpointRouteBuilder endpoints, string context, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(prefix).WithGroupName(context.ToLowerInvariant()).WithTags(context).ProducesBodyProblems()
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
+        if (endpoints.ServiceProvider.GetServices<CommerceContextRegistration>().FirstOrDefault(r => r.Name == context) is { } owner)
+        {
+            group.WithAuditTrail(owner, endpoints.ServiceProvider);
+        }
+
+        return group;
+    }
 
     /// <summary>
     /// A context's own connections: statements used often are prepared once per physical connection (Npgsql

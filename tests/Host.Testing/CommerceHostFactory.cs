@@ -9,7 +9,7 @@ namespace Commerce.Host.Testing;
 /// The real host on a real loopback port (Kestrel, so the outbox dispatcher, Refit clients and token validation reach
 /// co-hosted contexts over HTTP exactly as in production), running <paramref name="contexts"/> against one test
 /// database. Fast test defaults: 20 ms outbox polling and retry base, 3 attempts, reservation sweeper off (tests sweep
-/// explicitly), the test identities (<see cref="TestIdentity"/>). <paramref name="settings"/> override any of them.
+/// explicitly), rate limits out of reach, the test identities (<see cref="TestIdentity"/>). <paramref name="settings"/> override any of them.
 /// A host without Customer validates tokens from a companion host running only Customer (the token server) on the
 /// same database, unless <paramref name="settings"/> name an Authentication:Authority.
 /// </summary>
@@ -57,6 +57,9 @@ public class CommerceHostFactory : WebApplicationFactory<Program>
         ["Commerce:Outbox:RetryBaseDelay"] = "00:00:00.020",
         ["Commerce:Outbox:MaxAttempts"] = "3",
         ["Inventory:Reservations:SweeperEnabled"] = "false",
+        // The suites sign in and submit far more often than a shopper: tests of the limits set their own.
+        ["Commerce:RateLimits:SignIn:PermitLimit"] = "1000000",
+        ["Commerce:RateLimits:OrderSubmission:PermitLimit"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

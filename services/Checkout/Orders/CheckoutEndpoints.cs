@@ -3,6 +3,7 @@ using Commerce.Checkout.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Rules;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Workflows.OrderSaga;
 using Refit;
 using Temporalio.Api.Enums.V1;
@@ -17,7 +18,7 @@ internal static class CheckoutEndpoints
     public static IEndpointRouteBuilder MapCheckoutOrders(this IEndpointRouteBuilder endpoints)
     {
         var orders = endpoints.MapContextGroup(CheckoutModule.Name, "/checkout/orders");
-        orders.MapPost("/{orderId:guid}/submit", SubmitAsync).ProducesProblems(404, 409, 422, 503);
+        orders.MapPost("/{orderId:guid}/submit", SubmitAsync).RequireRateLimiting(RateLimits.OrderSubmission).ProducesProblems(404, 409, 422, 429, 503);
         orders.MapGet("/{orderId:guid}", GetAsync).ProducesProblems(404);
         orders.MapPost("/{orderId:guid}/cancel", CancelAsync).ProducesProblems(404, 409);
         orders.MapPost("/{orderId:guid}/retry", RetryAsync).ProducesProblems(404, 409);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Commerce.Customer.Contracts;
 using Commerce.Customer.SignIn;
+using Commerce.ServiceDefaults.Audit;
 using Commerce.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Identity;
 
@@ -12,7 +13,7 @@ public static partial class CustomerEndpoints
 
     public static IEndpointRouteBuilder MapCustomers(this IEndpointRouteBuilder routes)
     {
-        var customers = routes.MapContextGroup("Customer", "/customers");
+        var customers = routes.MapContextGroup("Customer", "/customers").AuditsOperatorReads();
         // Every customer's profile: for subscribers rebuilding their caches (and operators), never for shoppers.
         customers.MapGet("/", List).WithName("ListCustomers").WithTags("Operator");
         customers.MapGet("/{id:guid}", Get).WithName("GetCustomer").ProducesProblems(404);

@@ -13,13 +13,14 @@ namespace Commerce.Customer.SignIn;
 
 /// <summary>
 /// POST /connect/token after OpenIddict has validated the request and the client: decides who the token is for and
-/// what it says (subject, role, audience). Refusals are OAuth errors (400 invalid_grant), as clients expect.
+/// what it says (subject, role, audience). Refusals are OAuth errors (400 invalid_grant), as clients expect; too
+/// many password grants for one username from one address are a 429 problem (<see cref="RateLimits.SignIn"/>).
 /// </summary>
 public static class TokenEndpoint
 {
     public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(TokenServer.TokenEndpoint, IssueAsync).AllowAnonymous().ExcludeFromDescription();
+        endpoints.MapPost(TokenServer.TokenEndpoint, IssueAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn).ExcludeFromDescription();
         return endpoints;
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Commerce.ServiceDefaults.Security;
+using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.Tokens;
@@ -69,6 +70,15 @@ public static class TokenServer
             });
 
         builder.Services.AddHostedService<ClientRegistrations>();
+
+        // Password guesses, per client address and username (as the endpoint normalizes it): one address hammering
+        // one account is stopped before each guess costs a lookup and a password hash; the lockout above protects
+        // the account from many addresses. Other grants carry secrets nobody guesses (a client secret, an encrypted
+        // refresh token), which OpenIddict checks before the endpoint: they are not limited.
+        builder.AddRateLimit(RateLimits.SignIn, new RateLimit { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) }, http =>
+            http.GetOpenIddictServerRequest() is { } request && request.IsPasswordGrantType()
+                ? $"{http.Connection.RemoteIpAddress}|{request.Username?.Trim().ToLowerInvariant()}"
+                : null);
         return builder;
     }
 

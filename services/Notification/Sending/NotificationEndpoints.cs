@@ -1,5 +1,6 @@
 using Commerce.Notification.Channels;
 using Commerce.Notification.Contracts;
+using Commerce.ServiceDefaults.Audit;
 using Refit;
 
 namespace Commerce.Notification.Sending;
@@ -8,7 +9,7 @@ public static class NotificationEndpoints
 {
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder routes)
     {
-        var notifications = routes.MapContextGroup("Notification", "/notifications");
+        var notifications = routes.MapContextGroup("Notification", "/notifications").AuditsOperatorReads();
         notifications.MapPost("/", Send).WithName("SendNotification").ProducesProblems(422, 503);
         notifications.MapGet("/{id:guid}", Get).WithName("GetNotification").ProducesProblems(404);
         notifications.MapGet("/", List).WithName("ListNotifications");

@@ -1,5 +1,6 @@
 using Commerce.Payment.Contracts;
 using Commerce.Payment.Gateway;
+using Commerce.ServiceDefaults.Audit;
 
 namespace Commerce.Payment.Methods;
 
@@ -7,7 +8,7 @@ public static class PaymentMethodEndpoints
 {
     public static IEndpointRouteBuilder MapPaymentMethods(this IEndpointRouteBuilder routes)
     {
-        var methods = routes.MapContextGroup("Payment", "/payments/methods");
+        var methods = routes.MapContextGroup("Payment", "/payments/methods").AuditsOperatorReads();
         methods.MapPost("/", Add).WithName("AddPaymentMethod").ProducesProblems(422, 503);
         methods.MapGet("/{id:guid}", Get).WithName("GetPaymentMethod").ProducesProblems(404);
         methods.MapGet("/", List).WithName("ListPaymentMethods");

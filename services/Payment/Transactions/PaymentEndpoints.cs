@@ -3,6 +3,7 @@ using Commerce.Payment.Contracts;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
 using Commerce.Rules;
+using Commerce.ServiceDefaults.Audit;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Commerce.Payment.Transactions;
@@ -20,7 +21,7 @@ public static class PaymentEndpoints
 
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder routes)
     {
-        var payments = routes.MapContextGroup("Payment", "/payments");
+        var payments = routes.MapContextGroup("Payment", "/payments").AuditsOperatorReads();
         payments.MapPost("/authorizations", Authorize).WithName("AuthorizePayment").ProducesProblems(409, 422, 503);
         payments.MapPost("/{id:guid}/capture", Capture).WithName("CapturePayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);
         payments.MapPost("/{id:guid}/void", Void).WithName("VoidPayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);

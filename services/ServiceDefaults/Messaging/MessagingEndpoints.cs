@@ -1,3 +1,4 @@
+using Commerce.ServiceDefaults.Audit;
 using Commerce.ServiceDefaults.Retention;
 using Refit;
 
@@ -48,6 +49,8 @@ internal static class MessagingEndpoints
         var ops = endpoints.MapGroup($"/ops/{context.Slug}").WithGroupName(context.Slug).WithTags("Operator")
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
+        // Replays and rebuilds are operators' writes: audited like a context's own.
+        ops.WithAuditTrail(context, endpoints.ServiceProvider);
         ops.MapGet("/dead-letters", async (IServiceProvider services, CancellationToken cancellationToken) =>
         {
             await using var scope = services.CreateAsyncScope();

@@ -1,13 +1,18 @@
+using Commerce.ServiceDefaults.Audit;
+
 namespace Commerce.ServiceDefaults.Messaging;
 
 public static class MessagingModel
 {
     /// <summary>
-    /// Adds the outbox and inbox tables to a context's model (in its default schema). Call from OnModelCreating;
-    /// the context's migrations then create them like any of its own tables.
+    /// Adds the outbox and inbox tables, and the audit trail's (<see cref="AuditModel.AddAuditTrail"/>), to a
+    /// context's model (in its default schema). Call from OnModelCreating; the context's migrations then create them
+    /// like any of its own tables.
     /// </summary>
     public static ModelBuilder AddCommerceMessaging(this ModelBuilder modelBuilder)
     {
+        modelBuilder.AddAuditTrail();
+
         modelBuilder.Entity<OutboxMessage>(b =>
         {
             b.ToTable("outbox_messages");

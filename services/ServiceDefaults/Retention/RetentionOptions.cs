@@ -30,10 +30,15 @@ public sealed class RetentionOptions
     public TimeSpan ProcessedEvents { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
-    /// Ages of the records contexts declare with <c>RetainRecords</c>, keyed "{Context}:{Records}", e.g.
-    /// "Notification:SentNotifications"; a record set not named here keeps its declared default.
+    /// Ages of the records contexts declare with <c>RetainRecords</c>, by context and then record set, as
+    /// <c>Commerce:Retention:Records:Notification:SentNotifications</c> names them (a configuration key cannot hold
+    /// the ':' of a flat "{Context}:{Records}" key: it nests); a record set not named here keeps its declared default.
     /// </summary>
-    public Dictionary<string, TimeSpan> Records { get; set; } = [];
+    public Dictionary<string, Dictionary<string, TimeSpan>> Records { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The configured age of <paramref name="context"/>'s <paramref name="records"/>, else <paramref name="declared"/>.</summary>
+    public TimeSpan AgeOf(string context, string records, TimeSpan declared) =>
+        Records.GetValueOrDefault(context)?.GetValueOrDefault(records, declared) ?? declared;
 
     /// <summary>The cut-off for inbox ids: older ones can no longer meet a redelivery that the age check lets in.</summary>
     public TimeSpan ProcessedEventIds => ProcessedEvents + ClockDisagreementAllowance;

@@ -84,7 +84,7 @@ public sealed class RetentionSweeper(
         var records = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var retained in context.RetainedRecords)
         {
-            var age = settings.Records.GetValueOrDefault($"{context.Name}:{retained.Name}", retained.DefaultAge);
+            var age = settings.AgeOf(context.Name, retained.Name, retained.DefaultAge);
             records[retained.Name] = await DeleteInBatchesAsync(settings.BatchSize,
                 (batch, ct) => retained.DeleteBatchAsync(db, now - age, batch, ct), cancellationToken);
         }

@@ -1,3 +1,4 @@
+using Commerce.ServiceDefaults.Audit;
 using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Contracts;
 
@@ -7,7 +8,7 @@ public static class ShipmentEndpoints
 {
     public static IEndpointRouteBuilder MapShipments(this IEndpointRouteBuilder routes)
     {
-        var shipments = routes.MapContextGroup("Shipping", "/shipments");
+        var shipments = routes.MapContextGroup("Shipping", "/shipments").AuditsOperatorReads();
         shipments.MapPost("/", Create).WithName("CreateShipment").ProducesProblems(422, 503);
         shipments.MapGet("/{id:guid}", Get).WithName("GetShipment").ProducesProblems(404);
         shipments.MapGet("/by-order/{orderId:guid}", GetForOrder).WithName("GetShipmentForOrder").ProducesProblems(404);
