@@ -231,6 +231,8 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("events inbox: null payload", "POST", "/events/order",
             """{"id":"{unknown}","type":"ProductCreated","source":"Product","aggregateId":"{unknown}","aggregateVersion":1,"occurredAt":"2030-01-01T00:00:00Z","payload":null}"""),
         new("ops replay: unknown dead letter", "POST", "/ops/inventory/dead-letters/{unknown}/replay", null, "404"),
+        new("ops audit: zero limit", "GET", "/ops/customer/audit?limit=0"),
+        new("ops audit: after not a number", "GET", "/ops/payment/audit?after=1%20OR%201%3D1"),
     ];
 
     private static readonly CliCase[] CliCases =
