@@ -166,7 +166,7 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static RouteGroupBuilder MapContextGroup(this IEndpointRouteBuilder endpoints, string context, string prefix) =>
         endpoints.MapGroup(prefix).WithGroupName(context.ToLowerInvariant()).WithTags(context).ProducesBodyProblems()
-            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
+            .ProducesAuthorizationProblems().ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>
     /// A context's own connections: statements used often are prepared once per physical connection (Npgsql

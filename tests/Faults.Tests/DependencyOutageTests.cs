@@ -54,12 +54,17 @@ public sealed class DependencyOutageTests(FaultSystem system) : IClassFixture<Fa
             .. CheckoutRequests(order),
             ("GET", "/checkout/orders", null),
             ("POST", "/checkout/orders/" + order + "/retry", null),
+        ]);
+        // The relay takes deliveries only from Shipping's dispatcher.
+        using var shipping = await checkout.ClientAsAsync(Clients.For("Shipping"));
+        failures.AddRange(await UnavailableAsync(shipping,
+        [
             ("POST", "/events/checkout", $$$"""
                 {"id":"{{{Guid.NewGuid()}}}","type":"ShipmentDelivered","source":"Shipping","aggregateId":"x","aggregateVersion":1,
                  "occurredAt":"2030-01-01T00:00:00Z","payload":{"shipmentId":"{{{Guid.NewGuid()}}}","orderId":"{{{order}}}",
                  "trackingNumber":"T-1","deliveredAt":"2030-01-01T00:00:00Z"}}
                 """),
-        ]);
+        ]));
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.Null(await system.Sagas.FindAsync(order));

@@ -1,3 +1,4 @@
+using Commerce.ServiceDefaults.Security;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
 using Temporalio.Client;
@@ -14,7 +15,11 @@ internal static class CarrierDeliveryRelay
     public static IEndpointRouteBuilder MapCarrierDeliveryRelay(this IEndpointRouteBuilder endpoints)
     {
         var checkout = CheckoutModule.Name.ToLowerInvariant();
-        endpoints.MapPost($"/events/{checkout}", RelayAsync).WithGroupName(checkout).WithTags("Messaging").ProducesBodyProblems()
+        endpoints.MapPost($"/events/{checkout}", RelayAsync).WithGroupName(checkout).WithTags("Messaging")
+            .RequireAuthorization(Access.ClientsOnly(andOperators: false, Clients.For("Shipping")))
+            .AcceptsEventsOnlyFromTheirPublisher()
+            .ProducesAuthorizationProblems()
+            .ProducesBodyProblems()
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }

@@ -1,4 +1,5 @@
 using Commerce.ServiceDefaults.Retention;
+using Commerce.ServiceDefaults.Security;
 using Refit;
 
 namespace Commerce.ServiceDefaults.Messaging;
@@ -42,10 +43,15 @@ internal static class MessagingEndpoints
             })
             .WithGroupName(context.Slug)
             .WithTags("Messaging")
+            .RequireAuthorization(Access.Services)
+            .AcceptsEventsOnlyFromTheirPublisher()
+            .ProducesAuthorizationProblems()
             .ProducesBodyProblems()
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
         var ops = endpoints.MapGroup($"/ops/{context.Slug}").WithGroupName(context.Slug).WithTags("Operator")
+            .RequireAuthorization(Access.Operators)
+            .ProducesAuthorizationProblems()
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
         ops.MapGet("/dead-letters", async (IServiceProvider services, CancellationToken cancellationToken) =>

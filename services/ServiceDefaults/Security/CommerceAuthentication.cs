@@ -45,7 +45,9 @@ public static class CommerceAuthentication
                 options.TokenValidationParameters.RequireExpirationTime = true;
             });
 
-        services.AddAuthorization();
+        // Every route declares its policy (a test holds every context to it); a route that somehow did not, and a
+        // path no route matches, still need a valid token: nothing is open by omission.
+        services.AddAuthorization(options => options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddSingleton<IAuthorizationHandler, CallerRequirementHandler>();
         services.AddSingleton<ServiceTokens>();
         services.AddHttpContextAccessor();
