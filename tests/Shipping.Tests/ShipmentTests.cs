@@ -50,6 +50,66 @@ public sealed class ShipmentTests(ManualCarrierFixture fixture) : IClassFixture<
         Assert.Single(await fixture.Sql.EventsAsync("shipping", shipments[0]!.Id));
     }
 
+    /// <summary>
+    /// The defect this guards: a shipment created first for an order, with another address, used to be answered (200)
+    /// to the saga's own create, which adopted it and sent the goods there.
+    /// </summary>
+    [Fact]
+    public async Task Create_SameOrderWithOtherAddressOrItems_Returns409AndChangesNothing()
+    {
+        var request = NewShipment();
+        var first = await api.CreateShipmentAsync(request);
+        var before = await CountsAsync();
+
+        CreateShipmentRequest[] others =
+        [
+            request with { Address = Address() with { Line1 = "1 Elsewhere Road" } },
+            request with { Address = Address() with { Region = "Greater London" } },
+            request with { Items = [request.Items[0]] },
+            request with { Items = [request.Items[0] with { Quantity = 3 }, request.Items[1]] },
+            request with { Items = [request.Items[0] with { Sku = "SKU-X" }, request.Items[1]] },
+        ];
+        var responses = new List<HttpResponseMessage>();
+        foreach (var other in others)
+        {
+            responses.Add(await fixture.Client.PostAsJsonAsync("/shipments", other, CommerceJson.Options));
+        }
+
+        // The identical request, however often it comes, stays idempotent: the same shipment, nothing new.
+        var again = await api.CreateShipmentAsync(request with { Address = Address() with { Recipient = "  Ada Lovelace " } });
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.All(responses, r => Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(first.Id, again.Id);
+        var kept = await api.GetShipmentForOrderAsync(request.OrderId);
+        Assert.Equal((request.Address, first.TrackingNumber, 1), (kept.Address, kept.TrackingNumber, kept.Version));
+        Assert.Equal(request.Items, kept.Items);
+    }
+
+    [Fact]
+    public async Task Create_SameOrderConcurrentlyWithTwoAddresses_OneShipmentAndTheOtherAddressGets409()
+    {
+        var request = NewShipment();
+        var other = request with { Address = Address() with { Line1 = "1 Elsewhere Road" } };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            fixture.Client.PostAsJsonAsync("/shipments", i % 2 == 0 ? request : other, CommerceJson.Options)));
+
+        var kept = await api.GetShipmentForOrderAsync(request.OrderId);
+        var winner = kept.Address == request.Address ? request : other;
+        for (var i = 0; i < responses.Length; i++)
+        {
+            var sent = i % 2 == 0 ? request : other;
+            Assert.True(
+                sent == winner ? responses[i].StatusCode is HttpStatusCode.Created or HttpStatusCode.OK : responses[i].StatusCode == HttpStatusCode.Conflict,
+                $"request {i} ({(sent == winner ? "the kept address" : "the other address")}) answered {responses[i].StatusCode}");
+        }
+
+        Assert.Equal(1, await fixture.Sql.CountAsync("shipping.shipments", $"order_id = '{request.OrderId}'"));
+        Assert.Single(await fixture.Sql.EventsAsync("shipping", kept.Id));
+    }
+
     [Fact]
     public async Task Create_UndeliverableAddress_Returns422AndWritesNothing()
     {

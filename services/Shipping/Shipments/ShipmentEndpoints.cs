@@ -8,7 +8,7 @@ public static class ShipmentEndpoints
     public static IEndpointRouteBuilder MapShipments(this IEndpointRouteBuilder routes)
     {
         var shipments = routes.MapContextGroup("Shipping", "/shipments");
-        shipments.MapPost("/", Create).WithName("CreateShipment").ProducesProblems(422, 503);
+        shipments.MapPost("/", Create).WithName("CreateShipment").ProducesProblems(409, 422, 503);
         shipments.MapGet("/{id:guid}", Get).WithName("GetShipment").ProducesProblems(404);
         shipments.MapGet("/by-order/{orderId:guid}", GetForOrder).WithName("GetShipmentForOrder").ProducesProblems(404);
         shipments.MapPost("/carrier/webhook", Webhook).WithName("CarrierWebhook").ProducesProblems(404);
@@ -16,7 +16,10 @@ public static class ShipmentEndpoints
         return routes;
     }
 
-    /// <summary>201 with a new shipment; 200 with the existing one when the order already has a shipment.</summary>
+    /// <summary>
+    /// 201 with a new shipment; 200 with the existing one when the order already has a shipment made from the same
+    /// address and items (a retry); 409 when it was made from other ones.
+    /// </summary>
     private static async Task<Results<Created<ShipmentResponse>, Ok<ShipmentResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateShipmentRequest request,
         ShippingDbContext db,
@@ -35,8 +38,7 @@ public static class ShipmentEndpoints
         var existing = await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.OrderId == request.OrderId, cancellationToken);
         if (existing is not null)
         {
-            context.Response.Headers.ETag = ETags.For(existing.Version);
-            return TypedResults.Ok(ToResponse(existing));
+            return Existing(existing, request, context);
         }
 
         CarrierLabel label;
@@ -61,7 +63,6 @@ public static class ShipmentEndpoints
         }
 
         var now = clock.GetUtcNow();
-        var a = request.Address;
         var shipment = new Shipment
         {
             Id = Guid.CreateVersion7(),
@@ -69,17 +70,8 @@ public static class ShipmentEndpoints
             Carrier = label.Carrier,
             TrackingNumber = label.TrackingNumber,
             Status = ShipmentStatus.LabelCreated,
-            Address = new ShipmentAddress
-            {
-                Recipient = a.Recipient.Trim(),
-                Line1 = a.Line1.Trim(),
-                Line2 = string.IsNullOrWhiteSpace(a.Line2) ? null : a.Line2.Trim(),
-                City = a.City.Trim(),
-                Region = string.IsNullOrWhiteSpace(a.Region) ? null : a.Region.Trim(),
-                PostalCode = a.PostalCode.Trim(),
-                Country = a.Country,
-            },
-            Items = [.. request.Items.Select(i => new ShipmentLine { ProductId = i.ProductId, Sku = i.Sku.Trim(), Quantity = i.Quantity })],
+            Address = AddressOf(request),
+            Items = LinesOf(request),
             CreatedAt = now,
         };
         shipment.TrackingEvents.Add(new TrackingEvent
@@ -100,8 +92,7 @@ public static class ShipmentEndpoints
             // A concurrent create for the same order won; its shipment is the order's shipment.
             db.ChangeTracker.Clear();
             var winner = await db.Shipments.AsNoTracking().FirstAsync(s => s.OrderId == request.OrderId, cancellationToken);
-            context.Response.Headers.ETag = ETags.For(winner.Version);
-            return TypedResults.Ok(ToResponse(winner));
+            return Existing(winner, request, context);
         }
 
         logger.LogInformation(
@@ -109,6 +100,47 @@ public static class ShipmentEndpoints
         context.Response.Headers.ETag = ETags.For(shipment.Version);
         return TypedResults.Created($"/shipments/{shipment.Id}", ToResponse(shipment));
     }
+
+    /// <summary>
+    /// The order's shipment answers a create only when the create asks for what it holds: idempotent for a retry, a 409
+    /// for anything else, or whoever created an order's shipment first would choose where the saga's goods go.
+    /// </summary>
+    private static Results<Created<ShipmentResponse>, Ok<ShipmentResponse>, ValidationProblem, ProblemHttpResult> Existing(
+        Shipment existing, CreateShipmentRequest request, HttpContext context)
+    {
+        if (AddressOf(existing.Address) != AddressOf(AddressOf(request))
+            || !existing.Items.Select(ItemOf).SequenceEqual(LinesOf(request).Select(ItemOf)))
+        {
+            return Problems.Conflict(
+                $"Order {request.OrderId} already has shipment {existing.Id} to another address or with other items; it was not changed.");
+        }
+
+        context.Response.Headers.ETag = ETags.For(existing.Version);
+        return TypedResults.Ok(ToResponse(existing));
+    }
+
+    /// <summary>The address as a shipment keeps it (trimmed, blanks as null): also what a repeated create is compared in.</summary>
+    private static ShipmentAddress AddressOf(CreateShipmentRequest request)
+    {
+        var a = request.Address;
+        return new ShipmentAddress
+        {
+            Recipient = a.Recipient.Trim(),
+            Line1 = a.Line1.Trim(),
+            Line2 = string.IsNullOrWhiteSpace(a.Line2) ? null : a.Line2.Trim(),
+            City = a.City.Trim(),
+            Region = string.IsNullOrWhiteSpace(a.Region) ? null : a.Region.Trim(),
+            PostalCode = a.PostalCode.Trim(),
+            Country = a.Country,
+        };
+    }
+
+    private static List<ShipmentLine> LinesOf(CreateShipmentRequest request) =>
+        [.. request.Items.Select(i => new ShipmentLine { ProductId = i.ProductId, Sku = i.Sku.Trim(), Quantity = i.Quantity })];
+
+    private static ShippingAddress AddressOf(ShipmentAddress a) => new(a.Recipient, a.Line1, a.City, a.PostalCode, a.Country, a.Line2, a.Region);
+
+    private static ShipmentItem ItemOf(ShipmentLine line) => new(line.ProductId, line.Sku, line.Quantity);
 
     /// <summary>The carrier's idempotency key for an order's label: one shipment per order, so one label per order.</summary>
     internal static string LabelKey(Guid orderId) => $"shipment-{orderId}";
@@ -242,8 +274,8 @@ public static class ShipmentEndpoints
             s.Carrier,
             s.TrackingNumber,
             s.Status,
-            new ShippingAddress(s.Address.Recipient, s.Address.Line1, s.Address.City, s.Address.PostalCode, s.Address.Country, s.Address.Line2, s.Address.Region),
-            [.. s.Items.Select(i => new ShipmentItem(i.ProductId, i.Sku, i.Quantity))],
+            AddressOf(s.Address),
+            [.. s.Items.Select(ItemOf)],
             [.. s.TrackingEvents.OrderBy(t => t.Status).ThenBy(t => t.OccurredAt).Select(t => new TrackingEventResponse(t.Status, t.Location, t.OccurredAt))],
             s.CreatedAt,
             s.DeliveredAt,
