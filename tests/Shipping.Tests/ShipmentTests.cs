@@ -8,17 +8,27 @@ using Refit;
 
 namespace Commerce.Shipping.Tests;
 
-/// <summary>The carrier is driven by hand through the webhook here.</summary>
+/// <summary>The carrier is driven by hand through the webhook here, signing with a secret the tests know.</summary>
 public sealed class ManualCarrierFixture : ShippingFixture
 {
-    protected override IReadOnlyDictionary<string, string?> Settings { get; } =
-        new Dictionary<string, string?> { ["Shipping:Carrier:AutoAdvance"] = "false" };
+    public const string WebhookSecret = "manual-carrier-webhook-secret-0123456789";
+
+    private HttpClient? carrier;
+
+    /// <summary>A client whose webhook calls are signed with <see cref="WebhookSecret"/>, as the carrier signs them.</summary>
+    public HttpClient Carrier => carrier ??= App.CreateDefaultClient(new CarrierSigningHandler(WebhookSecret));
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Shipping:Carrier:AutoAdvance"] = "false",
+        ["Shipping:Carrier:WebhookSecret"] = WebhookSecret,
+    };
 }
 
 public sealed class ShipmentTests(ManualCarrierFixture fixture) : IClassFixture<ManualCarrierFixture>
 {
     private readonly IShippingApi api = RestService.For<IShippingApi>(
-        fixture.Client, new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) });
+        fixture.Carrier, new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) });
 
     [Fact]
     public async Task Create_NewOrder_GetsTrackingNumberAndWritesShipmentCreated()
@@ -207,7 +217,7 @@ public sealed class ShipmentTests(ManualCarrierFixture fixture) : IClassFixture<
     [Fact]
     public async Task Webhook_UnknownTrackingNumber_Returns404_AndUnknownShipmentIs404()
     {
-        var webhook = await fixture.Client.PostAsJsonAsync("/shipments/carrier/webhook",
+        var webhook = await fixture.Carrier.PostAsJsonAsync("/shipments/carrier/webhook",
             new CarrierTrackingUpdate(Guid.NewGuid(), "NOPE", ShipmentStatus.InTransit, null, DateTimeOffset.UtcNow), CommerceJson.Options);
         var get = await fixture.Client.GetAsync($"/shipments/{Guid.NewGuid()}");
         var byOrder = await fixture.Client.GetAsync($"/shipments/by-order/{Guid.NewGuid()}");

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Contracts;
+using Microsoft.AspNetCore.Http.Json;
 
 namespace Commerce.Shipping.Shipments;
 
@@ -11,7 +13,7 @@ public static class ShipmentEndpoints
         shipments.MapPost("/", Create).WithName("CreateShipment").ProducesProblems(409, 422, 503);
         shipments.MapGet("/{id:guid}", Get).WithName("GetShipment").ProducesProblems(404);
         shipments.MapGet("/by-order/{orderId:guid}", GetForOrder).WithName("GetShipmentForOrder").ProducesProblems(404);
-        shipments.MapPost("/carrier/webhook", Webhook).WithName("CarrierWebhook").ProducesProblems(404);
+        shipments.MapPost("/carrier/webhook", Webhook).WithName("CarrierWebhook").Accepts<CarrierTrackingUpdate>("application/json").ProducesProblems(401, 404);
         shipments.MapPost("/carrier/outage", SetOutage).WithName("SetCarrierOutage").ProducesProblems(404);
         return routes;
     }
@@ -172,12 +174,59 @@ public static class ShipmentEndpoints
     }
 
     /// <summary>
-    /// The carrier's push. Redeliveries (same event id) and updates older than the shipment's status change
-    /// nothing and still answer 200, so the carrier stops retrying them.
+    /// The carrier's push, signed (<see cref="CarrierWebhookSignature"/>): a call that is not signed with the carrier's
+    /// secret, signed too long ago, or already accepted once is a 401 that changes nothing. Redeliveries (same event id,
+    /// signed anew) and updates older than the shipment's status change nothing and still answer 200, so the carrier
+    /// stops retrying them.
     /// </summary>
     private static async Task<Results<Ok<ShipmentResponse>, ValidationProblem, ProblemHttpResult>> Webhook(
-        CarrierTrackingUpdate update, TrackingUpdates tracking, ShippingDbContext db, CancellationToken cancellationToken)
+        HttpRequest request,
+        CarrierWebhookSecret secret,
+        TimeProvider clock,
+        IOptions<JsonOptions> json,
+        TrackingUpdates tracking,
+        ShippingDbContext db,
+        ILogger<ShippingDbContext> logger,
+        CancellationToken cancellationToken)
     {
+        // The signature covers the bytes as sent, so the body is read raw and bound only once they are verified.
+        byte[] body;
+        using (var buffer = new MemoryStream())
+        {
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            body = buffer.ToArray();
+        }
+
+        var now = clock.GetUtcNow();
+        if (CarrierWebhookSignature.Verify(request.Headers[CarrierWebhookSignature.Header], body, secret.Key.Span, now, out var refusal)
+            is not { } signature)
+        {
+            logger.LogWarning("Refused a carrier webhook call: {Refusal}", refusal);
+            return Unsigned(request.HttpContext, refusal);
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "The update is application/json.");
+        }
+
+        CarrierTrackingUpdate? update;
+        try
+        {
+            update = JsonSerializer.Deserialize<CarrierTrackingUpdate>(body, json.Value.SerializerOptions);
+        }
+        catch (JsonException exception)
+        {
+            // As the framework's own body binding fails: the shared handler turns it into the same 400 every route answers.
+            throw new BadHttpRequestException("The request body is not valid JSON for this operation.", StatusCodes.Status400BadRequest, exception);
+        }
+
+        if (update is null)
+        {
+            return Problems.Validation("$", "An update is required.");
+        }
+
         var validation = new ValidationErrors();
         if (update.EventId == Guid.Empty)
         {
@@ -197,13 +246,37 @@ public static class ShipmentEndpoints
             return validation.Problem();
         }
 
+        // The signature is remembered in the transaction of the change it allowed: a copy arriving at the same time
+        // waits on the key until this commits, then finds it; a call that changes nothing (404) leaves no trace.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var remembered = await db.Database.ExecuteSqlAsync(
+            $"""
+             INSERT INTO shipping.accepted_webhook_signatures (signature, signed_at, accepted_at)
+             VALUES ({signature.Signature}, {signature.SignedAt}, {now})
+             ON CONFLICT (signature) DO NOTHING
+             """,
+            cancellationToken);
+        if (remembered == 0)
+        {
+            logger.LogWarning("Refused a replayed carrier webhook call for {TrackingNumber}", update.TrackingNumber);
+            return Unsigned(request.HttpContext, "This signature was accepted before: the call is a replay.");
+        }
+
         if (await tracking.ApplyAsync(update, cancellationToken) == TrackingOutcome.UnknownTrackingNumber)
         {
             return Problems.NotFound($"No shipment with tracking number {update.TrackingNumber}.");
         }
 
+        await transaction.CommitAsync(cancellationToken);
         var shipment = await db.Shipments.AsNoTracking().FirstAsync(s => s.TrackingNumber == update.TrackingNumber, cancellationToken);
         return TypedResults.Ok(ToResponse(shipment));
+    }
+
+    /// <summary>401 naming the scheme that would be accepted, as every 401 must (RFC 9110).</summary>
+    private static ProblemHttpResult Unsigned(HttpContext context, string refusal)
+    {
+        context.Response.Headers.WWWAuthenticate = CarrierWebhookSignature.Header;
+        return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Webhook signature refused", detail: refusal);
     }
 
     private static Results<Ok<CarrierOutageResponse>, ProblemHttpResult> SetOutage(
