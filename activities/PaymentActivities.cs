@@ -1,10 +1,11 @@
 using Commerce.Payment.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Temporalio.Activities;
 
 namespace Commerce.Activities;
 
 /// <summary>The saga's calls to Payment. Every mutation carries a key derived from the order and the step.</summary>
-public sealed class PaymentActivities(IPaymentApi payments)
+public sealed class PaymentActivities([FromKeyedServices(OwnerClients.SagaWorker)] IPaymentApi payments)
 {
     [Activity("authorize-payment")]
     public async Task<PaymentAuthorization> AuthorizePaymentAsync(AuthorizePaymentInput input)

@@ -51,7 +51,7 @@ public sealed class IfMatchSystem : IAsyncLifetime
 
     public static string NewCustomer() =>
         $$"""
-        {"name":"Ada","email":"ada-{{Guid.NewGuid():N}}@example.com","addresses":[
+        {"name":"Ada","email":"ada-{{Guid.NewGuid():N}}@example.com","password":"{{TestIdentity.CustomerPassword}}","addresses":[
           {"kind":"Shipping","recipient":"Ada","line1":"1 Main St","city":"London","postalCode":"N1","country":"GB","isDefault":true},
           {"kind":"Billing","recipient":"Ada","line1":"1 Main St","city":"London","postalCode":"N1","country":"GB","isDefault":true}]}
         """;

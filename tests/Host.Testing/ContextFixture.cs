@@ -36,13 +36,6 @@ public abstract class ContextFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>
-    /// Serve on a real loopback port (Kestrel) rather than in memory: needed when the host calls itself (event
-    /// deliveries between co-hosted contexts, a context asking another through its Refit client) or when something
-    /// outside the test's HttpClient calls it (the CLI).
-    /// </summary>
-    protected virtual bool ListensOnLoopback => false;
-
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
@@ -57,11 +50,7 @@ public abstract class ContextFixture : IAsyncLifetime
                     .AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug));
                 ConfigureServices(services);
             });
-        if (ListensOnLoopback)
-        {
-            App.Start();
-        }
-
+        App.Start();
         Client = App.CreateClient();
         Sql = new Sql(database.ConnectionString);
     }

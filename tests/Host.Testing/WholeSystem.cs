@@ -159,6 +159,7 @@ public abstract class WholeSystem : IAsyncLifetime
 
     private Dictionary<string, string?> WorkerSettings() => new()
     {
+        ["Authentication:Authority"] = Address.ToString(),
         ["Services:Order:BaseUrl"] = Address.ToString(),
         ["Services:Inventory:BaseUrl"] = Address.ToString(),
         ["Services:Payment:BaseUrl"] = Address.ToString(),

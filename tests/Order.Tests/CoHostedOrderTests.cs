@@ -42,7 +42,7 @@ public sealed class CoHostedOrderTests : IAsyncLifetime
             [
                 new AddressInput(AddressKind.Billing, "K. Johnson", "1 Langley Blvd", "Hampton", "23681", "US", Region: "VA", IsDefault: true),
                 new AddressInput(AddressKind.Shipping, "K. Johnson", "2 Orbit Way", "Hampton", "23666", "US", Region: "VA", IsDefault: true),
-            ]));
+            ], Password: TestIdentity.CustomerPassword));
 
         var order = await PostAsync<OrderResponse>("/orders", new CreateOrderRequest(customer.Id, [new CreateOrderItem(product.Id, 3)]));
         (await client.PutAsJsonAsync($"/products/{product.Id}/price", new ChangePriceRequest(55.00m, "USD"), CommerceJson.Options))

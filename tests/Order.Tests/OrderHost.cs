@@ -28,8 +28,8 @@ public sealed class OrderHost : IAsyncLifetime
         await database.InitializeAsync();
         factory = new CommerceHostFactory(database.ConnectionString, "Order", services: s =>
         {
-            s.AddSingleton<IProductApi>(Products);
-            s.AddSingleton<ICustomerApi>(Customers);
+            s.AddKeyedSingleton<IProductApi>(OrderContext.Name, Products);
+            s.AddKeyedSingleton<ICustomerApi>(OrderContext.Name, Customers);
         }).Start();
         Client = factory.CreateClient();
         Sql = new Sql(database.ConnectionString);
