@@ -13,8 +13,6 @@ namespace Commerce.Shipping.Tests;
 /// </summary>
 public sealed class FastCarrierFixture : ShippingFixture
 {
-    protected override bool ListensOnLoopback => true;
-
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["Shipping:Carrier:InTransitAfter"] = "00:00:00.050",
