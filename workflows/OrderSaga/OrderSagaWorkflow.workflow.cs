@@ -32,6 +32,9 @@ public sealed class OrderSagaWorkflow
     /// <summary>From here on a refusal after confirmation parks the order for an operator instead of compensating.</summary>
     private const string RefusalsAfterConfirmationPark = "refusals-after-confirmation-park";
 
+    /// <summary>From here on the authorize step names the order's customer, so Payment can refuse anyone else's card.</summary>
+    private const string AuthorizationNamesCustomer = "authorization-names-customer";
+
     private const string ReservationExpiredReason = "The stock reservation expired before the order was confirmed.";
     private const string OperatorCancellation = "Cancelled by an operator.";
     private const string ReplacedCancellation = "Cancelled by an operator; the reason given was not acceptable and was not kept.";
@@ -215,8 +218,8 @@ public sealed class OrderSagaWorkflow
         reservationDeadline = commitsReservation ? reservation.ExpiresAt.UtcDateTime : Workflow.UtcNow + settings.ReservationWindow;
 
         undo.Push(_ => UndoAsync(SagaSteps.ReversePayment, new OrderStepInput(OrderId)));
-        var authorization = await StepAsync<PaymentAuthorization>(
-            SagaSteps.AuthorizePayment, new AuthorizePaymentInput(OrderId, input.PaymentMethodId, order.Total, order.Currency));
+        var authorization = await StepAsync<PaymentAuthorization>(SagaSteps.AuthorizePayment, new AuthorizePaymentInput(
+            OrderId, input.PaymentMethodId, order.Total, order.Currency, Workflow.Patched(AuthorizationNamesCustomer) ? order.CustomerId : null));
         Decide(new OrderDecision(true, null));
         SetStage(SagaStages.Accepted);
 
