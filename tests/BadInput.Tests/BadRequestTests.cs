@@ -142,6 +142,8 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
             """{"customerId":"{customer}","cardNumber":"4242424242424241","expiryMonth":12,"expiryYear":{nextYear}}"""),
         new("payment method: expired card", "POST", "/payments/methods",
             """{"customerId":"{customer}","cardNumber":"4242424242424242","expiryMonth":1,"expiryYear":2001}""", "422"),
+        new("payment method: unknown customer", "POST", "/payments/methods",
+            """{"customerId":"{unknown}","cardNumber":"4242424242424242","expiryMonth":12,"expiryYear":{nextYear}}""", "422"),
         new("payment method: month 13", "POST", "/payments/methods",
             """{"customerId":"{customer}","cardNumber":"4242424242424242","expiryMonth":13,"expiryYear":{nextYear}}"""),
         new("payment method: letters in security code", "POST", "/payments/methods",

@@ -20,7 +20,7 @@ public sealed class CardOwnershipTests(GatedGatewayFixture fixture) : IClassFixt
     [Fact]
     public async Task Authorize_AnotherCustomersCard_Returns422LikeAnUnknownCard_WritesNothing_CallsNoGateway()
     {
-        var card = await CardOfAsync(Guid.NewGuid());
+        var card = await CardOfAsync(await fixture.NewCustomerAsync());
         var before = await CountsAsync();
         var key = Key();
 
@@ -37,7 +37,7 @@ public sealed class CardOwnershipTests(GatedGatewayFixture fixture) : IClassFixt
     [Fact]
     public async Task Authorize_NoCustomer_Returns400_CallsNoGateway()
     {
-        var card = await CardOfAsync(Guid.NewGuid());
+        var card = await CardOfAsync(await fixture.NewCustomerAsync());
         var key = Key();
 
         var response = await PostAsync(new AuthorizePaymentRequest(Guid.NewGuid(), card.Id, 10m, "USD"), key);
@@ -50,7 +50,7 @@ public sealed class CardOwnershipTests(GatedGatewayFixture fixture) : IClassFixt
     [Fact]
     public async Task Authorize_RepeatOfAnApprovedKeyNamingAnotherCustomer_Returns422AndNotThePayment()
     {
-        var owner = Guid.NewGuid();
+        var owner = await fixture.NewCustomerAsync();
         var card = await CardOfAsync(owner);
         var request = new AuthorizePaymentRequest(Guid.NewGuid(), card.Id, 12m, "USD", owner);
         var key = Key();

@@ -87,8 +87,11 @@ public sealed class GatedGatewayFixture : PaymentFixture
 {
     public GatedGateway Gateway => (GatedGateway)App.Services.GetRequiredService<IPaymentGateway>();
 
-    protected override void ConfigureServices(IServiceCollection services) =>
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        base.ConfigureServices(services);
         services.AddSingleton<IPaymentGateway>(sp => new GatedGateway(sp.GetRequiredService<SimulatedPaymentGateway>()));
+    }
 }
 
 /// <summary>
@@ -205,7 +208,7 @@ public sealed class ConcurrentOperationTests(GatedGatewayFixture fixture) : ICla
 
     private async Task<PaymentResponse> AuthorizedAsync(decimal amount)
     {
-        var method = await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(Guid.NewGuid(), TestCards.Success, 12, DateTime.UtcNow.Year + 1));
+        var method = await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(await fixture.NewCustomerAsync(), TestCards.Success, 12, DateTime.UtcNow.Year + 1));
         return await api.AuthorizeAsync(new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, amount, "USD", method.CustomerId), Key());
     }
 

@@ -22,7 +22,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     {
         // A number nothing else in the run uses, so any hit can only be a leak of this request.
         const string pan = "5555555555554444";
-        var customerId = Guid.NewGuid();
+        var customerId = await fixture.NewCustomerAsync();
 
         var method = await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(customerId, pan, 12, NextYear, "123"));
         var payment = await api.AuthorizeAsync(new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 10m, "USD", method.CustomerId), Key());
@@ -41,7 +41,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     [Fact]
     public async Task AddMethod_TokenIsEncryptedAtRest()
     {
-        var method = await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(Guid.NewGuid(), TestCards.Success, 1, NextYear));
+        var method = await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(await fixture.NewCustomerAsync(), TestCards.Success, 1, NextYear));
 
         var stored = await SingleBytesAsync($"SELECT encrypted_token FROM payment.payment_methods WHERE id = '{method.Id}'");
 
@@ -71,7 +71,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     public async Task AddMethod_ExpiredCard_Returns422()
     {
         var response = await fixture.Client.PostAsJsonAsync(
-            "/payments/methods", new AddPaymentMethodRequest(Guid.NewGuid(), TestCards.Success, 1, 2001), CommerceJson.Options);
+            "/payments/methods", new AddPaymentMethodRequest(await fixture.NewCustomerAsync(), TestCards.Success, 1, 2001), CommerceJson.Options);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
     }
@@ -316,7 +316,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     }
 
     private async Task<PaymentMethodResponse> MethodAsync(string card) =>
-        await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(Guid.NewGuid(), card, 12, NextYear));
+        await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(await fixture.NewCustomerAsync(), card, 12, NextYear));
 
     private async Task<PaymentResponse> AuthorizedAsync(decimal amount)
     {
