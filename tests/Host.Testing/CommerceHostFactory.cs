@@ -17,12 +17,18 @@ public class CommerceHostFactory(
     IReadOnlyDictionary<string, string?>? settings = null,
     Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
+    private bool listensOnLoopback;
+
     public string AdminConnectionString => adminConnectionString;
 
     /// <summary>Starts the server on a free loopback port; call once before using <see cref="WebApplicationFactory{T}.CreateClient()"/>.</summary>
     public CommerceHostFactory Start()
     {
-        UseKestrel(0);
+        // The port comes from the host's own URL setting (see ConfigureWebHost), not UseKestrel(0): that overload
+        // rewrites the server's addresses after the app has started binding them, and fails when Kestrel gets there
+        // first ("Addresses cannot be modified after the server has started", dotnet/aspnetcore#67714).
+        UseKestrel();
+        listensOnLoopback = true;
         StartServer();
         return this;
     }
@@ -39,6 +45,11 @@ public class CommerceHostFactory(
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (listensOnLoopback)
+        {
+            builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
+        }
+
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Admin", adminConnectionString);
         builder.UseSetting("Commerce:Contexts", contexts);
