@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Commerce.Notification.Contracts;
 
@@ -44,6 +46,7 @@ public sealed partial class NotificationComposer(NotificationDbContext db, IServ
         }
 
         var values = new Dictionary<string, string>(data, StringComparer.OrdinalIgnoreCase) { ["customerName"] = contact.Name };
+        var fingerprint = RequestFingerprint(customerId, templateKey, data, only);
         var now = clock.GetUtcNow();
         var queued = new List<NotificationMessage>();
         foreach (var channel in contact.Channels.Where(c => only is null || c == only))
@@ -70,6 +73,7 @@ public sealed partial class NotificationComposer(NotificationDbContext db, IServ
                 Subject = Render(template.Subject, values),
                 Body = Render(template.Body, values),
                 IdempotencyKey = idempotencyKey,
+                RequestFingerprint = fingerprint,
                 CreatedAt = now,
                 NextAttemptAt = now,
             };
@@ -78,6 +82,20 @@ public sealed partial class NotificationComposer(NotificationDbContext db, IServ
         }
 
         return (ComposeOutcome.Queued, queued);
+    }
+
+    /// <summary>
+    /// Everything that decides what a request queues, in one unambiguous form (a JSON array; values in key order, so
+    /// the order a client wrote them in does not count), hashed.
+    /// </summary>
+    internal static string RequestFingerprint(Guid customerId, string templateKey, IReadOnlyDictionary<string, string> data, DeliveryChannel? only)
+    {
+        string[][] parts =
+        [
+            [customerId.ToString(), templateKey, only?.ToString() ?? ""],
+            .. data.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new[] { d.Key, d.Value }),
+        ];
+        return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(parts)));
     }
 
     /// <summary>Fills {{name}} placeholders; unknown ones render empty.</summary>
