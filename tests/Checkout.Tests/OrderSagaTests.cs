@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Commerce.Activities;
 using Commerce.Checkout.Contracts;
 using Commerce.Cli;
 using Commerce.Inventory.Contracts;
@@ -12,6 +13,7 @@ using Google.Protobuf;
 using Refit;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Exceptions;
+using Temporalio.Testing;
 
 namespace Commerce.Checkout.Tests;
 
@@ -212,5 +214,33 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null((await system.Checkout.GetAsync(order.OrderId)).Saga);
+    }
+
+    [Fact]
+    public async Task AuthorizeStep_InputRecordedBeforeItNamedTheCustomer_AsksOrderWhoseOrderItIsAndAuthorizes()
+    {
+        var order = await system.NewOrderAsync();
+        var placed = await system.Orders.GetOrderAsync(order.OrderId);
+        var activities = new PaymentActivities(system.Payments, system.Orders);
+
+        var authorization = await new ActivityEnvironment().RunAsync(() => activities.AuthorizePaymentAsync(
+            new AuthorizePaymentInput(order.OrderId, order.PaymentMethodId, placed.Total, placed.Currency)));
+
+        Assert.Equal(PaymentStatus.Authorized, (await system.Payments.GetPaymentAsync(authorization.PaymentId)).Status);
+    }
+
+    [Fact]
+    public async Task AuthorizeStep_AnotherCustomersCard_IsARejectionNotARetry_AndNothingIsCharged()
+    {
+        var order = await system.NewOrderAsync();
+        var someoneElses = await system.NewOrderAsync();
+        var placed = await system.Orders.GetOrderAsync(order.OrderId);
+        var activities = new PaymentActivities(system.Payments, system.Orders);
+
+        var refusal = await Assert.ThrowsAsync<ApplicationFailureException>(() => new ActivityEnvironment().RunAsync(() =>
+            activities.AuthorizePaymentAsync(new AuthorizePaymentInput(order.OrderId, someoneElses.PaymentMethodId, placed.Total, placed.Currency, placed.CustomerId))));
+
+        Assert.Equal((BusinessFailures.PaymentDeclined, true), (refusal.ErrorType, refusal.NonRetryable));
+        Assert.Empty(await system.Payments.ListPaymentsAsync(order.OrderId));
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Commerce.Host.Testing;
+using Commerce.Order.Contracts;
 using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,31 @@ public sealed class DependencyOutageTests(FaultSystem system) : IClassFixture<Fa
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.True(system.Outages.Refused > refusedBefore, "Checkout never called Order");
         Assert.Null(await system.Sagas.FindAsync(order));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CheckoutSubmit_PaymentDown_Answers503WithRetryAfter_StartsNoSagaAndLeavesTheOrderCreated(bool paymentAnswers503)
+    {
+        var order = (await system.CreateOrdersAsync(1))[0];
+        var refusedBefore = system.Outages.Refused;
+        system.Outages.TakeDown("/payments", paymentAnswers503);
+        List<string> failures;
+        try
+        {
+            // The card's owner cannot be checked: the submit is refused rather than let through unchecked.
+            failures = await UnavailableAsync(system.Http, [CheckoutRequests(order)[0]]);
+        }
+        finally
+        {
+            system.Outages.BringUp("/payments");
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.True(system.Outages.Refused > refusedBefore, "Checkout never called Payment");
+        Assert.Null(await system.Sagas.FindAsync(order));
+        Assert.Equal(OrderStatus.Created, (await system.Api<IOrderApi>().GetOrderAsync(order)).Status);
     }
 
     [Fact]

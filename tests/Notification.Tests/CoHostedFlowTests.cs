@@ -57,7 +57,7 @@ public sealed class CoHostedFlowTests : IAsyncLifetime
                 new CustomerPreferences("en", "USD", [NotificationChannel.Email, NotificationChannel.Sms]), Password: TestIdentity.CustomerPassword));
             var method = await payments.AddPaymentMethodAsync(new AddPaymentMethodRequest(customer.Id, TestCards.Declined, 12, DateTime.UtcNow.Year + 1));
             var declined = await Assert.ThrowsAnyAsync<ApiException>(() => payments.AuthorizeAsync(
-                new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 42m, "USD"), Guid.NewGuid().ToString()));
+                new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 42m, "USD", customer.Id), Guid.NewGuid().ToString()));
             Assert.Equal(HttpStatusCode.UnprocessableEntity, declined.StatusCode);
 
             var deadline = DateTime.UtcNow.AddSeconds(30);

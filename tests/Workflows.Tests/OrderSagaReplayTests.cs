@@ -37,6 +37,7 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
     {
         var histories = new List<(string Name, WorkflowHistory History)>();
         await RecordAsync("delivered", histories, _ => { });
+        await RecordAsync("delivered-authorization-names-customer", histories, _ => { });
         await RecordAsync("out-of-stock", histories, owners => owners.Reject(SagaSteps.ReserveInventory, BusinessFailures.OutOfStock, "none left"));
         await RecordAsync("declined", histories, owners => owners.Reject(SagaSteps.AuthorizePayment, BusinessFailures.PaymentDeclined, "declined"));
         await RecordAsync("parked-then-retried", histories, owners => owners.FailAlways(SagaSteps.ReserveInventory), healAndRetry: SagaSteps.ReserveInventory);

@@ -37,6 +37,20 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task Submit_AuthorizesNamingTheCustomerOrderAnsweredFor()
+    {
+        await using var harness = SagaHarness.Start(server);
+        var order = SagaHarness.NewOrder();
+
+        await harness.SubmitAsync(order);
+        await harness.Handle(order).GetResultAsync();
+
+        // Order's answer, not the submitter's word: Payment refuses a card that is not this customer's.
+        var authorization = Assert.Single(harness.Owners.Authorizations);
+        Assert.Equal((order.OrderId, order.PaymentMethodId, FakeOwners.OrderCustomer), (authorization.OrderId, authorization.PaymentMethodId, authorization.CustomerId));
+    }
+
+    [Fact]
     public async Task Submit_OutOfStock_RejectedEarlyAndNothingCharged()
     {
         await using var harness = SagaHarness.Start(server);

@@ -41,6 +41,9 @@ public sealed class OrderSagaWorkflow
     /// <summary>Deliveries held while the saga does not know its shipment yet: a bound on what a flood of signals can make it keep.</summary>
     private const int MaxHeldDeliveries = 10;
 
+    /// <summary>From here on the authorize step names the order's customer, so Payment can refuse anyone else's card.</summary>
+    private const string AuthorizationNamesCustomer = "authorization-names-customer";
+
     private const string ReservationExpiredReason = "The stock reservation expired before the order was confirmed.";
     private const string OperatorCancellation = "Cancelled by an operator.";
     private const string ReplacedCancellation = "Cancelled by an operator; the reason given was not acceptable and was not kept.";
@@ -249,8 +252,8 @@ public sealed class OrderSagaWorkflow
         reservationDeadline = commitsReservation ? reservation.ExpiresAt.UtcDateTime : Workflow.UtcNow + settings.ReservationWindow;
 
         undo.Push(_ => UndoAsync(SagaSteps.ReversePayment, new OrderStepInput(OrderId)));
-        var authorization = await StepAsync<PaymentAuthorization>(
-            SagaSteps.AuthorizePayment, new AuthorizePaymentInput(OrderId, input.PaymentMethodId, order.Total, order.Currency));
+        var authorization = await StepAsync<PaymentAuthorization>(SagaSteps.AuthorizePayment, new AuthorizePaymentInput(
+            OrderId, input.PaymentMethodId, order.Total, order.Currency, Workflow.Patched(AuthorizationNamesCustomer) ? order.CustomerId : null));
         Decide(new OrderDecision(true, null));
         SetStage(SagaStages.Accepted);
 

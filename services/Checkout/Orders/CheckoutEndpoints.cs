@@ -192,10 +192,11 @@ internal static class CheckoutEndpoints
         };
 
     /// <summary>
-    /// The saga authorizes whatever card it is given, so only a card of the order's own customer is accepted. Another
-    /// customer's card gets the same answer as a missing one: the answer must not tell which cards exist. When
-    /// Payment cannot answer, the submit goes ahead: the saga waits out the outage in its retries, and Payment itself
-    /// refuses an unknown or removed card at authorization.
+    /// Only a card of the order's own customer is accepted. Another customer's card gets the same answer as a missing
+    /// one: the answer must not tell which cards exist. When Payment cannot answer (unreachable, or answering anything
+    /// but the card or 404), the submit fails closed: 503 with Retry-After, and no saga is started. Payment checks the
+    /// owner again at authorization; this check spares a saga, its reservation and its compensation for a card that
+    /// was never going to pass.
     /// </summary>
     private static async Task<ProblemHttpResult?> RefusePaymentMethodAsync(
         IPaymentApi payments, Guid paymentMethodId, Guid customerId, CancellationToken cancellationToken)
@@ -209,9 +210,10 @@ internal static class CheckoutEndpoints
         {
             method = null;
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is ApiExceptionBase or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return null;
+            return Problems.Unavailable(
+                "Payment unavailable", $"The payment method could not be checked; the order was not submitted. Retry after {Problems.RetryAfterSeconds} seconds.");
         }
 
         return method is null || method.Removed || method.CustomerId != customerId

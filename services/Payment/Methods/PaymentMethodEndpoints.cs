@@ -1,5 +1,7 @@
+using Commerce.Customer.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Payment.Gateway;
+using Refit;
 
 namespace Commerce.Payment.Methods;
 
@@ -15,9 +17,15 @@ public static class PaymentMethodEndpoints
         return routes;
     }
 
+    /// <summary>
+    /// Customer, the customers' owner, is asked first: an unknown or deleted customer is a 422 (the route exists; the
+    /// customer the body names does not), and no answer from Customer is a 503. Either way the card never reaches the
+    /// gateway and nothing is written.
+    /// </summary>
     private static async Task<Results<Created<PaymentMethodResponse>, ValidationProblem, ProblemHttpResult>> Add(
         AddPaymentMethodRequest request,
         PaymentDbContext db,
+        [FromKeyedServices(PaymentContext.Name)] ICustomerApi customers,
         IPaymentGateway gateway,
         TokenProtector protector,
         TimeProvider clock,
@@ -61,6 +69,26 @@ public static class PaymentMethodEndpoints
         if (IsExpired(request.ExpiryMonth, request.ExpiryYear, now))
         {
             return Problems.Unprocessable("The card has expired.");
+        }
+
+        try
+        {
+            // Customer answers 404 for deleted customers too; the status is checked as well in case it ever does not.
+            if ((await customers.GetCustomerAsync(request.CustomerId, cancellationToken)).Status == CustomerStatus.Deleted)
+            {
+                return Problems.Unprocessable($"Customer {request.CustomerId} does not exist.");
+            }
+        }
+        catch (ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return Problems.Unprocessable($"Customer {request.CustomerId} does not exist.");
+        }
+        catch (Exception exception) when (exception is ApiExceptionBase or HttpRequestException or TaskCanceledException
+                                              && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Customer unreachable while adding a payment method for customer {CustomerId}: {Error}", request.CustomerId, exception.Message);
+            return Problems.Unavailable(
+                "Customer unavailable", $"The customer could not be checked; nothing was saved. Retry after {Problems.RetryAfterSeconds} seconds.");
         }
 
         CardToken token;

@@ -53,11 +53,31 @@ public static class PaymentEndpoints
             validation.Add("paymentMethodId", "Required.");
         }
 
+        // Without the order's customer the card's owner cannot be checked: refused, not trusted.
+        if (request.CustomerId is null || request.CustomerId == Guid.Empty)
+        {
+            validation.Add("customerId", "Required.");
+        }
+
         ValidateAmount(validation, "amount", request.Amount);
         validation.Check(Checks.IsCurrencyCode(request.Currency), "currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
         if (validation.Any)
         {
             return validation.Problem();
+        }
+
+        // Another customer's card is answered as a missing one, so the answer never tells which cards exist. Checked
+        // before a repeat is answered too: a repeat is no way around it. The customer is not part of the fingerprint,
+        // so authorizations recorded before it was sent still answer their repeats.
+        var method = await db.PaymentMethods.AsNoTracking()
+            .FirstOrDefaultAsync(m => m.Id == request.PaymentMethodId, cancellationToken);
+        var unusable = Problems.Unprocessable($"No usable payment method {request.PaymentMethodId}.");
+        if (method is not null && method.CustomerId != request.CustomerId)
+        {
+            logger.LogWarning(
+                "Authorization for order {OrderId} refused: payment method {PaymentMethodId} is not customer {CustomerId}'s",
+                request.OrderId, request.PaymentMethodId, request.CustomerId);
+            return unusable;
         }
 
         var fingerprint = Fingerprint("authorize", request.OrderId, request.PaymentMethodId, request.Amount, request.Currency);
@@ -67,11 +87,9 @@ public static class PaymentEndpoints
             return earlier;
         }
 
-        var method = await db.PaymentMethods.AsNoTracking()
-            .FirstOrDefaultAsync(m => m.Id == request.PaymentMethodId, cancellationToken);
         if (method is null || method.Removed)
         {
-            return Problems.Unprocessable($"No usable payment method {request.PaymentMethodId}.");
+            return unusable;
         }
 
         var now = clock.GetUtcNow();
