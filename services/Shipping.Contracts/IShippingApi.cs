@@ -20,7 +20,7 @@ public interface IShippingApi
     [Post("/shipments/carrier/webhook")]
     Task<ShipmentResponse> PushTrackingUpdateAsync([Body] CarrierTrackingUpdate update, CancellationToken cancellationToken = default);
 
-    /// <summary>Operator switch: makes the simulated carrier refuse every new label (503).</summary>
+    /// <summary>Operator switch, in Development only: makes the simulated carrier refuse every new label (503).</summary>
     [Post("/shipments/carrier/outage")]
     Task<CarrierOutageResponse> SetCarrierOutageAsync([Body] CarrierOutageRequest request, CancellationToken cancellationToken = default);
 }

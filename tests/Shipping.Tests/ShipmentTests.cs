@@ -15,8 +15,17 @@ public sealed class ManualCarrierFixture : ShippingFixture
 
     private HttpClient? carrier;
 
-    /// <summary>A client whose webhook calls are signed with <see cref="WebhookSecret"/>, as the carrier signs them.</summary>
-    public HttpClient Carrier => carrier ??= App.CreateDefaultClient(new CarrierSigningHandler(WebhookSecret));
+    /// <summary>
+    /// A client whose webhook calls are signed with <see cref="WebhookSecret"/>, as the carrier signs them; its other
+    /// calls go as an operator (the saga worker's steps admit operators).
+    /// </summary>
+    public HttpClient Carrier => carrier ??= WithOperatorToken(App.CreateDefaultClient(new CarrierSigningHandler(WebhookSecret)));
+
+    private HttpClient WithOperatorToken(HttpClient client)
+    {
+        client.DefaultRequestHeaders.Authorization = Client.DefaultRequestHeaders.Authorization;
+        return client;
+    }
 
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Contracts;
 using Microsoft.AspNetCore.Http.Json;
@@ -10,11 +11,23 @@ public static class ShipmentEndpoints
     public static IEndpointRouteBuilder MapShipments(this IEndpointRouteBuilder routes)
     {
         var shipments = routes.MapContextGroup("Shipping", "/shipments");
-        shipments.MapPost("/", Create).WithName("CreateShipment").ProducesProblems(409, 422, 503);
-        shipments.MapGet("/{id:guid}", Get).WithName("GetShipment").ProducesProblems(404);
-        shipments.MapGet("/by-order/{orderId:guid}", GetForOrder).WithName("GetShipmentForOrder").ProducesProblems(404);
-        shipments.MapPost("/carrier/webhook", Webhook).WithName("CarrierWebhook").Accepts<CarrierTrackingUpdate>("application/json").ProducesProblems(401, 404);
-        shipments.MapPost("/carrier/outage", SetOutage).WithName("SetCarrierOutage").ProducesProblems(404);
+        // Shipping an order is the order saga's step (operators resolve a stuck one): a shipment anyone else made first
+        // would choose where the goods go.
+        shipments.MapPost("/", Create).WithName("CreateShipment").RequireAuthorization(Access.SagaWorker).ProducesProblems(409, 422, 503);
+        // A shipment holds the recipient's address and the tracking number a delivery is matched on, and Shipping does not
+        // know whose order it is: reading one is an operators' tool (customers follow their order through its owner).
+        shipments.MapGet("/{id:guid}", Get).WithName("GetShipment").RequireAuthorization(Access.Operators).ProducesProblems(404);
+        shipments.MapGet("/by-order/{orderId:guid}", GetForOrder).WithName("GetShipmentForOrder").RequireAuthorization(Access.Operators)
+            .ProducesProblems(404);
+        // The carrier holds no token of ours: its signature over the call is its authentication, not a bearer token.
+        shipments.MapPost("/carrier/webhook", Webhook).WithName("CarrierWebhook").AllowAnonymous()
+            .Accepts<CarrierTrackingUpdate>("application/json").ProducesProblems(401, 404);
+        // A simulator's switch is a test and demo tool: outside Development it is not there at all.
+        if (routes.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            shipments.MapPost("/carrier/outage", SetOutage).WithName("SetCarrierOutage").RequireAuthorization(Access.Operators).ProducesProblems(404);
+        }
+
         return routes;
     }
 
