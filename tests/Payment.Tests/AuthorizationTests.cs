@@ -100,19 +100,24 @@ public sealed class AuthorizationTests(PaymentAccessFixture fixture) : IClassFix
     [Fact]
     public async Task GatewayOutageSwitch_OutsideDevelopment_IsNotMapped()
     {
+        // What a production host needs to start: its own secrets. Nothing here reaches Payment's tables.
         await using var production = new CommerceHostFactory(fixture.ConnectionString, "Payment", new Dictionary<string, string?>
         {
             ["environment"] = "Production",
             [PaymentContext.TokenKeySetting] = Convert.ToBase64String(new byte[32]),
+            ["Commerce:RolePasswords:Payment"] = Guid.NewGuid().ToString("N"),
             ["Authentication:RequireHttpsMetadata"] = "false",
         }).Start();
-        var client = await production.ClientAsAsync(Clients.Operator);
+        var operatorClient = await production.ClientAsAsync(Clients.Operator);
+        using var anonymous = new HttpClient { BaseAddress = production.Address };
 
-        var outage = await client.PostAsJsonAsync("/payments/gateway/outage", new GatewayOutageRequest(true), CommerceJson.Options);
-        var methods = await client.GetAsync($"/payments/methods?customerId={fixture.CustomerId}");
+        var asOperator = await operatorClient.PostAsJsonAsync("/payments/gateway/outage", new GatewayOutageRequest(true), CommerceJson.Options);
+        var asAnyone = await anonymous.PostAsJsonAsync("/payments/gateway/outage", new GatewayOutageRequest(true), CommerceJson.Options);
+        var otherRoute = await anonymous.GetAsync($"/payments/methods?customerId={fixture.CustomerId}");
 
-        Assert.Equal(HttpStatusCode.NotFound, outage.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, methods.StatusCode);
+        // No route at all (an existing one would ask for a token first), while Payment's other routes are there.
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (asOperator.StatusCode, asAnyone.StatusCode));
+        Assert.Equal(HttpStatusCode.Unauthorized, otherRoute.StatusCode);
     }
 
     private static Dictionary<CallerKind, int> Expect(int otherCustomer, int customer, int @operator, int? rightService = null)
