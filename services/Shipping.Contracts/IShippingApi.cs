@@ -6,7 +6,7 @@ namespace Commerce.Shipping.Contracts;
 /// </summary>
 public interface IShippingApi
 {
-    /// <summary>Idempotent per order id (201 the first time, 200 with the same shipment afterwards).</summary>
+    /// <summary>Idempotent per order id (201 the first time, 200 with the same shipment for the same address and items, 409 for others).</summary>
     [Post("/shipments")]
     Task<ShipmentResponse> CreateShipmentAsync([Body] CreateShipmentRequest request, CancellationToken cancellationToken = default);
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Commerce.Cli;
 using Commerce.Host;
+using Commerce.Host.Testing;
 
 namespace Commerce.BadInput.Tests;
 
@@ -178,11 +179,21 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("shipping create: no items", "POST", "/shipments", $$"""{"orderId":"{order}","address":{{ShipTo}},"items":[]}"""),
         new("shipping create: missing address", "POST", "/shipments", """{"orderId":"{order}","items":[{"productId":"{product}","sku":"{sku}","quantity":1}]}"""),
         new("shipping webhook: unknown tracking number", "POST", "/shipments/carrier/webhook",
-            """{"eventId":"{unknown}","trackingNumber":"NOPE-1","status":"InTransit","location":"Leeds","occurredAt":"2030-01-01T00:00:00Z"}""", "404"),
+            """{"eventId":"{unknown}","trackingNumber":"NOPE-1","status":"InTransit","location":"Leeds","occurredAt":"2030-01-01T00:00:00Z"}""", "404",
+            Signed: true),
         new("shipping webhook: unknown status", "POST", "/shipments/carrier/webhook",
-            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Lost","occurredAt":"2030-01-01T00:00:00Z"}"""),
+            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Lost","occurredAt":"2030-01-01T00:00:00Z"}""", Signed: true),
         new("shipping webhook: card number in location", "POST", "/shipments/carrier/webhook",
-            $$"""{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","location":"{{Pan}}","occurredAt":"2030-01-01T00:00:00Z"}"""),
+            $$"""{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","location":"{{Pan}}","occurredAt":"2030-01-01T00:00:00Z"}""",
+            Signed: true),
+        new("shipping webhook: text/plain body", "POST", "/shipments/carrier/webhook",
+            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","occurredAt":"2030-01-01T00:00:00Z"}""", "415",
+            ContentType: "text/plain", Signed: true),
+        new("shipping webhook: unsigned", "POST", "/shipments/carrier/webhook",
+            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","occurredAt":"2030-01-01T00:00:00Z"}""", "401"),
+        new("shipping webhook: signed with another secret", "POST", "/shipments/carrier/webhook",
+            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","occurredAt":"2030-01-01T00:00:00Z"}""", "401",
+            Headers: "Carrier-Signature: t={now},v1=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
         new("shipping get: unknown id", "GET", "/shipments/{unknown}", null, "404"),
         new("shipping by order: unknown order", "GET", "/shipments/by-order/{unknown}", null, "404"),
 
@@ -280,8 +291,13 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         using var request = new HttpRequestMessage(new HttpMethod(@case.Method), Expand(@case.Path));
         if (@case.Body is not null)
         {
-            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Expand(@case.Body)));
+            var content = Encoding.UTF8.GetBytes(Expand(@case.Body));
+            request.Content = new ByteArrayContent(content);
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(@case.ContentType);
+            if (@case.Signed)
+            {
+                request.Headers.Add(CarrierSigning.Header, CarrierSigning.Signature(BadInputSystem.CarrierWebhookSecret, Now(), content));
+            }
         }
 
         foreach (var header in (@case.Headers ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -346,15 +362,26 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         "long" => new string('x', int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)),
         "oversized" => new string('x', 300 * 1024),
         "nested" => new string('[', 100) + new string(']', 100),
+        "now" => Now().ToString(CultureInfo.InvariantCulture),
         var key => system.Values[key],
     });
 
     [GeneratedRegex(@"\{([A-Za-z]+)(?::(\d+))?\}")]
     private static partial Regex Placeholder();
 
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
     /// <param name="Status">The status expected: one code ("409"), alternatives ("400|404"); 400 when omitted.</param>
+    /// <param name="Signed">Signed as the carrier signs its webhook calls, so the case reaches the checks behind the signature.</param>
     private sealed record HttpCase(
-        string Name, string Method, string Path, string? Body = null, string Status = "400", string ContentType = Json, string? Headers = null)
+        string Name,
+        string Method,
+        string Path,
+        string? Body = null,
+        string Status = "400",
+        string ContentType = Json,
+        string? Headers = null,
+        bool Signed = false)
     {
         public bool Allows(int status) =>
             Status.Split('|').Any(s => s == status.ToString(CultureInfo.InvariantCulture));

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Commerce.Host;
+using Commerce.Host.Testing;
 
 namespace Commerce.BadInput.Tests;
 
@@ -100,6 +101,12 @@ public sealed partial class BadRequestTests
         request.Headers.TryAddWithoutValidation("Idempotency-Key", $"generated-{Guid.NewGuid():N}");
         request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (operation.Path == CarrierSigning.WebhookPath)
+        {
+            // Signed, or the signature check (401) would answer before the body is ever read.
+            request.Headers.Add(CarrierSigning.Header, CarrierSigning.Signature(
+                BadInputSystem.CarrierWebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
+        }
         using var response = await system.Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;

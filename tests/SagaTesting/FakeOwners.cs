@@ -20,6 +20,9 @@ public sealed class FakeOwners(ITemporalClient client)
 
     public ConcurrentQueue<string> ReasonsSentToOrder { get; } = new();
 
+    /// <summary>The tracking number of every shipment the fake Shipping creates, and of the fake carrier's deliveries.</summary>
+    public const string TrackingNumber = "TRACK-1";
+
     public static IReadOnlyList<StockLine> Lines { get; } = [new(Guid.Parse("7f0c4c2e-4d3b-4f0e-9a55-0c7f9d1b2a01"), "SKU-1", 2)];
 
     /// <summary>How long the fake Inventory holds a reservation: the ExpiresAt it answers is this long after the attempt started.</summary>
@@ -71,7 +74,7 @@ public sealed class FakeOwners(ITemporalClient client)
 
     [Activity(SagaSteps.CreateShipment)]
     public Task<ShipmentRecord> CreateShipmentAsync(OrderStepInput input) =>
-        Run(SagaSteps.CreateShipment, () => new ShipmentRecord(Guid.NewGuid(), "TRACK-1"));
+        Run(SagaSteps.CreateShipment, () => new ShipmentRecord(Guid.NewGuid(), TrackingNumber));
 
     [Activity(SagaSteps.FulfilInventory)]
     public Task FulfilInventoryAsync(OrderStepInput input) => Run(SagaSteps.FulfilInventory);
@@ -83,7 +86,7 @@ public sealed class FakeOwners(ITemporalClient client)
         if (CarrierDeliversAtOnce)
         {
             await client.GetWorkflowHandle<OrderSagaWorkflow>(ActivityExecutionContext.Current.Info.WorkflowId!)
-                .SignalAsync(saga => saga.CarrierDeliveredAsync(new CarrierDelivered("TRACK-1", DateTimeOffset.UtcNow)));
+                .SignalAsync(saga => saga.CarrierDeliveredAsync(new CarrierDelivered(TrackingNumber, DateTimeOffset.UtcNow)));
         }
     }
 

@@ -7,7 +7,8 @@ namespace Commerce.Checkout.Orders;
 
 /// <summary>
 /// Shipping's ShipmentDelivered events arrive here from its outbox (at least once) and become the saga's
-/// carrier-delivered signal. No inbox is needed: the saga keeps the first delivery and ignores repeats.
+/// carrier-delivered signal. No inbox is needed: the saga keeps the first delivery of its own shipment and ignores
+/// repeats, other shipments' deliveries and anything before the order has shipped.
 /// </summary>
 internal static class CarrierDeliveryRelay
 {
@@ -22,7 +23,8 @@ internal static class CarrierDeliveryRelay
     private static async Task<Ok<InboxResponse>> RelayAsync(
         EventEnvelope envelope, ITemporalClient temporal, ILoggerFactory loggers)
     {
-        if (envelope.Type != nameof(ShipmentDelivered))
+        // Like any inbox, only the events subscribed to, from their publisher (Shipping owns shipment tracking).
+        if (envelope.Type != nameof(ShipmentDelivered) || envelope.Source != "Shipping")
         {
             return TypedResults.Ok(new InboxResponse(envelope.Id, InboxOutcome.Unhandled));
         }
