@@ -24,14 +24,16 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     public async Task Submit_HappyPath_AcceptedEarlyThenDeliveredWithStockAndMoneyMovedOnce()
     {
         var order = await system.NewOrderAsync(stock: 10, quantity: 2);
+        // The customer's own token: Checkout relays it to Order and Payment, the saga's steps carry the worker's.
+        var checkout = await system.CheckoutAsCustomerAsync(order);
 
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
+        var submitted = await checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         var result = await system.Saga(order.OrderId).GetResultAsync();
 
         Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
         Assert.Equal(SubmissionOutcomes.Accepted, submitted.Content?.Outcome);
         Assert.Equal(SagaStages.Delivered, result.Outcome);
-        var view = await system.Checkout.GetAsync(order.OrderId);
+        var view = await checkout.GetAsync(order.OrderId);
         Assert.Equal(nameof(OrderStatus.Delivered), view.OrderStatus);
         Assert.Equal(SagaStages.Delivered, view.Saga?.Stage);
         var stock = await system.Inventory.GetStockAsync(order.Sku);

@@ -3,6 +3,7 @@ using Commerce.Checkout.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Rules;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Workflows.OrderSaga;
 using Refit;
 using Temporalio.Api.Enums.V1;
@@ -17,11 +18,13 @@ internal static class CheckoutEndpoints
     public static IEndpointRouteBuilder MapCheckoutOrders(this IEndpointRouteBuilder endpoints)
     {
         var orders = endpoints.MapContextGroup(CheckoutModule.Name, "/checkout/orders");
-        orders.MapPost("/{orderId:guid}/submit", SubmitAsync).ProducesProblems(404, 409, 422, 503);
-        orders.MapGet("/{orderId:guid}", GetAsync).ProducesProblems(404);
-        orders.MapPost("/{orderId:guid}/cancel", CancelAsync).ProducesProblems(404, 409);
-        orders.MapPost("/{orderId:guid}/retry", RetryAsync).ProducesProblems(404, 409);
-        orders.MapGet("/", ListAsync);
+        // A customer's own orders (another's answer 404): Order, called with the caller's token, decides too.
+        orders.MapPost("/{orderId:guid}/submit", SubmitAsync).RequireAuthorization(Access.Customers).ProducesProblems(404, 409, 422, 503);
+        orders.MapGet("/{orderId:guid}", GetAsync).RequireAuthorization(Access.Customers).ProducesProblems(404);
+        orders.MapPost("/{orderId:guid}/cancel", CancelAsync).RequireAuthorization(Access.Customers).ProducesProblems(404, 409);
+        // Operator tools: a parked saga's retry, and the sagas of every customer.
+        orders.MapPost("/{orderId:guid}/retry", RetryAsync).RequireAuthorization(Access.Operators).ProducesProblems(404, 409);
+        orders.MapGet("/", ListAsync).RequireAuthorization(Access.Operators);
         return endpoints;
     }
 
@@ -33,6 +36,7 @@ internal static class CheckoutEndpoints
     private static async Task<Results<Ok<SubmissionResponse>, Accepted<SubmissionResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         Guid orderId,
         SubmitCheckoutRequest request,
+        Caller caller,
         [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders,
         [FromKeyedServices(CheckoutModule.Name)] IPaymentApi payments,
         OrderSagaClient sagas,
@@ -44,7 +48,7 @@ internal static class CheckoutEndpoints
             return Problems.Validation("paymentMethodId", "Required.");
         }
 
-        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order)
+        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order || !caller.MayActFor(order.CustomerId))
         {
             return Problems.NotFound($"Order {orderId} does not exist.");
         }
@@ -93,9 +97,9 @@ internal static class CheckoutEndpoints
     }
 
     private static async Task<Results<Ok<CheckoutOrderResponse>, ProblemHttpResult>> GetAsync(
-        Guid orderId, [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
+        Guid orderId, Caller caller, [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
     {
-        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order)
+        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order || !caller.MayActFor(order.CustomerId))
         {
             return Problems.NotFound($"Order {orderId} does not exist.");
         }
@@ -106,14 +110,15 @@ internal static class CheckoutEndpoints
 
     /// <summary>Cancels through the saga when there is one (it compensates); an order never submitted is cancelled at Order directly.</summary>
     private static async Task<Results<Accepted<CheckoutOrderResponse>, ValidationProblem, ProblemHttpResult>> CancelAsync(
-        Guid orderId, CancelCheckoutRequest request, [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
+        Guid orderId, CancelCheckoutRequest request, Caller caller, [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders, OrderSagaClient sagas,
+        CancellationToken cancellationToken)
     {
         if (CancelReasons.Problem(request.Reason) is { } problem)
         {
             return Problems.Validation("reason", problem);
         }
 
-        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order)
+        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order || !caller.MayActFor(order.CustomerId))
         {
             return Problems.NotFound($"Order {orderId} does not exist.");
         }

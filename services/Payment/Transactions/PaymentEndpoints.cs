@@ -3,6 +3,7 @@ using Commerce.Payment.Contracts;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
 using Commerce.Rules;
+using Commerce.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Commerce.Payment.Transactions;
@@ -21,13 +22,21 @@ public static class PaymentEndpoints
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder routes)
     {
         var payments = routes.MapContextGroup("Payment", "/payments");
-        payments.MapPost("/authorizations", Authorize).WithName("AuthorizePayment").ProducesProblems(409, 422, 503);
-        payments.MapPost("/{id:guid}/capture", Capture).WithName("CapturePayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);
-        payments.MapPost("/{id:guid}/void", Void).WithName("VoidPayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);
-        payments.MapPost("/{id:guid}/refunds", Refund).WithName("RefundPayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);
-        payments.MapGet("/{id:guid}", Get).WithName("GetPayment").ProducesProblems(404);
-        payments.MapGet("/", List).WithName("ListPayments");
-        payments.MapPost("/gateway/outage", SetOutage).WithName("SetGatewayOutage").WithTags("Operator").ProducesProblems(404);
+        // Money moves for the saga only (and operators resolving a stuck order): nobody else can claim its keys first.
+        payments.MapPost("/authorizations", Authorize).WithName("AuthorizePayment").RequireAuthorization(Access.SagaWorker).ProducesProblems(409, 422, 503);
+        payments.MapPost("/{id:guid}/capture", Capture).WithName("CapturePayment").RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        payments.MapPost("/{id:guid}/void", Void).WithName("VoidPayment").RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        payments.MapPost("/{id:guid}/refunds", Refund).WithName("RefundPayment").RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        payments.MapGet("/{id:guid}", Get).WithName("GetPayment").RequireAuthorization(Access.Customers).ProducesProblems(404);
+        // The saga's compensation finds an order's payments here.
+        payments.MapGet("/", List).WithName("ListPayments").RequireAuthorization(Access.CustomersAnd(Clients.SagaWorker));
+        if (routes.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            // A simulator's switch: a development aid, not a route of a real deployment.
+            payments.MapPost("/gateway/outage", SetOutage).WithName("SetGatewayOutage").WithTags("Operator").RequireAuthorization(Access.Operators)
+                .ProducesProblems(404);
+        }
+
         return routes;
     }
 
@@ -271,10 +280,10 @@ public static class PaymentEndpoints
     }
 
     private static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> Get(
-        Guid id, PaymentDbContext db, HttpContext context, CancellationToken cancellationToken)
+        Guid id, Caller caller, PaymentDbContext db, HttpContext context, CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        if (payment is null)
+        if (payment is null || !caller.MayActFor(payment.CustomerId))
         {
             return Problems.NotFound($"No payment {id}.");
         }
@@ -283,16 +292,25 @@ public static class PaymentEndpoints
         return TypedResults.Ok(ToResponse(payment));
     }
 
+    /// <summary>
+    /// A customer sees their own payments only: another customer's order gives an empty list, the same as an order
+    /// with no payments. The saga worker sees every order's.
+    /// </summary>
     private static async Task<Results<Ok<List<PaymentResponse>>, ValidationProblem>> List(
-        Guid? orderId, PaymentDbContext db, CancellationToken cancellationToken)
+        Guid? orderId, Caller caller, PaymentDbContext db, CancellationToken cancellationToken)
     {
         if (orderId is null || orderId == Guid.Empty)
         {
             return Problems.Validation("orderId", "Required.");
         }
 
-        var payments = await db.Payments.AsNoTracking()
-            .Where(p => p.OrderId == orderId)
+        var query = db.Payments.AsNoTracking().Where(p => p.OrderId == orderId);
+        if (caller.IsCustomer)
+        {
+            query = query.Where(p => p.CustomerId == caller.CustomerId);
+        }
+
+        var payments = await query
             .OrderByDescending(p => p.CreatedAt)
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(payments.Select(ToResponse).ToList());
