@@ -59,6 +59,31 @@ for context in "${contexts[@]}"; do
   export "ConnectionStrings__$context=Host=127.0.0.1;Port=$POSTGRES_PORT;Database=commerce;Username=$role;Password=${!password_variable}"
 done
 
+# Identity, generated once per machine and kept under .local/ (never committed): the token server's RSA keys (signing
+# access tokens, encrypting refresh tokens), a secret for every client — each context (its event deliveries and calls
+# to other owners), the saga worker, and "operator" for operators (the CLI, the README's curl) — and the demo
+# customers' password. The token server in Customer registers these clients; each process uses its own.
+command -v openssl >/dev/null 2>&1 || install_debian_packages openssl
+identity="$state/identity"
+mkdir -p "$identity" && chmod 700 "$identity"
+for key in signing-key encryption-key; do
+  [ -f "$identity/$key.pem" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$identity/$key.pem" 2>/dev/null
+done
+chmod 600 "$identity"/*.pem
+export Customer__TokenServer__SigningKeyFile="$identity/signing-key.pem"
+export Customer__TokenServer__EncryptionKeyFile="$identity/encryption-key.pem"
+identity_env="$state/identity.env"
+touch "$identity_env" && chmod 600 "$identity_env"
+for client in operator sagaworker "${contexts[@]}"; do
+  client="$(echo "$client" | tr '[:upper:]' '[:lower:]')"
+  grep -q "^Authentication__Clients__${client}__Secret=" "$identity_env" ||
+    echo "Authentication__Clients__${client}__Secret=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')" >>"$identity_env"
+done
+grep -q "^Customer__DemoPassword=" "$identity_env" ||
+  echo "Customer__DemoPassword=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" >>"$identity_env"
+set -a && source "$identity_env" && set +a
+export Authentication__Clients__operator__Role=operator
+
 # The order saga needs Temporal. One configured the way Temporal clients are (TEMPORAL_ADDRESS, a TEMPORAL_PROFILE /
 # TEMPORAL_CONFIG_FILE profile, Temporal__Address, or the older COMMERCE_TEMPORAL_ADDRESS: temporal-dev.yml, a
 # cluster, Temporal Cloud) is used as it is. Otherwise, when nothing listens on 127.0.0.1:7233: a real Temporal dev

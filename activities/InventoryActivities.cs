@@ -1,5 +1,6 @@
 using System.Net;
 using Commerce.Inventory.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Refit;
 using Temporalio.Activities;
@@ -10,7 +11,7 @@ namespace Commerce.Activities;
 /// The saga's calls to Inventory. One reservation per order, keyed by the order, so a retried reserve returns
 /// the reservation the first attempt made instead of reserving again.
 /// </summary>
-public sealed class InventoryActivities(IInventoryApi inventory)
+public sealed class InventoryActivities([FromKeyedServices(OwnerClients.SagaWorker)] IInventoryApi inventory)
 {
     public static string ReservationKey(Guid orderId) => IdempotencyKeys.For(orderId, "reservation");
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Commerce.Order.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Refit;
 using Temporalio.Activities;
@@ -10,7 +11,7 @@ namespace Commerce.Activities;
 /// The saga's calls to Order. Order's transitions are idempotent by state (asking for the state an order is
 /// already in changes nothing), so a retried activity never records a transition twice.
 /// </summary>
-public sealed class OrderActivities(IOrderApi orders)
+public sealed class OrderActivities([FromKeyedServices(OwnerClients.SagaWorker)] IOrderApi orders)
 {
     /// <summary>Created → Submitted; Order snapshots the customer's addresses now.</summary>
     [Activity("submit-order")]

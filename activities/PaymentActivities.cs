@@ -1,11 +1,13 @@
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Temporalio.Activities;
 
 namespace Commerce.Activities;
 
 /// <summary>The saga's calls to Payment. Every mutation carries a key derived from the order and the step.</summary>
-public sealed class PaymentActivities(IPaymentApi payments, IOrderApi orders)
+public sealed class PaymentActivities(
+    [FromKeyedServices(OwnerClients.SagaWorker)] IPaymentApi payments, [FromKeyedServices(OwnerClients.SagaWorker)] IOrderApi orders)
 {
     /// <summary>Payment refuses a card that is not the order's customer's, so the customer goes with the request.</summary>
     [Activity("authorize-payment")]

@@ -1,12 +1,15 @@
 using Commerce.Order.Contracts;
 using Commerce.Shipping.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
 
 namespace Commerce.Activities;
 
 /// <summary>The saga's calls to Shipping. Shipping creates at most one shipment per order, so a retry is safe.</summary>
-public sealed class ShippingActivities(IOrderApi orders, IShippingApi shipping)
+public sealed class ShippingActivities(
+    [FromKeyedServices(OwnerClients.SagaWorker)] IOrderApi orders,
+    [FromKeyedServices(OwnerClients.SagaWorker)] IShippingApi shipping)
 {
     /// <summary>
     /// Ships to the address Order snapshotted at submission. A carrier that rejects the address is not retried;

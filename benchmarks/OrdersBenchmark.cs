@@ -162,7 +162,7 @@ internal static class OrdersBenchmark
                 [
                     new AddressInput(AddressKind.Shipping, $"Shopper {i}", "1 Main Street", "Springfield", "12345", "US", IsDefault: true),
                     new AddressInput(AddressKind.Billing, $"Shopper {i}", "1 Main Street", "Springfield", "12345", "US", IsDefault: true),
-                ]));
+                ], Password: TestIdentity.CustomerPassword));
             var method = await payments.AddPaymentMethodAsync(
                 new AddPaymentMethodRequest(customer.Id, TestCards.Success, 12, DateTime.UtcNow.Year + 2));
             shoppers.Add((customer.Id, method.Id));

@@ -25,8 +25,9 @@ public static class CheckoutModule
         builder.AddTemporalClientOnce();
         builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("Checkout"));
         builder.Services.AddSingleton<OrderSagaClient>();
-        builder.AddContextClientOnce<IOrderApi>("Order");
-        builder.AddContextClientOnce<IPaymentApi>("Payment");
+        // The Checkout API acts for its caller: Order and Payment decide what that customer or operator may see and do.
+        builder.AddContextClient<IOrderApi>("Order", Name, actForRequestCaller: true);
+        builder.AddContextClient<IPaymentApi>("Payment", Name, actForRequestCaller: true);
         builder.AddApiDocument(Name.ToLowerInvariant());
         builder.Services.AddSingleton(TemporalUnavailable);
 
@@ -60,10 +61,10 @@ public static class CheckoutModule
     public static IHostApplicationBuilder AddOrderSagaWorker(this IHostApplicationBuilder builder)
     {
         builder.AddTemporalClientOnce();
-        builder.AddContextClientOnce<IOrderApi>("Order");
-        builder.AddContextClientOnce<IInventoryApi>("Inventory");
-        builder.AddContextClientOnce<IPaymentApi>("Payment");
-        builder.AddContextClientOnce<IShippingApi>("Shipping");
+        builder.AddContextClient<IOrderApi>("Order", OwnerClients.SagaWorker);
+        builder.AddContextClient<IInventoryApi>("Inventory", OwnerClients.SagaWorker);
+        builder.AddContextClient<IPaymentApi>("Payment", OwnerClients.SagaWorker);
+        builder.AddContextClient<IShippingApi>("Shipping", OwnerClients.SagaWorker);
         builder.Services.AddHostedService<SearchAttributeRegistration>();
         builder.Services
             .AddHostedTemporalWorker(OrderSagaWorkflow.TaskQueue)
@@ -86,14 +87,5 @@ public static class CheckoutModule
         // The Temporal section (Temporal:Address, Temporal:ApiKey...) over TEMPORAL_* variables and the profile.
         var temporal = builder.Configuration.GetSection("Temporal").Get<TemporalSettings>() ?? new TemporalSettings();
         builder.Services.AddTemporalClient(options => temporal.ApplyTo(options));
-    }
-
-    private static void AddContextClientOnce<TApi>(this IHostApplicationBuilder builder, string context)
-        where TApi : class
-    {
-        if (builder.Services.All(service => service.ServiceType != typeof(TApi)))
-        {
-            builder.AddContextClient<TApi>(context);
-        }
     }
 }

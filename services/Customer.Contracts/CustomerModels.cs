@@ -70,12 +70,17 @@ public sealed record AddressResponse(
     bool IsDefault);
 
 /// <param name="Preferences">Defaults to English, USD and e-mail when omitted.</param>
+/// <param name="Password">
+/// What the customer signs in with (e-mail address and password, at /connect/token): 10 to 128 characters. Required
+/// when customers register themselves; an operator registering a customer may leave it out (no sign-in then).
+/// </param>
 public sealed record RegisterCustomerRequest(
     string Name,
     string Email,
     string? Phone = null,
     CustomerPreferences? Preferences = null,
-    [property: MaxLength(RegisterCustomerRequest.MaxAddresses)] IReadOnlyList<AddressInput>? Addresses = null)
+    [property: MaxLength(RegisterCustomerRequest.MaxAddresses)] IReadOnlyList<AddressInput>? Addresses = null,
+    string? Password = null)
 {
     /// <summary>Addresses a customer may have, at registration or later.</summary>
     public const int MaxAddresses = 20;

@@ -1,6 +1,8 @@
 using Commerce.Customer.Contracts;
 using Commerce.Customer.Profiles;
+using Commerce.Customer.SignIn;
 using Commerce.ServiceDefaults.Demo;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace Commerce.Customer;
 
@@ -10,11 +12,20 @@ public static class CustomerContext
 
     public static IHostApplicationBuilder AddCustomerContext(this IHostApplicationBuilder builder)
     {
-        builder.AddCommerceContext<CustomerDbContext>(Name).SeedDemoData(CustomerDemoData.SeedAsync);
+        builder.AddCommerceContext<CustomerDbContext>(Name)
+            .SeedDemoData(CustomerDemoData.SeedAsync)
+            // The token server records every token it issues (so a refresh token can be revoked and its reuse caught);
+            // a record outlives its token by a day, an ad-hoc authorization its last token by thirty.
+            .RetainRecords("issued-tokens", TimeSpan.FromDays(1), (db, cutoff) => db.Set<OpenIddictEntityFrameworkCoreToken<Guid>>()
+                .Where(t => t.ExpirationDate < cutoff.UtcDateTime).OrderBy(t => t.ExpirationDate))
+            .RetainRecords("token-authorizations", TimeSpan.FromDays(30), (db, cutoff) => db.Set<OpenIddictEntityFrameworkCoreAuthorization<Guid>>()
+                .Where(a => a.CreationDate < cutoff.UtcDateTime && !a.Tokens.Any()).OrderBy(a => a.CreationDate));
+        builder.AddCustomerTokenServer();
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapCustomerContext(this IEndpointRouteBuilder endpoints) => endpoints.MapCustomers();
+    public static IEndpointRouteBuilder MapCustomerContext(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapCustomers().MapTokenEndpoint();
 }
 
 /// <summary>
@@ -42,8 +53,14 @@ public static class CustomerDemoData
         ]),
     };
 
+    /// <summary>
+    /// Customer:DemoPassword (run.sh generates one per machine in .local/identity.env) becomes the demo customers'
+    /// password; without it they are seeded unable to sign in.
+    /// </summary>
     public static async Task SeedAsync(CustomerDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
+        var password = services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Customer:DemoPassword"];
+        var passwords = services.GetRequiredService<Microsoft.AspNetCore.Identity.IPasswordHasher<CustomerCredential>>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var ids = DemoCatalog.Customers.Select(c => c.Id).ToList();
         var existing = await db.Customers.Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
@@ -54,7 +71,22 @@ public static class CustomerDemoData
             var customer = CustomerEndpoints.NewCustomer(
                 demo.Id, new RegisterCustomerRequest(demo.Name, demo.Email, phone, preferences, addresses), preferences, now);
             db.Customers.Add(customer);
+            if (!string.IsNullOrEmpty(password))
+            {
+                db.Users.Add(CustomerEndpoints.NewCredential(customer.Id, password, passwords));
+            }
+
             db.AddEvent(CustomerEndpoints.Registered(customer), customer.Id, customer.Version, now);
+        }
+
+        // Customers seeded before a password was configured get one now.
+        if (!string.IsNullOrEmpty(password))
+        {
+            var withCredentials = await db.Users.Where(u => ids.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken);
+            foreach (var id in ids.Where(id => existing.Contains(id) && !withCredentials.Contains(id)))
+            {
+                db.Users.Add(CustomerEndpoints.NewCredential(id, password, passwords));
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);

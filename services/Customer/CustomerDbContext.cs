@@ -1,8 +1,15 @@
 using Commerce.Customer.Contracts;
+using Commerce.Customer.SignIn;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 
 namespace Commerce.Customer;
 
-public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> options) : DbContext(options)
+/// <summary>
+/// Customer's data: profiles and addresses, and the credentials it owns — customers' passwords (ASP.NET Core
+/// Identity's tables) and the token server's clients and tokens (OpenIddict's).
+/// </summary>
+public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> options)
+    : IdentityUserContext<CustomerCredential, Guid>(options)
 {
     public const string Schema = "customer";
 
@@ -10,8 +17,14 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.AddCommerceMessaging();
+        modelBuilder.Entity<CustomerCredential>().ToTable("credentials");
+        modelBuilder.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>>().ToTable("credential_claims");
+        modelBuilder.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>>().ToTable("credential_logins");
+        modelBuilder.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>>().ToTable("credential_tokens");
+        modelBuilder.UseOpenIddict<Guid>();
 
         modelBuilder.Entity<CustomerProfile>(customer =>
         {
@@ -130,4 +143,6 @@ internal static class Limits
     public const int AddressesPerCustomer = RegisterCustomerRequest.MaxAddresses;
     public const int ListPage = 100;
     public const int ListPageMax = 1000;
+    public const int PasswordMin = 10;
+    public const int PasswordMax = 128;
 }

@@ -14,7 +14,7 @@ public sealed record HostedContext(string Name, Action<IHostApplicationBuilder> 
 
 public static class HostedContexts
 {
-    public const string SagaWorker = "SagaWorker";
+    public const string SagaWorker = Commerce.Activities.OwnerClients.SagaWorker;
 
     /// <summary>Every context this host knows; one line per context.</summary>
     public static IReadOnlyList<HostedContext> All { get; } =

@@ -53,7 +53,7 @@ public static class NotificationContext
                 .Where(n => (n.Status == DeliveryStatus.Sent || n.Status == DeliveryStatus.Failed) && n.CreatedAt < cutoff)
                 .OrderBy(n => n.CreatedAt));
 
-        builder.AddContextClient<ICustomerApi>("Customer");
+        builder.AddContextClient<ICustomerApi>("Customer", Name);
         var services = builder.Services;
         services.Configure<NotificationDeliveryOptions>(builder.Configuration.GetSection("Notification:Delivery"));
         services.AddScoped<NotificationComposer>();

@@ -13,8 +13,8 @@ public static class OrderContext
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddCommerceContext<OrderDbContext>(Name).HandleCacheEvents();
-        builder.AddContextClient<IProductApi>("Product");
-        builder.AddContextClient<ICustomerApi>("Customer");
+        builder.AddContextClient<IProductApi>("Product", Name);
+        builder.AddContextClient<ICustomerApi>("Customer", Name);
         return builder;
     }
 

@@ -19,7 +19,7 @@ public static class PaymentContext
     {
         builder.AddCommerceContext<PaymentDbContext>(Name);
         // A card is saved only for a customer Customer knows.
-        builder.AddContextClient<ICustomerApi>("Customer");
+        builder.AddContextClient<ICustomerApi>("Customer", Name);
         builder.Services.AddSingleton(new TokenProtector(TokenKey(builder)));
         builder.Services.AddSingleton<SimulatedPaymentGateway>();
         builder.Services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedPaymentGateway>());

@@ -16,7 +16,7 @@ public static class ProductContext
             .HandleEvent<StockLevelChanged>("Inventory", ApplyStockLevelAsync)
             .RebuildCache("stock-levels", RebuildStockLevelsAsync)
             .SeedDemoData(ProductDemoData.SeedAsync);
-        builder.AddContextClient<IInventoryApi>("Inventory");
+        builder.AddContextClient<IInventoryApi>("Inventory", Name);
         return builder;
     }
 
@@ -44,7 +44,7 @@ public static class ProductContext
     private static async Task<(int OwnerCopies, int Refreshed)> RebuildStockLevelsAsync(
         ProductDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var inventory = services.GetRequiredService<IInventoryApi>();
+        var inventory = services.GetRequiredKeyedService<IInventoryApi>(Name);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var (listed, refreshed) = (0, 0);
         Guid? after = null;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Commerce.ServiceDefaults.Retention;
+using Commerce.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -49,8 +50,9 @@ public static class ServiceDefaultsExtensions
         services.AddSingleton<ServiceAddresses>();
         services.AddSingleton<EventSubscriptions>();
         services.Configure<OutboxOptions>(builder.Configuration.GetSection("Commerce:Outbox"));
-        services.AddHttpClient(OutboxDispatcher.HttpClientName);
+        services.AddHttpClient(ServiceTokens.HttpClientName);
         services.Configure<RetentionOptions>(builder.Configuration.GetSection("Commerce:Retention"));
+        builder.AddCommerceAuthentication();
         return builder;
     }
 
@@ -80,6 +82,8 @@ public static class ServiceDefaultsExtensions
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDbContext>>($"{schema}-database", tags: ["ready"]);
         services.AddOpenApi(registration.Slug, ProblemResponses.Describe);
+        services.AddHttpClient(OutboxDispatcher.HttpClientNameFor(registration))
+            .AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<ServiceTokens>(), Clients.For(name)));
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
             ActivatorUtilities.CreateInstance<OutboxDispatcher>(sp, registration));
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
@@ -89,16 +93,26 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// A Refit client for another context's API (its contracts' interface), based at Services:{context}:BaseUrl or
-    /// this host's own address — co-hosted contexts still call each other over HTTP.
+    /// this host's own address — co-hosted contexts still call each other over HTTP. It is registered under the
+    /// caller's name as key (inject it with <c>[FromKeyedServices(caller)]</c>) and sends that caller's own token
+    /// (client credentials of <see cref="Clients.For"/> the caller), so the owner sees who calls and co-hosted callers
+    /// never share an identity; with <paramref name="actForRequestCaller"/> it sends the token of the request being
+    /// served instead (a facade acting for its caller).
     /// </summary>
-    public static IHttpClientBuilder AddContextClient<TApi>(this IHostApplicationBuilder builder, string context)
+    public static IHttpClientBuilder AddContextClient<TApi>(
+        this IHostApplicationBuilder builder, string context, string caller, bool actForRequestCaller = false)
         where TApi : class
     {
         ArgumentNullException.ThrowIfNull(builder);
-        // Refit 16 builds requests with the source-generated client; the reflection request builder is not installed.
-        return builder.Services
-            .AddRefitGeneratedClient<TApi>(new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) })
-            .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<ServiceAddresses>().For(context));
+        var settings = new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) };
+        var clientName = $"{caller}->{context}:{typeof(TApi).Name}";
+        builder.Services.AddKeyedTransient<TApi>(caller, (sp, _) =>
+            RestService.For<TApi>(sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName), settings));
+        var client = builder.Services.AddHttpClient(clientName)
+            .ConfigureHttpClient((sp, http) => http.BaseAddress = sp.GetRequiredService<ServiceAddresses>().For(context));
+        return actForRequestCaller
+            ? client.AddHttpMessageHandler(sp => new CallerTokenHandler(sp.GetRequiredService<IHttpContextAccessor>()))
+            : client.AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<ServiceTokens>(), Clients.For(caller)));
     }
 
     /// <summary>
@@ -122,10 +136,13 @@ public static class ServiceDefaultsExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
+        // 401/403 leave an empty body: this writes it as problem details.
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
 
         var contexts = app.Services.GetServices<CommerceContextRegistration>().ToList();
         foreach (var context in contexts)
@@ -135,10 +152,11 @@ public static class ServiceDefaultsExtensions
 
         if (app.Environment.IsDevelopment())
         {
-            app.MapOpenApi();
+            app.MapOpenApi().AllowAnonymous();
             app.MapScalarApiReference(options => options
                 .WithTitle("Commerce")
-                .AddDocuments([.. contexts.Select(c => c.Slug), .. app.Services.GetServices<ApiDocument>().Select(d => d.Name)]));
+                .AddDocuments([.. contexts.Select(c => c.Slug), .. app.Services.GetServices<ApiDocument>().Select(d => d.Name)]))
+                .AllowAnonymous();
         }
 
         return app;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Commerce.Host;
 using Commerce.Host.Testing;
 using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 
 namespace Commerce.Architecture.Tests;
@@ -31,7 +32,7 @@ public sealed class HostingTests
     private static async Task ServesAndSeedsAsync(string context, PostgresDatabase database)
     {
         await using var host = new CommerceHostFactory(database.ConnectionString, context);
-        using var client = host.CreateClient();
+        using var client = await host.ClientAsAsync(Clients.Operator);
         var sql = new Sql(database.ConnectionString);
         var schema = context.ToLowerInvariant();
 

@@ -8,6 +8,7 @@ using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Shipping.Contracts;
 using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
@@ -52,7 +53,7 @@ public sealed class BadInputSystem : IAsyncLifetime
             ["Shipping:Carrier:InTransitAfter"] = "00:00:00.050",
             ["Shipping:Carrier:DeliveredAfter"] = "00:00:00.050",
         }, ProblemRecorder.AddTo).Start();
-        Client = Host.CreateClient();
+        Client = await Host.ClientAsAsync(Clients.Operator);
         await SeedAsync();
         await WaitUntilQuietAsync();
     }
@@ -71,6 +72,9 @@ public sealed class BadInputSystem : IAsyncLifetime
         var tables = await Sql.RowsAsync("""
             SELECT table_schema, table_name FROM information_schema.tables
             WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema', 'public')
+              -- A service's first call to another owner fetches its token, whichever request it serves: the token
+              -- server's records of issued tokens are not something a refused request wrote.
+              AND (table_schema, table_name) NOT IN (('customer', 'open_iddict_tokens'), ('customer', 'open_iddict_authorizations'))
             ORDER BY 1, 2
             """);
         var query = string.Join(" UNION ALL ", tables.Select(t =>
@@ -100,8 +104,8 @@ public sealed class BadInputSystem : IAsyncLifetime
             new(AddressKind.Shipping, "Ada Lovelace", "12 St James's Square", "London", "SW1Y 4JH", "GB", IsDefault: true),
             new(AddressKind.Billing, "Ada Lovelace", "12 St James's Square", "London", "SW1Y 4JH", "GB", IsDefault: true),
         ];
-        var ada = await customers.RegisterAsync(new RegisterCustomerRequest("Ada Lovelace", "ada@example.com", Addresses: addresses));
-        var grace = await customers.RegisterAsync(new RegisterCustomerRequest("Grace Hopper", "grace@example.com", Addresses: addresses));
+        var ada = await customers.RegisterAsync(new RegisterCustomerRequest("Ada Lovelace", "ada@example.com", Addresses: addresses, Password: TestIdentity.CustomerPassword));
+        var grace = await customers.RegisterAsync(new RegisterCustomerRequest("Grace Hopper", "grace@example.com", Addresses: addresses, Password: TestIdentity.CustomerPassword));
         var product = await products.CreateProductAsync(new CreateProductRequest("ENGINE-1", "Analytical Engine", "machines", 12.50m, "EUR"));
         var gone = await products.CreateProductAsync(new CreateProductRequest("ENGINE-0", "Difference Engine", "machines", 9.50m, "EUR"));
         await products.DiscontinueAsync(gone.Id);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Commerce.Host.Testing;
 using Commerce.Payment.Contracts;
 using Commerce.ServiceDefaults.Http;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,7 +35,7 @@ public sealed class IfMatchSystem : IAsyncLifetime
         await database.InitializeAsync();
         Host = new CommerceHostFactory(database.ConnectionString, "Customer,Product,Inventory,Order,Payment,Notification",
             services: ProblemRecorder.AddTo).Start();
-        Client = Host.CreateClient();
+        Client = await Host.ClientAsAsync(Clients.Operator);
         Customer = Id(await SendAsync("POST", "/customers", NewCustomer()));
         Product = Id(await SendAsync("POST", "/products", NewProduct()));
         var year = DateTime.UtcNow.Year + 2;
@@ -51,7 +52,7 @@ public sealed class IfMatchSystem : IAsyncLifetime
 
     public static string NewCustomer() =>
         $$"""
-        {"name":"Ada","email":"ada-{{Guid.NewGuid():N}}@example.com","addresses":[
+        {"name":"Ada","email":"ada-{{Guid.NewGuid():N}}@example.com","password":"{{TestIdentity.CustomerPassword}}","addresses":[
           {"kind":"Shipping","recipient":"Ada","line1":"1 Main St","city":"London","postalCode":"N1","country":"GB","isDefault":true},
           {"kind":"Billing","recipient":"Ada","line1":"1 Main St","city":"London","postalCode":"N1","country":"GB","isDefault":true}]}
         """;

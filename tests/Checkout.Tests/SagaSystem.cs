@@ -50,7 +50,7 @@ public class SagaSystem : WholeSystem
             [
                 new AddressInput(AddressKind.Shipping, "Ada Lovelace", "12 St James's Square", "London", "SW1Y 4JH", "GB", IsDefault: true),
                 new AddressInput(AddressKind.Billing, "Ada Lovelace", "12 St James's Square", "London", "SW1Y 4JH", "GB", IsDefault: true),
-            ]));
+            ], Password: TestIdentity.CustomerPassword));
         var sku = $"SKU-{Guid.NewGuid():N}"[..20];
         var product = await Products.CreateProductAsync(new CreateProductRequest(sku, "Analytical Engine", "machines", 12.50m, "EUR"));
         await Inventory.ReceiveAsync(sku, new ReceiveStockRequest("WH-1", stock));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Commerce.Customer.Contracts;
+using Commerce.Host.Testing;
 using Commerce.ServiceDefaults;
 using Refit;
 
@@ -18,7 +19,7 @@ public sealed class CustomerListingTests(CustomerFixture fixture) : IClassFixtur
         var registered = new List<CustomerResponse>();
         for (var i = 0; i < 5; i++)
         {
-            registered.Add(await api.RegisterAsync(new RegisterCustomerRequest($"Listed {i}", $"{Guid.NewGuid():N}@example.com")));
+            registered.Add(await api.RegisterAsync(new RegisterCustomerRequest($"Listed {i}", $"{Guid.NewGuid():N}@example.com", Password: TestIdentity.CustomerPassword)));
         }
 
         registered[1] = await api.UpdateProfileAsync(registered[1].Id, new UpdateCustomerProfileRequest("Listed again", registered[1].Email,

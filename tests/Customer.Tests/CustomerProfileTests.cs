@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Commerce.Customer.Contracts;
+using Commerce.Host.Testing;
 using Commerce.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
 using Refit;
@@ -22,7 +23,7 @@ public sealed class CustomerProfileTests(CustomerFixture fixture) : IClassFixtur
         [
             new AddressInput(AddressKind.Billing, "Mia Rossi", "Via Roma 1", "Roma", "00100", "IT"),
             new AddressInput(AddressKind.Shipping, "Mia Rossi", "Via Po 2", "Torino", "10100", "IT"),
-        ]));
+        ], Password: TestIdentity.CustomerPassword));
 
         var read = await api.GetCustomerAsync(registered.Id);
 
@@ -38,7 +39,7 @@ public sealed class CustomerProfileTests(CustomerFixture fixture) : IClassFixtur
     [Fact]
     public async Task Register_WithoutPreferences_DefaultsToEnglishUsdEmail()
     {
-        var registered = await api.RegisterAsync(new RegisterCustomerRequest("No Prefs", Email()));
+        var registered = await api.RegisterAsync(new RegisterCustomerRequest("No Prefs", Email(), Password: TestIdentity.CustomerPassword));
 
         Assert.Equal(new CustomerPreferences("en", "USD", [NotificationChannel.Email]).Language, registered.Preferences.Language);
         Assert.Equal([NotificationChannel.Email], registered.Preferences.NotificationChannels);
@@ -75,11 +76,11 @@ public sealed class CustomerProfileTests(CustomerFixture fixture) : IClassFixtur
     public async Task Register_DuplicateEmailIgnoringCase_Returns409()
     {
         var email = Email();
-        await api.RegisterAsync(new RegisterCustomerRequest("First", email));
+        await api.RegisterAsync(new RegisterCustomerRequest("First", email, Password: TestIdentity.CustomerPassword));
         var before = await CountsAsync();
 
         var response = await fixture.Client.PostAsJsonAsync(
-            "/customers", new RegisterCustomerRequest("Second", email.ToUpperInvariant()), CommerceJson.Options);
+            "/customers", new RegisterCustomerRequest("Second", email.ToUpperInvariant(), Password: TestIdentity.CustomerPassword), CommerceJson.Options);
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal(before, await CountsAsync());
@@ -88,7 +89,7 @@ public sealed class CustomerProfileTests(CustomerFixture fixture) : IClassFixtur
     [Fact]
     public async Task UpdateProfile_ChangesProfileAndWritesEvent()
     {
-        var customer = await api.RegisterAsync(new RegisterCustomerRequest("Old Name", Email()));
+        var customer = await api.RegisterAsync(new RegisterCustomerRequest("Old Name", Email(), Password: TestIdentity.CustomerPassword));
 
         var updated = await api.UpdateProfileAsync(
             customer.Id, new UpdateCustomerProfileRequest("New Name", Email(), Preferences, "+15551234567"), "\"1\"");
@@ -101,7 +102,7 @@ public sealed class CustomerProfileTests(CustomerFixture fixture) : IClassFixtur
     [Fact]
     public async Task UpdateProfile_StaleIfMatch_Returns409AndChangesNothing()
     {
-        var customer = await api.RegisterAsync(new RegisterCustomerRequest("Racer", Email()));
+        var customer = await api.RegisterAsync(new RegisterCustomerRequest("Racer", Email(), Password: TestIdentity.CustomerPassword));
         await api.UpgradeMembershipAsync(customer.Id, new UpgradeMembershipRequest(MembershipLevel.Silver));
 
         var response = await fixture.Client.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/customers/{customer.Id}")
@@ -118,7 +119,7 @@ public sealed class CustomerProfileTests(CustomerFixture fixture) : IClassFixtur
     public async Task AddAddress_NewDefaultReplacesOldDefaultOfSameKind()
     {
         var customer = await api.RegisterAsync(new RegisterCustomerRequest("Mover", Email(), Addresses:
-            [new AddressInput(AddressKind.Shipping, "Mover", "Old Street 1", "Oslo", "0150", "NO")]));
+            [new AddressInput(AddressKind.Shipping, "Mover", "Old Street 1", "Oslo", "0150", "NO")], Password: TestIdentity.CustomerPassword));
 
         var moved = await api.AddAddressAsync(customer.Id, new AddressInput(AddressKind.Shipping, "Mover", "New Street 9", "Bergen", "5003", "NO", IsDefault: true));
         var extraBilling = await api.AddAddressAsync(customer.Id, new AddressInput(AddressKind.Billing, "Mover", "Bank 1", "Oslo", "0151", "NO"));
@@ -134,7 +135,7 @@ public sealed class CustomerProfileTests(CustomerFixture fixture) : IClassFixtur
     [Fact]
     public async Task UpgradeMembership_NotHigher_Returns422AndChangesNothing()
     {
-        var customer = await api.RegisterAsync(new RegisterCustomerRequest("Member", Email()));
+        var customer = await api.RegisterAsync(new RegisterCustomerRequest("Member", Email(), Password: TestIdentity.CustomerPassword));
         var gold = await api.UpgradeMembershipAsync(customer.Id, new UpgradeMembershipRequest(MembershipLevel.Gold));
         var before = await CountsAsync();
 
@@ -150,7 +151,7 @@ public sealed class CustomerProfileTests(CustomerFixture fixture) : IClassFixtur
     [Fact]
     public async Task Suspend_ThenChange_Returns409()
     {
-        var customer = await api.RegisterAsync(new RegisterCustomerRequest("Suspect", Email()));
+        var customer = await api.RegisterAsync(new RegisterCustomerRequest("Suspect", Email(), Password: TestIdentity.CustomerPassword));
 
         var suspended = await api.SuspendAsync(customer.Id, new SuspendCustomerRequest("Chargebacks"));
         var again = await fixture.Client.PostAsJsonAsync($"/customers/{customer.Id}/suspend", new SuspendCustomerRequest("Again"), CommerceJson.Options);
@@ -165,12 +166,12 @@ public sealed class CustomerProfileTests(CustomerFixture fixture) : IClassFixtur
     public async Task Delete_IsSoftAndHidesTheCustomer()
     {
         var email = Email();
-        var customer = await api.RegisterAsync(new RegisterCustomerRequest("Leaver", email));
+        var customer = await api.RegisterAsync(new RegisterCustomerRequest("Leaver", email, Password: TestIdentity.CustomerPassword));
 
         await api.DeleteAsync(customer.Id);
         var read = await fixture.Client.GetAsync($"/customers/{customer.Id}");
         var deleteAgain = await fixture.Client.DeleteAsync($"/customers/{customer.Id}");
-        var reRegistered = await api.RegisterAsync(new RegisterCustomerRequest("Returner", email));
+        var reRegistered = await api.RegisterAsync(new RegisterCustomerRequest("Returner", email, Password: TestIdentity.CustomerPassword));
 
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (read.StatusCode, deleteAgain.StatusCode));
         Assert.Equal(1, await fixture.Sql.CountAsync("customer.customers", $"id = '{customer.Id}' AND status = 'Deleted'"));

@@ -4,6 +4,7 @@ using System.Text;
 using Commerce.Host.Testing;
 using Commerce.Order.Contracts;
 using Commerce.ServiceDefaults.Http;
+using Commerce.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Commerce.Faults.Tests;
@@ -72,7 +73,7 @@ public sealed class DependencyOutageTests(FaultSystem system) : IClassFixture<Fa
             ["Services:Payment:BaseUrl"] = contexts,
         });
         checkout.Start();
-        using var client = checkout.CreateClient();
+        using var client = await checkout.ClientAsAsync(Clients.Operator);
 
         var failures = await UnavailableAsync(client,
         [

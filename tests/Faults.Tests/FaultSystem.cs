@@ -35,7 +35,7 @@ public class FaultSystem : WholeSystem
             [
                 new AddressInput(AddressKind.Shipping, "Grace Hopper", "1 Navy Yard", "Arlington", "22202", "US", IsDefault: true),
                 new AddressInput(AddressKind.Billing, "Grace Hopper", "1 Navy Yard", "Arlington", "22202", "US", IsDefault: true),
-            ]));
+            ], Password: TestIdentity.CustomerPassword));
         customerId = customer.Id;
         Sku = $"SKU-{Guid.NewGuid():N}"[..20];
         productId = (await Api<IProductApi>().CreateProductAsync(new CreateProductRequest(Sku, "Compiler", "software", 9.99m, "USD"))).Id;

@@ -18,7 +18,11 @@ public abstract class ContextFixture : IAsyncLifetime
 
     public Sql Sql { get; private set; } = null!;
 
+    /// <summary>An operator's client (real token): operators may call every route but the event inboxes.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>A client with no token.</summary>
+    public HttpClient Anonymous { get; private set; } = null!;
 
     public ConcurrentQueue<string> Logs { get; } = new();
 
@@ -36,13 +40,6 @@ public abstract class ContextFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>
-    /// Serve on a real loopback port (Kestrel) rather than in memory: needed when the host calls itself (event
-    /// deliveries between co-hosted contexts, a context asking another through its Refit client) or when something
-    /// outside the test's HttpClient calls it (the CLI).
-    /// </summary>
-    protected virtual bool ListensOnLoopback => false;
-
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
@@ -57,12 +54,9 @@ public abstract class ContextFixture : IAsyncLifetime
                     .AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug));
                 ConfigureServices(services);
             });
-        if (ListensOnLoopback)
-        {
-            App.Start();
-        }
-
-        Client = App.CreateClient();
+        App.Start();
+        Anonymous = App.CreateClient();
+        Client = await App.ClientAsAsync(Commerce.ServiceDefaults.Security.Clients.Operator);
         Sql = new Sql(database.ConnectionString);
     }
 

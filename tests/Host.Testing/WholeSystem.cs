@@ -35,7 +35,11 @@ public abstract class WholeSystem : IAsyncLifetime
     /// <summary>Where the contexts and the Checkout API answer, in process or in a child process.</summary>
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>An operator's client of the main host (real token).</summary>
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>A client of the main host with no token.</summary>
+    public HttpClient Anonymous { get; private set; } = null!;
 
     public Sql Sql { get; private set; } = null!;
 
@@ -75,16 +79,16 @@ public abstract class WholeSystem : IAsyncLifetime
         {
             contextsPort = HostProcess.FreePort();
             await StartContextsProcessAsync();
-            Http = new HttpClient { BaseAddress = Address };
+            Http = await ClientAsAsync(Commerce.ServiceDefaults.Security.Clients.Operator);
         }
         else
         {
             Host = StartHost(HostedContexts.Everything(withSagaWorker: CoHostWorker));
             Address = Host.Services.GetRequiredService<ServiceAddresses>().Self();
-            Http = Host.CreateClient();
+            Http = await ClientAsAsync(Commerce.ServiceDefaults.Security.Clients.Operator);
         }
 
-        Http.Timeout = TimeSpan.FromSeconds(60);
+        Anonymous = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
         await SeedAsync();
     }
 
@@ -118,8 +122,8 @@ public abstract class WholeSystem : IAsyncLifetime
         await Host.DisposeAsync();
         Host = StartHost(HostedContexts.Everything(withSagaWorker: CoHostWorker));
         Address = Host.Services.GetRequiredService<ServiceAddresses>().Self();
-        Http = Host.CreateClient();
-        Http.Timeout = TimeSpan.FromSeconds(60);
+        Http = await ClientAsAsync(Commerce.ServiceDefaults.Security.Clients.Operator);
+        Anonymous = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public async Task DisposeAsync()
@@ -137,6 +141,14 @@ public abstract class WholeSystem : IAsyncLifetime
         await Temporal.DisposeAsync();
         await database.DisposeAsync();
     }
+
+    /// <summary>A new client of the main host carrying a token of <paramref name="clientId"/> (an operator's or a service's).</summary>
+    public async Task<HttpClient> ClientAsAsync(string clientId) =>
+        TestIdentity.ClientWith(Address, await TestIdentity.ClientTokenAsync(Address, clientId));
+
+    /// <summary>A new client of the main host carrying the token of the customer who registered with <paramref name="email"/>.</summary>
+    public async Task<HttpClient> CustomerClientAsync(string email, string password = TestIdentity.CustomerPassword) =>
+        TestIdentity.ClientWith(Address, await TestIdentity.CustomerTokenAsync(Address, email, password));
 
     /// <summary>A Refit client for one of the system's APIs, over the main host's real port.</summary>
     public T Api<T>() => RestService.For<T>(Http, refit);
@@ -159,6 +171,7 @@ public abstract class WholeSystem : IAsyncLifetime
 
     private Dictionary<string, string?> WorkerSettings() => new()
     {
+        ["Authentication:Authority"] = Address.ToString(),
         ["Services:Order:BaseUrl"] = Address.ToString(),
         ["Services:Inventory:BaseUrl"] = Address.ToString(),
         ["Services:Payment:BaseUrl"] = Address.ToString(),

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Commerce.Host.Testing;
 using Commerce.Inventory.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -36,7 +37,7 @@ public sealed class InventoryHost : IAsyncLifetime
         await database.InitializeAsync();
         factory = new CommerceHostFactory(database.ConnectionString, "Inventory",
             services: s => s.AddSingleton<TimeProvider>(Clock)).Start();
-        Client = factory.CreateClient();
+        Client = await factory.ClientAsAsync(Clients.Operator);
         Sql = new Sql(database.ConnectionString);
     }
 

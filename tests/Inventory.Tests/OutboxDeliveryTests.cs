@@ -6,6 +6,7 @@ using Commerce.Host.Testing;
 using Commerce.Inventory.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Messaging;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -90,7 +91,7 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
             ["Services:Flaky:BaseUrl"] = stub.Url,
             ["Commerce:Outbox:Subscriptions:Order:Inventory:0"] = nameof(InventoryReserved),
         }).Start();
-        client = host.CreateClient();
+        client = await host.ClientAsAsync(Clients.Operator);
         sql = new Sql(database.ConnectionString);
     }
 

@@ -33,7 +33,7 @@ public sealed class CatchUpTests : IAsyncLifetime
             for (var i = 0; i < 3; i++)
             {
                 var customer = await customers.RegisterAsync(new RegisterCustomerRequest($"Early {i}", $"{Guid.NewGuid():N}@example.com", "+1555000100" + i,
-                    new CustomerPreferences("en", "USD", [NotificationChannel.Email, NotificationChannel.Sms])));
+                    new CustomerPreferences("en", "USD", [NotificationChannel.Email, NotificationChannel.Sms]), Password: TestIdentity.CustomerPassword));
                 registeredEarlier.Add(await customers.UpdateProfileAsync(customer.Id,
                     new UpdateCustomerProfileRequest($"Early bird {i}", customer.Email, customer.Preferences, customer.Phone)));
             }

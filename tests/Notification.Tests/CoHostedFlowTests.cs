@@ -53,7 +53,7 @@ public sealed class CoHostedFlowTests : IAsyncLifetime
         try
         {
             var customer = await customers.RegisterAsync(new RegisterCustomerRequest("Nia", $"{Guid.NewGuid():N}@example.com", "+15550001111",
-                new CustomerPreferences("en", "USD", [NotificationChannel.Email, NotificationChannel.Sms])));
+                new CustomerPreferences("en", "USD", [NotificationChannel.Email, NotificationChannel.Sms]), Password: TestIdentity.CustomerPassword));
             var method = await payments.AddPaymentMethodAsync(new AddPaymentMethodRequest(customer.Id, TestCards.Declined, 12, DateTime.UtcNow.Year + 1));
             var declined = await Assert.ThrowsAnyAsync<ApiException>(() => payments.AuthorizeAsync(
                 new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 42m, "USD", customer.Id), Guid.NewGuid().ToString()));

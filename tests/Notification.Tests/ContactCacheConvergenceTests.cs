@@ -1,4 +1,5 @@
 using Commerce.Customer.Contracts;
+using Commerce.Host.Testing;
 
 namespace Commerce.Notification.Tests;
 
@@ -10,7 +11,7 @@ public sealed class ContactCacheConvergenceTests(NotificationFixture notificatio
     public async Task CustomerEvents_InEveryOrderWithDuplicates_ConvergeToTheLatestContact()
     {
         var customers = owners.Api<ICustomerApi>();
-        var customer = await customers.RegisterAsync(new RegisterCustomerRequest("Ada", $"{Guid.NewGuid():N}@example.com", "+15550000001"));
+        var customer = await customers.RegisterAsync(new RegisterCustomerRequest("Ada", $"{Guid.NewGuid():N}@example.com", "+15550000001", Password: TestIdentity.CustomerPassword));
         await customers.UpdateProfileAsync(customer.Id, new UpdateCustomerProfileRequest("Ada Lovelace", customer.Email,
             new CustomerPreferences("fr", "EUR", [NotificationChannel.Sms]), "+15550000002"));
         await customers.AddAddressAsync(customer.Id, new AddressInput(AddressKind.Shipping, "Ada", "1 Analytical St", "London", "N1", "GB"));
@@ -29,7 +30,7 @@ public sealed class ContactCacheConvergenceTests(NotificationFixture notificatio
     public async Task CustomerEventsEndingInDeletion_InEveryOrderWithDuplicates_ConvergeToATombstone()
     {
         var customers = owners.Api<ICustomerApi>();
-        var customer = await customers.RegisterAsync(new RegisterCustomerRequest("Bo", $"{Guid.NewGuid():N}@example.com"));
+        var customer = await customers.RegisterAsync(new RegisterCustomerRequest("Bo", $"{Guid.NewGuid():N}@example.com", Password: TestIdentity.CustomerPassword));
         await customers.UpdateProfileAsync(customer.Id, new UpdateCustomerProfileRequest("Bo Diddley", customer.Email,
             new CustomerPreferences("en", "USD", [NotificationChannel.Email])));
         await customers.SuspendAsync(customer.Id, new SuspendCustomerRequest("Chargebacks"));

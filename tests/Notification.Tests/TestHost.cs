@@ -8,5 +8,4 @@ public class NotificationFixture : ContextFixture
     protected override string Contexts => "Notification";
 
     // Notification asks Customer (at this host's own address unless configured) for customers it has not cached.
-    protected override bool ListensOnLoopback => true;
 }

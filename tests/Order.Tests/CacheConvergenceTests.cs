@@ -34,7 +34,7 @@ public sealed class CacheConvergenceTests(OrderHost host, OwnersFixture owners) 
     public async Task CustomerEvents_InEveryOrderWithDuplicates_ConvergeToTheLatestProfile()
     {
         var customers = owners.Api<ICustomerApi>();
-        var customer = await customers.RegisterAsync(new RegisterCustomerRequest("Ada", $"{Guid.NewGuid():N}@example.com"));
+        var customer = await customers.RegisterAsync(new RegisterCustomerRequest("Ada", $"{Guid.NewGuid():N}@example.com", Password: TestIdentity.CustomerPassword));
         var preferences = new CustomerPreferences("en", "USD", [NotificationChannel.Email]);
         await customers.UpdateProfileAsync(customer.Id, new UpdateCustomerProfileRequest("Ada Lovelace", customer.Email, preferences));
         await customers.AddAddressAsync(customer.Id, new AddressInput(AddressKind.Shipping, "Ada", "1 Analytical St", "London", "N1", "GB"));

@@ -5,6 +5,7 @@ using Commerce.Host.Testing;
 using Commerce.Order.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 
 namespace Commerce.Order.Tests;
@@ -23,7 +24,7 @@ public sealed class CoHostedOrderTests : IAsyncLifetime
     {
         await database.InitializeAsync();
         host = new CommerceHostFactory(database.ConnectionString, "Order,Product,Customer").Start();
-        client = host.CreateClient();
+        client = await host.ClientAsAsync(Clients.Operator);
     }
 
     public async Task DisposeAsync()
@@ -42,7 +43,7 @@ public sealed class CoHostedOrderTests : IAsyncLifetime
             [
                 new AddressInput(AddressKind.Billing, "K. Johnson", "1 Langley Blvd", "Hampton", "23681", "US", Region: "VA", IsDefault: true),
                 new AddressInput(AddressKind.Shipping, "K. Johnson", "2 Orbit Way", "Hampton", "23666", "US", Region: "VA", IsDefault: true),
-            ]));
+            ], Password: TestIdentity.CustomerPassword));
 
         var order = await PostAsync<OrderResponse>("/orders", new CreateOrderRequest(customer.Id, [new CreateOrderItem(product.Id, 3)]));
         (await client.PutAsJsonAsync($"/products/{product.Id}/price", new ChangePriceRequest(55.00m, "USD"), CommerceJson.Options))

@@ -4,6 +4,7 @@ using Commerce.Host.Testing;
 using Commerce.Order.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,10 +29,10 @@ public sealed class OrderHost : IAsyncLifetime
         await database.InitializeAsync();
         factory = new CommerceHostFactory(database.ConnectionString, "Order", services: s =>
         {
-            s.AddSingleton<IProductApi>(Products);
-            s.AddSingleton<ICustomerApi>(Customers);
+            s.AddKeyedSingleton<IProductApi>(OrderContext.Name, Products);
+            s.AddKeyedSingleton<ICustomerApi>(OrderContext.Name, Customers);
         }).Start();
-        Client = factory.CreateClient();
+        Client = await factory.ClientAsAsync(Clients.Operator);
         Sql = new Sql(database.ConnectionString);
     }
 

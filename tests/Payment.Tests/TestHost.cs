@@ -16,8 +16,6 @@ public class PaymentFixture : ContextFixture
 
     protected override string Contexts => "Payment,Customer";
 
-    protected override bool ListensOnLoopback => true;
-
     /// <summary>A newly registered customer's id, for cards of their own.</summary>
     public async Task<Guid> NewCustomerAsync()
     {

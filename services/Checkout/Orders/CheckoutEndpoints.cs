@@ -33,8 +33,8 @@ internal static class CheckoutEndpoints
     private static async Task<Results<Ok<SubmissionResponse>, Accepted<SubmissionResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         Guid orderId,
         SubmitCheckoutRequest request,
-        IOrderApi orders,
-        IPaymentApi payments,
+        [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders,
+        [FromKeyedServices(CheckoutModule.Name)] IPaymentApi payments,
         OrderSagaClient sagas,
         IOptions<CheckoutOptions> options,
         CancellationToken cancellationToken)
@@ -93,7 +93,7 @@ internal static class CheckoutEndpoints
     }
 
     private static async Task<Results<Ok<CheckoutOrderResponse>, ProblemHttpResult>> GetAsync(
-        Guid orderId, IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
+        Guid orderId, [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
     {
         if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order)
         {
@@ -106,7 +106,7 @@ internal static class CheckoutEndpoints
 
     /// <summary>Cancels through the saga when there is one (it compensates); an order never submitted is cancelled at Order directly.</summary>
     private static async Task<Results<Accepted<CheckoutOrderResponse>, ValidationProblem, ProblemHttpResult>> CancelAsync(
-        Guid orderId, CancelCheckoutRequest request, IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
+        Guid orderId, CancelCheckoutRequest request, [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
     {
         if (CancelReasons.Problem(request.Reason) is { } problem)
         {

@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
 using Commerce.Customer.Contracts;
+using Commerce.Customer.SignIn;
+using Commerce.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Identity;
 
 namespace Commerce.Customer.Profiles;
 
@@ -61,12 +64,20 @@ public static partial class CustomerEndpoints
         CustomerDbContext db,
         TimeProvider clock,
         HttpContext context,
+        Caller caller,
+        IPasswordHasher<CustomerCredential> passwords,
         ILogger<CustomerDbContext> logger,
         CancellationToken cancellationToken)
     {
         var preferences = request.Preferences ?? DefaultPreferences;
         var validation = new ValidationErrors();
         ValidateProfile(validation, request.Name, request.Email, request.Phone, preferences);
+        if (request.Password is not null || !caller.IsOperator)
+        {
+            validation.Check(request.Password is { Length: >= Limits.PasswordMin and <= Limits.PasswordMax },
+                "password", $"Between {Limits.PasswordMin} and {Limits.PasswordMax} characters.");
+        }
+
         if (request.Addresses is { Count: > Limits.AddressesPerCustomer })
         {
             validation.Add("addresses", $"At most {Limits.AddressesPerCustomer}.");
@@ -93,6 +104,11 @@ public static partial class CustomerEndpoints
         var now = clock.GetUtcNow();
         var customer = NewCustomer(Guid.CreateVersion7(), request, preferences, now);
         db.Customers.Add(customer);
+        if (request.Password is not null)
+        {
+            db.Users.Add(NewCredential(customer.Id, request.Password, passwords));
+        }
+
         db.AddEvent(Registered(customer), customer.Id, customer.Version, now);
         try
         {
@@ -279,6 +295,21 @@ public static partial class CustomerEndpoints
     }
 
     private static ProblemHttpResult EmailTaken() => Problems.Conflict("A customer with this e-mail address exists.");
+
+    /// <summary>The customer's credential, saved with the profile: a customer never exists half-registered.</summary>
+    internal static CustomerCredential NewCredential(Guid customerId, string password, IPasswordHasher<CustomerCredential> passwords)
+    {
+        var credential = new CustomerCredential
+        {
+            Id = customerId,
+            UserName = customerId.ToString(),
+            NormalizedUserName = customerId.ToString().ToUpperInvariant(),
+            SecurityStamp = Guid.NewGuid().ToString("N"),
+            LockoutEnabled = true,
+        };
+        credential.PasswordHash = passwords.HashPassword(credential, password);
+        return credential;
+    }
 
     internal static CustomerProfile NewCustomer(Guid id, RegisterCustomerRequest request, CustomerPreferences preferences, DateTimeOffset now)
     {

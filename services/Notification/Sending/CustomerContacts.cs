@@ -71,7 +71,7 @@ internal static class CustomerContacts
         try
         {
             // Resolved only on a miss: a host that never misses needs no route to Customer.
-            customer = await services.GetRequiredService<ICustomerApi>().GetCustomerAsync(customerId, cancellationToken);
+            customer = await services.GetRequiredKeyedService<ICustomerApi>(NotificationContext.Name).GetCustomerAsync(customerId, cancellationToken);
         }
         catch (ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
@@ -89,7 +89,7 @@ internal static class CustomerContacts
     /// </summary>
     public static async Task<(int OwnerCopies, int Refreshed)> RebuildAsync(NotificationDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var customers = services.GetRequiredService<ICustomerApi>();
+        var customers = services.GetRequiredKeyedService<ICustomerApi>(NotificationContext.Name);
         var listedIds = new HashSet<Guid>();
         var refreshed = 0;
         Guid? after = null;

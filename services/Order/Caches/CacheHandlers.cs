@@ -45,7 +45,7 @@ internal static class CacheHandlers
             return;
         }
 
-        var current = await incoming.Services.GetRequiredService<IProductApi>().GetProductAsync(productId, ct);
+        var current = await incoming.Services.GetRequiredKeyedService<IProductApi>(OrderContext.Name).GetProductAsync(productId, ct);
         await ApplyProductAsync(db, productId,
             new ProductState(current.Sku, current.Name, current.Category, current.Price, current.Currency, current.Status), current.Version, ct);
     }
@@ -73,7 +73,7 @@ internal static class CacheHandlers
 
     private static async Task<(int OwnerCopies, int Refreshed)> RebuildCustomersAsync(OrderDbContext db, IServiceProvider services, CancellationToken ct)
     {
-        var customers = services.GetRequiredService<ICustomerApi>();
+        var customers = services.GetRequiredKeyedService<ICustomerApi>(OrderContext.Name);
         var (listed, refreshed) = (0, 0);
         Guid? after = null;
         do
@@ -96,7 +96,7 @@ internal static class CacheHandlers
     /// <remarks>Product's search pages by name: a product renamed during the rebuild may be listed twice or missed, and its event brings it.</remarks>
     private static async Task<(int OwnerCopies, int Refreshed)> RebuildProductsAsync(OrderDbContext db, IServiceProvider services, CancellationToken ct)
     {
-        var products = services.GetRequiredService<IProductApi>();
+        var products = services.GetRequiredKeyedService<IProductApi>(OrderContext.Name);
         var (listed, refreshed) = (0, 0);
         for (var number = 1; ; number++)
         {

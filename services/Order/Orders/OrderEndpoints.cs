@@ -14,7 +14,7 @@ internal static class OrderEndpoints
         orders.MapPost("/", CreateAsync).ProducesProblems(409, 422, 503);
         orders.MapGet("/", ListAsync);
         orders.MapGet("/{id:guid}", GetAsync).ProducesProblems(404);
-        orders.MapPost("/{id:guid}/submit", (Guid id, SubmitOrderRequest? request, HttpContext http, ICustomerApi customers,
+        orders.MapPost("/{id:guid}/submit", (Guid id, SubmitOrderRequest? request, HttpContext http, [FromKeyedServices(OrderContext.Name)] ICustomerApi customers,
                     OrderDbContext db, CancellationToken ct) =>
                 TransitionAsync(http, db, id, OrderStatus.Submitted, note: null, (order, _) =>
                     OrderTransitions.SubmitAsync(order, request ?? new SubmitOrderRequest(), customers, ct), ct))
@@ -44,7 +44,8 @@ internal static class OrderEndpoints
     }
 
     private static async Task<Results<Created<OrderResponse>, Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateOrderRequest request, HttpRequest http, OrderDbContext db, ICustomerApi customers, IProductApi products, TimeProvider time,
+        CreateOrderRequest request, HttpRequest http, OrderDbContext db, [FromKeyedServices(OrderContext.Name)] ICustomerApi customers,
+        [FromKeyedServices(OrderContext.Name)] IProductApi products, TimeProvider time,
         ILogger<OrderDbContext> logger, CancellationToken cancellationToken)
     {
         var key = http.Headers["Idempotency-Key"].ToString();

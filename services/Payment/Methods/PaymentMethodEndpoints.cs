@@ -25,7 +25,7 @@ public static class PaymentMethodEndpoints
     private static async Task<Results<Created<PaymentMethodResponse>, ValidationProblem, ProblemHttpResult>> Add(
         AddPaymentMethodRequest request,
         PaymentDbContext db,
-        ICustomerApi customers,
+        [FromKeyedServices(PaymentContext.Name)] ICustomerApi customers,
         IPaymentGateway gateway,
         TokenProtector protector,
         TimeProvider clock,

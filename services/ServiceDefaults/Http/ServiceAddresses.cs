@@ -37,6 +37,12 @@ public sealed class ServiceAddresses(IConfiguration configuration, IServer serve
             uri.Host = "127.0.0.1";
         }
 
+        // Port 0 asks Kestrel for any free port: until it has bound one, there is no address to give.
+        if (uri.Port == 0)
+        {
+            throw new InvalidOperationException("This host has not bound its port yet; ask for its address once it has started.");
+        }
+
         return uri.Uri;
     }
 }

@@ -106,7 +106,8 @@ internal static class MessagingEndpoints
                         logger.LogWarning(exception, "{Context} could not rebuild its {Cache} cache: the owner did not answer", context.Name, cache);
                         http.Response.Headers.RetryAfter = "30";
                         return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Owner unavailable",
-                            detail: $"{context.Name} could not read its {cache} cache's owner: {exception.Message} Caches rebuilt before it stay rebuilt; run the rebuild again.");
+                            // The exception's own text (addresses, inner errors) stays in the log: an answer says only what to do.
+                            detail: $"{context.Name} could not read its {cache} cache's owner. Caches rebuilt before it stay rebuilt; run the rebuild again.");
                     }
 
                     logger.LogInformation("{Context} rebuilt its {Cache} cache by an operator's request: {OwnerCopies} copies listed by the owner, {Refreshed} refreshed",

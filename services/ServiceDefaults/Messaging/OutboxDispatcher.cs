@@ -22,7 +22,12 @@ public sealed class OutboxDispatcher(
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    public const string HttpClientName = "Commerce.Events";
+    /// <summary>The HTTP client a context's dispatcher delivers with: it carries that context's own token, which the inbox checks.</summary>
+    public static string HttpClientNameFor(CommerceContextRegistration context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return $"Commerce.Events.{context.Slug}";
+    }
 
     private string Schema => context.Schema;
 
@@ -169,7 +174,7 @@ public sealed class OutboxDispatcher(
             var url = new Uri(addresses.For(delivery.Subscriber), $"/events/{delivery.Subscriber.ToLowerInvariant()}");
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.DeliveryTimeout);
-            using var response = await httpClients.CreateClient(HttpClientName)
+            using var response = await httpClients.CreateClient(HttpClientNameFor(context))
                 .PostAsJsonAsync(url, envelope, CommerceJson.Options, timeout.Token);
             error = response.IsSuccessStatusCode
                 ? null

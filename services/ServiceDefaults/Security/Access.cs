@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace Commerce.ServiceDefaults.Security;
+
+/// <summary>
+/// The authorization policies routes declare where they are mapped (<c>.RequireAuthorization(Access.Operators)</c>,
+/// or <c>.AllowAnonymous()</c> for what a shop shows to everyone), so the policy of every endpoint is read off the
+/// code, and a test fails on a route that declares none.
+/// </summary>
+public static class Access
+{
+    /// <summary>A signed-in customer (the endpoint then answers 404 for what is not theirs) or an operator (audited).</summary>
+    public static AuthorizationPolicy Customers { get; } = Policy([Roles.Customer, Roles.Operator], []);
+
+    /// <summary>Operators only: ops tools, dead letters, stuck orders, every customer's data.</summary>
+    public static AuthorizationPolicy Operators { get; } = Policy([Roles.Operator], []);
+
+    /// <summary>Only the named clients (service identities); operators too when <paramref name="andOperators"/>.</summary>
+    public static AuthorizationPolicy ClientsOnly(bool andOperators, params string[] clientIds) =>
+        Policy(andOperators ? [Roles.Operator] : [], clientIds);
+
+    /// <summary>The owner state changes the order saga makes: only its worker, and operators resolving a stuck order.</summary>
+    public static AuthorizationPolicy SagaWorker { get; } = Policy([Roles.Operator], [Clients.SagaWorker]);
+
+    /// <summary>Any of the system's own services (event deliveries: the inbox then checks the publisher is the caller).</summary>
+    public static AuthorizationPolicy Services { get; } = Policy([Roles.Service], []);
+
+    private static AuthorizationPolicy Policy(string[] roles, string[] clientIds) =>
+        new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new CallerRequirement(roles, clientIds)).Build();
+}
+
+/// <summary>Met by a caller holding one of <see cref="Roles"/> or authenticated as one of <see cref="ClientIds"/>.</summary>
+public sealed record CallerRequirement(IReadOnlyList<string> Roles, IReadOnlyList<string> ClientIds) : IAuthorizationRequirement;
+
+internal sealed class CallerRequirementHandler(IOptions<AuthenticationSettings> settings) : AuthorizationHandler<CallerRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, CallerRequirement requirement)
+    {
+        var caller = Caller.From(context.User, settings.Value.Claims);
+        if (requirement.Roles.Any(caller.Roles.Contains) || requirement.ClientIds.Any(caller.IsClient))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
