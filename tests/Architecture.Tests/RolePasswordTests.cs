@@ -6,7 +6,8 @@ namespace Commerce.Architecture.Tests;
 /// <summary>
 /// A context's role password derived from the admin connection string is the same on every machine
 /// (<c>commerce_&lt;context&gt;_local</c>): fine for a developer's cluster, a guessable login anywhere else. Outside
-/// Development the real host process refuses to start with it, before it connects to anything.
+/// Development the real host process refuses to start with it, before it connects to anything. (The hosts that start
+/// run Product: it needs nothing else outside Development and does not touch the database to start.)
 /// </summary>
 public sealed class RolePasswordTests
 {
@@ -28,28 +29,30 @@ public sealed class RolePasswordTests
     [Fact]
     public async Task Production_AConnectionStringWithTheDefaultPassword_RefusesToStart()
     {
-        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync("Production", "Customer", new()
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync("Production", "Product", new()
         {
-            ["ConnectionStrings:Customer"] = "Host=127.0.0.1;Port=1;Username=commerce_customer;Password=commerce_customer_local;Database=commerce",
+            ["ConnectionStrings:Product"] = "Host=127.0.0.1;Port=1;Username=commerce_product;Password=commerce_product_local;Database=commerce",
         }));
 
-        Assert.Contains("The Customer context would log in to PostgreSQL as commerce_customer with the default password", refusal.Message, StringComparison.Ordinal);
-        Assert.Contains("ConnectionStrings:Customer", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("The Product context would log in to PostgreSQL as commerce_product with the default password", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:Product", refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Production_APasswordOfItsOwn_Starts()
     {
-        await using var host = await StartAsync("Production", "Customer", new()
+        await using var host = await StartAsync("Production", "Product", new()
         {
-            ["Commerce:RolePasswords:Customer"] = Guid.NewGuid().ToString("N"),
+            ["Commerce:RolePasswords:Product"] = Guid.NewGuid().ToString("N"),
+            // What else production asks of a host that validates tokens: an issuer reached over HTTPS.
+            ["Authentication:Authority"] = "https://127.0.0.1:1/",
         });
     }
 
     [Fact]
     public async Task Development_OnlyTheAdminConnectionString_Starts()
     {
-        await using var host = await StartAsync("Development", "Customer");
+        await using var host = await StartAsync("Development", "Product");
     }
 
     private static Task<HostProcess> StartAsync(string environment, string contexts, Dictionary<string, string?>? settings = null) =>
