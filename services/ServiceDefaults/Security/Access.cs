@@ -13,6 +13,12 @@ public static class Access
     /// <summary>A signed-in customer (the endpoint then answers 404 for what is not theirs) or an operator (audited).</summary>
     public static AuthorizationPolicy Customers { get; } = Policy([Roles.Customer, Roles.Operator], []);
 
+    /// <summary>
+    /// <see cref="Customers"/> and the named clients: what a customer reads of their own and other owners read of anyone
+    /// (a profile Order snapshots and Notification caches, say). The endpoint answers 404 only to customers.
+    /// </summary>
+    public static AuthorizationPolicy CustomersAndClients(params string[] clientIds) => Policy([Roles.Customer, Roles.Operator], clientIds);
+
     /// <summary>Operators only: ops tools, dead letters, stuck orders, every customer's data.</summary>
     public static AuthorizationPolicy Operators { get; } = Policy([Roles.Operator], []);
 
