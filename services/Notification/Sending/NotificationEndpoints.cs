@@ -1,5 +1,6 @@
 using Commerce.Notification.Channels;
 using Commerce.Notification.Contracts;
+using Commerce.ServiceDefaults.Security;
 using Refit;
 
 namespace Commerce.Notification.Sending;
@@ -9,11 +10,18 @@ public static class NotificationEndpoints
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder routes)
     {
         var notifications = routes.MapContextGroup("Notification", "/notifications");
-        notifications.MapPost("/", Send).WithName("SendNotification").ProducesProblems(409, 422, 503);
-        notifications.MapGet("/{id:guid}", Get).WithName("GetNotification").ProducesProblems(404);
-        notifications.MapGet("/", List).WithName("ListNotifications");
-        notifications.MapGet("/channels/sent", Sent).WithName("ListSentMessages");
-        notifications.MapPost("/channels/{channel}/failure", SetFailure).WithName("SetChannelFailure");
+        // Support's ad-hoc messages: no service sends through this route (events do), and a customer has nothing to send.
+        notifications.MapPost("/", Send).WithName("SendNotification").ProducesProblems(409, 422, 503).RequireAuthorization(Access.Operators);
+        notifications.MapGet("/{id:guid}", Get).WithName("GetNotification").ProducesProblems(404).RequireAuthorization(Access.Customers);
+        notifications.MapGet("/", List).WithName("ListNotifications").RequireAuthorization(Access.Customers);
+        // The simulated providers' switch and their record of every customer's messages are for tests and demos: not
+        // there at all in a deployment.
+        if (routes.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            notifications.MapGet("/channels/sent", Sent).WithName("ListSentMessages").RequireAuthorization(Access.Operators);
+            notifications.MapPost("/channels/{channel}/failure", SetFailure).WithName("SetChannelFailure").RequireAuthorization(Access.Operators);
+        }
+
         return routes;
     }
 
@@ -123,18 +131,27 @@ public static class NotificationEndpoints
             : Problems.Conflict("This idempotency key was already used for a different request.");
 
     private static async Task<Results<Ok<NotificationResponse>, ProblemHttpResult>> Get(
-        Guid id, NotificationDbContext db, CancellationToken cancellationToken)
+        Guid id, NotificationDbContext db, Caller caller, CancellationToken cancellationToken)
     {
         var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
-        return notification is null ? Problems.NotFound($"No notification {id}.") : TypedResults.Ok(ToResponse(notification));
+        // Another customer's message answers as a missing one, so ids cannot be probed.
+        return notification is null || !caller.MayActFor(notification.CustomerId)
+            ? Problems.NotFound($"No notification {id}.")
+            : TypedResults.Ok(ToResponse(notification));
     }
 
     private static async Task<Results<Ok<List<NotificationResponse>>, ValidationProblem>> List(
-        Guid? customerId, NotificationDbContext db, CancellationToken cancellationToken)
+        Guid? customerId, NotificationDbContext db, Caller caller, CancellationToken cancellationToken)
     {
         if (customerId is null || customerId == Guid.Empty)
         {
             return Problems.Validation("customerId", "Required.");
+        }
+
+        // Another customer's log is empty, as an unknown customer's is: a 404 here would tell which ids are customers.
+        if (!caller.MayActFor(customerId.Value))
+        {
+            return TypedResults.Ok(new List<NotificationResponse>());
         }
 
         var log = await db.Notifications.AsNoTracking()
