@@ -31,7 +31,7 @@ public sealed class AuthorizationTests(PaymentAccessFixture fixture) : IClassFix
         new("GET /payments/methods", HttpMethod.Get, "/payments/methods?customerId={customer}", Expect(otherCustomer: 200, customer: 200, @operator: 200)),
         new("DELETE /payments/methods/{id}", HttpMethod.Delete, "/payments/methods/{method}", Expect(otherCustomer: NotFound, customer: 204, @operator: 204)),
         new("POST /payments/authorizations", HttpMethod.Post, "/payments/authorizations", SagaOnly(201),
-            $$"""{"orderId":"{{Guid.NewGuid()}}","paymentMethodId":"{method}","amount":10,"currency":"USD"}"""),
+            $$"""{"orderId":"{{Guid.NewGuid()}}","paymentMethodId":"{method}","amount":10,"currency":"USD","customerId":"{customer}"}"""),
         new("POST /payments/{id}/capture", HttpMethod.Post, "/payments/{payment:Authorized}/capture", SagaOnly(201), "{}"),
         new("POST /payments/{id}/void", HttpMethod.Post, "/payments/{payment:Authorized}/void", SagaOnly(201)),
         new("POST /payments/{id}/refunds", HttpMethod.Post, "/payments/{payment:Captured}/refunds", SagaOnly(201), "{}"),
@@ -212,7 +212,7 @@ public sealed partial class PaymentAccessFixture : PaymentFixture, IAsyncLifetim
 
     private async Task<PaymentResponse> NewPaymentAsync(string state)
     {
-        var payment = await SendAsync($"/payments/authorizations", new AuthorizePaymentRequest(Guid.NewGuid(), await NewMethodAsync(), 10m, "USD"));
+        var payment = await SendAsync($"/payments/authorizations", new AuthorizePaymentRequest(Guid.NewGuid(), await NewMethodAsync(), 10m, "USD", CustomerId));
         return state switch
         {
             nameof(PaymentStatus.Authorized) => payment,
