@@ -184,9 +184,18 @@ public sealed class CarrierWebhookSecretTests
             settings["Shipping:Carrier:WebhookSecret"] = secret;
         }
 
-        // No database is reached: the host refuses before any of its services starts.
-        using var factory = new CommerceHostFactory("Host=127.0.0.1;Port=1;Username=postgres", "Shipping", settings)
-            .WithWebHostBuilder(host => host.UseEnvironment(environment));
+        // No database is reached: the host refuses before any of its services starts. In memory (no Kestrel), so the
+        // refusal is what surfaces, not a loopback server's teardown racing it.
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseEnvironment(environment);
+            host.UseSetting("ConnectionStrings:Admin", "Host=127.0.0.1;Port=1;Username=postgres");
+            host.UseSetting("Commerce:Contexts", "Shipping");
+            foreach (var (key, value) in settings)
+            {
+                host.UseSetting(key, value);
+            }
+        });
 
         var refusal = Record.Exception(() => factory.Services);
 
