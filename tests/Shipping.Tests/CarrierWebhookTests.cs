@@ -6,8 +6,11 @@ using System.Text.Json;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Retention;
 using Commerce.Shipping.Contracts;
+using Commerce.Shipping.Carrier;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Refit;
@@ -175,22 +178,28 @@ public sealed class CarrierWebhookSecretTests
     [InlineData("Staging", "")]
     [InlineData("Production", "too-short-to-be-a-secret")]
     [InlineData("Development", "too-short-to-be-a-secret")]
-    public void Host_WithoutAUsableSecretOutsideDevelopmentOrAWeakOneAnywhere_RefusesToStart(string environment, string? secret)
+    public async Task Host_WithoutAUsableSecretOutsideDevelopmentOrAWeakOneAnywhere_RefusesToStart(string environment, string? secret)
     {
-        // An authority of its own spares the host a companion token server; nothing is asked of it before the refusal.
-        var settings = new Dictionary<string, string?> { ["Authentication:Authority"] = "http://127.0.0.1:1/" };
-        if (secret is not null)
+        // Built as Program builds it, but on this thread: through WebApplicationFactory the entry point runs on its own
+        // thread and disposes the refused host, which can race the factory's wait for it (an ObjectDisposedException then
+        // surfaces instead of the refusal).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            settings["Shipping:Carrier:WebhookSecret"] = secret;
-        }
+            ["ConnectionStrings:Admin"] = "Host=127.0.0.1;Port=1;Username=postgres",
+            // An authority of its own spares the host a token server; nothing is asked of it before the refusal.
+            ["Authentication:Authority"] = "http://127.0.0.1:1/",
+            ["Urls"] = "http://127.0.0.1:0",
+            [CarrierWebhookSecret.ConfigurationKey] = secret,
+        });
+        builder.AddServiceDefaults();
+        builder.AddShippingContext();
+        await using var app = builder.Build();
 
-        // No database is reached: the host refuses before any of its services starts.
-        using var factory = new CommerceHostFactory("Host=127.0.0.1;Port=1;Username=postgres", "Shipping", settings)
-            .WithWebHostBuilder(host => host.UseEnvironment(environment));
-
-        var refusal = Record.Exception(() => factory.Services);
+        // No database is reached: the check runs before any of the host's services starts.
+        var refusal = await Record.ExceptionAsync(() => app.StartAsync());
 
         Assert.NotNull(refusal);
-        Assert.Contains("Shipping:Carrier:WebhookSecret", refusal.ToString(), StringComparison.Ordinal);
+        Assert.Contains(CarrierWebhookSecret.ConfigurationKey, refusal.ToString(), StringComparison.Ordinal);
     }
 }
