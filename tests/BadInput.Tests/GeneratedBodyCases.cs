@@ -107,6 +107,14 @@ public sealed partial class BadRequestTests
             request.Headers.Add(CarrierSigning.Header, CarrierSigning.Signature(
                 BadInputSystem.CarrierWebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
         }
+        if (operation.Path.StartsWith("/events/", StringComparison.Ordinal))
+        {
+            // Inboxes admit services only (an operator is 403 before the body is read). Any service's token passes the
+            // door; a body that is no envelope is refused before its source could be compared with the caller.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+                await TestIdentity.PublisherTokenAsync(system.Client.BaseAddress!, "Shipping"));
+        }
+
         using var response = await system.Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;

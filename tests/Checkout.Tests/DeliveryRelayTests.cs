@@ -57,7 +57,11 @@ public sealed class DeliveryRelayTests(ManualCarrierSystem system) : IClassFixtu
         var shipment = await system.Shipping.GetShipmentForOrderAsync(order.OrderId);
         Assert.Equal(InboxOutcome.Processed, await RelayAsync(Forged(order.OrderId, "SIM-FORGED-2")));
         await WaitUntilSignalHandledAsync(order.OrderId, "SIM-FORGED-2");
-        Assert.Equal(InboxOutcome.Unhandled, await RelayAsync(Forged(order.OrderId, shipment.TrackingNumber) with { Source = "Order" }));
+        using (var fromOrder = await system.Http.PostEnvelopeAsync("checkout", Forged(order.OrderId, shipment.TrackingNumber) with { Source = "Order" }))
+        {
+            // The relay admits Shipping's client alone: Order's own token does not get a delivery past the door.
+            Assert.Equal(HttpStatusCode.Forbidden, fromOrder.StatusCode);
+        }
 
         var waiting = await system.Saga(order.OrderId).QueryAsync(saga => saga.GetStatus());
         Assert.Equal((SagaStages.Shipped, SagaSteps.AwaitDelivery), (waiting.Stage, waiting.CurrentStep));

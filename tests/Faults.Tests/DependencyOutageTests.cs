@@ -71,6 +71,8 @@ public sealed class DependencyOutageTests(FaultSystem system) : IClassFixture<Fa
             ["Temporal:Address"] = $"127.0.0.1:{ClosedPort()}",
             ["Services:Order:BaseUrl"] = contexts,
             ["Services:Payment:BaseUrl"] = contexts,
+            // The contexts' token server, so the callers' tokens this host relays to Order and Payment are theirs too.
+            ["Authentication:Authority"] = contexts,
         });
         checkout.Start();
         using var client = await checkout.ClientAsAsync(Clients.Operator);

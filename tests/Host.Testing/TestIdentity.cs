@@ -40,6 +40,9 @@ public static class TestIdentity
     private static readonly Dictionary<string, string> Secrets =
         ClientRoles.Keys.ToDictionary(id => id, _ => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
 
+    /// <summary>The secret of <paramref name="clientId"/>, for a test that signs in as the client itself (the CLI).</summary>
+    public static string SecretOf(string clientId) => Secrets[clientId];
+
     /// <summary>The settings every test host starts with: keys, client secrets and roles.</summary>
     public static IReadOnlyDictionary<string, string?> Settings { get; } = BuildSettings();
 

@@ -122,23 +122,26 @@ public sealed class AuthorizationTests(ShippingAccessFixture fixture) : IClassFi
     [Fact]
     public async Task CarrierOutageSwitch_OutsideDevelopment_IsNotThereEvenForAnOperator()
     {
+        // What a Shipping host outside Development needs to start; nothing here reaches Shipping's tables.
         var settings = new Dictionary<string, string?>
         {
             // The token server of this class's host (plain HTTP on loopback, which only Development accepts by default).
             ["Authentication:Authority"] = fixture.App.TokenServer.ToString(),
             ["Authentication:RequireHttpsMetadata"] = "false",
-            // What a Shipping host outside Development needs to start: the carrier's shared webhook secret.
             ["Shipping:Carrier:WebhookSecret"] = "production-carrier-webhook-secret-0123456789",
             ["Shipping:Carrier:AutoAdvance"] = "false",
+            ["Commerce:RolePasswords:Shipping"] = Guid.NewGuid().ToString("N"),
         };
         await using var production = new ProductionHost(fixture.ConnectionString, settings).Start();
-        using var client = await production.ClientAsAsync(Clients.Operator);
+        using var asOperator = await production.ClientAsAsync(Clients.Operator);
+        using var anonymous = new HttpClient { BaseAddress = production.Address };
 
-        using var outage = await client.PostAsJsonAsync("/shipments/carrier/outage", new CarrierOutageRequest(true), CommerceJson.Options);
-        using var shipment = await client.GetAsync($"/shipments/{fixture.ShipmentId}");
+        using var outage = await asOperator.PostAsJsonAsync("/shipments/carrier/outage", new CarrierOutageRequest(true), CommerceJson.Options);
+        using var otherRoute = await anonymous.GetAsync($"/shipments/{fixture.ShipmentId}");
 
+        // No route at all (an existing one would ask for a token first), while Shipping's other routes are there.
         Assert.Equal(HttpStatusCode.NotFound, outage.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, shipment.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, otherRoute.StatusCode);
     }
 
     private sealed class ProductionHost(string connectionString, IReadOnlyDictionary<string, string?> settings)

@@ -190,6 +190,8 @@ public sealed class CarrierWebhookSecretTests
             // An authority of its own spares the host a token server; nothing is asked of it before the refusal.
             ["Authentication:Authority"] = "http://127.0.0.1:1/",
             ["Urls"] = "http://127.0.0.1:0",
+            // What else a host outside Development needs: a role password of its own.
+            ["Commerce:RolePasswords:Shipping"] = Guid.NewGuid().ToString("N"),
             [CarrierWebhookSecret.ConfigurationKey] = secret,
         });
         builder.AddServiceDefaults();
