@@ -26,8 +26,10 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
         "GET /products/{id:guid}",
         "POST /shipments/carrier/webhook",
         "GET /openapi/{documentName}.json",
-        "GET /scalar/{documentName?}",
     ];
+
+    /// <summary>The API reference (Development only): its page and whatever assets its version serves.</summary>
+    private const string ApiReference = "GET /scalar/";
 
     private readonly PostgresDatabase<CommerceTemplate> database = new();
     private CommerceHostFactory host = null!;
@@ -53,7 +55,7 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
         Assert.True(routes.Count > 60, $"only {routes.Count} routes found: the enumeration is broken");
         var undeclared = routes.Where(r => !r.Anonymous && !r.HasPolicy).Select(r => r.Name).ToList();
         Assert.True(undeclared.Count == 0, "Routes without an authorization policy:\n" + string.Join("\n", undeclared));
-        var unpublished = routes.Where(r => r.Anonymous && !Anonymous.Contains(r.Name)).Select(r => r.Name).ToList();
+        var unpublished = routes.Where(r => r.Anonymous && !Anonymous.Contains(r.Name) && !r.Name.StartsWith(ApiReference, StringComparison.Ordinal)).Select(r => r.Name).ToList();
         Assert.True(unpublished.Count == 0, "Anonymous routes outside the published list:\n" + string.Join("\n", unpublished));
     }
 
