@@ -16,7 +16,8 @@ public sealed record ReserveStockInput(Guid OrderId, IReadOnlyList<StockLine> Li
 
 public sealed record StockReservation(Guid OrderId, DateTimeOffset ExpiresAt);
 
-public sealed record AuthorizePaymentInput(Guid OrderId, Guid PaymentMethodId, decimal Amount, string Currency);
+/// <param name="CustomerId">The order's customer, whose card it must be; null from sagas scheduled before it was sent.</param>
+public sealed record AuthorizePaymentInput(Guid OrderId, Guid PaymentMethodId, decimal Amount, string Currency, Guid? CustomerId = null);
 
 public sealed record PaymentAuthorization(Guid PaymentId);
 

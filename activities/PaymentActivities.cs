@@ -1,3 +1,4 @@
+using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Temporalio.Activities;
@@ -5,14 +6,20 @@ using Temporalio.Activities;
 namespace Commerce.Activities;
 
 /// <summary>The saga's calls to Payment. Every mutation carries a key derived from the order and the step.</summary>
-public sealed class PaymentActivities([FromKeyedServices(OwnerClients.SagaWorker)] IPaymentApi payments)
+public sealed class PaymentActivities(
+    [FromKeyedServices(OwnerClients.SagaWorker)] IPaymentApi payments,
+    [FromKeyedServices(OwnerClients.SagaWorker)] IOrderApi orders)
 {
+    /// <summary>Payment refuses a card that is not the order's customer's, so the customer goes with the request.</summary>
     [Activity("authorize-payment")]
     public async Task<PaymentAuthorization> AuthorizePaymentAsync(AuthorizePaymentInput input)
     {
+        // A saga that scheduled this step before the customer was part of its input: Order, which owns the order, says.
+        var customerId = input.CustomerId
+                         ?? (await OwnerCalls.SendAsync(cancellationToken => orders.GetOrderAsync(input.OrderId, cancellationToken))).CustomerId;
         var payment = await OwnerCalls.SendAsync(
             cancellationToken => payments.AuthorizeAsync(
-                new AuthorizePaymentRequest(input.OrderId, input.PaymentMethodId, input.Amount, input.Currency),
+                new AuthorizePaymentRequest(input.OrderId, input.PaymentMethodId, input.Amount, input.Currency, customerId),
                 IdempotencyKeys.For(input.OrderId, "authorize"),
                 cancellationToken),
             BusinessFailures.PaymentDeclined);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Commerce.Host.Testing;
 using Commerce.Inventory.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 using Npgsql;
 
@@ -27,7 +28,8 @@ internal static class HotSkuBenchmark
             ["Commerce:Outbox:MaxAttempts"] = "8",
         });
         host.Start();
-        using var http = host.CreateClient();
+        // Every call carries a real token, as in production: an operator may do all a shopper does.
+        using var http = await host.ClientAsAsync(Clients.Operator);
         var sql = new Sql(database);
 
         // Warm-up (JIT, pools) on a SKU of its own.

@@ -12,6 +12,7 @@ using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
 using Npgsql;
@@ -52,7 +53,8 @@ internal static class OrdersBenchmark
                 ["Shipping:Carrier:DeliveredAfter"] = "00:00:00.050",
             });
         host.Start();
-        using var http = host.CreateClient();
+        // Every call carries a real token, as in production: an operator may do all a shopper does.
+        using var http = await host.ClientAsAsync(Clients.Operator);
         http.Timeout = TimeSpan.FromMinutes(2);
         var refit = new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) };
 

@@ -19,4 +19,7 @@ public static class ExitCodes
 
     /// <summary>A batch finished, but some orders in it failed.</summary>
     public const int PartialFailure = 6;
+
+    /// <summary>No operator's token: no secret or token configured, or the token server or the API refused it.</summary>
+    public const int Unauthorized = 7;
 }

@@ -32,7 +32,10 @@ internal static class CachesCommand
                 return null;
             },
         };
-        var caches = new Command("caches", "Rebuild a context's caches of other contexts' data.") { apiUrl };
+        var caches = new Command("caches", "Rebuild a context's caches of other contexts' data (as an operator).")
+        {
+            apiUrl, OperatorSignIn.Authority, OperatorSignIn.ClientId, OperatorSignIn.ClientSecretFile,
+        };
         caches.Subcommands.Add(Rebuild(apiUrl));
         return caches;
     }
@@ -58,11 +61,17 @@ internal static class CachesCommand
             HttpResponseMessage response;
             try
             {
+                if (await OperatorSignIn.AuthorizeAsync(http, parseResult, cancellationToken) is { } signInProblem)
+                {
+                    output.Error(signInProblem);
+                    return ExitCodes.Unauthorized;
+                }
+
                 response = await http.PostAsync(new Uri($"ops/{slug}/caches/rebuild", UriKind.Relative), null, cancellationToken);
             }
             catch (HttpRequestException exception)
             {
-                output.Error($"Could not reach the Commerce API at {api}: {exception.Message}");
+                output.Error($"Could not reach the Commerce API or its token server ({api}): {exception.Message}");
                 return ExitCodes.Unreachable;
             }
 
@@ -74,6 +83,10 @@ internal static class CachesCommand
                         var report = (await response.Content.ReadFromJsonAsync<RebuildReport>(Json, cancellationToken))!;
                         Print(output, report);
                         return ExitCodes.Success;
+                    case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                        output.Error($"The API refused the token ({(int)response.StatusCode}): the rebuild is an operator's; "
+                                     + $"check --client-id and its secret, or {OperatorSignIn.TokenVariable}.");
+                        return ExitCodes.Unauthorized;
                     case HttpStatusCode.NotFound:
                         output.Error($"{api} serves no context '{slug}' that keeps caches (contexts with caches: notification, order, product).");
                         return ExitCodes.NotFound;

@@ -52,6 +52,7 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
             notification.Property(n => n.Status).HasConversion<string>().HasMaxLength(10);
             notification.Property(n => n.LastError).HasMaxLength(Limits.LastError);
             notification.Property(n => n.IdempotencyKey).HasMaxLength(Limits.IdempotencyKey);
+            notification.Property(n => n.RequestFingerprint).HasMaxLength(64).IsFixedLength();
             // One notification per request (or triggering event) and channel.
             notification.HasIndex(n => new { n.IdempotencyKey, n.Channel }).IsUnique();
             notification.HasIndex(n => n.NextAttemptAt).HasFilter("status = 'Pending'");
@@ -124,6 +125,13 @@ public sealed class NotificationMessage
     public string? LastError { get; set; }
 
     public required string IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// What the request that queued it asked for (SHA-256, hex, of customer, template, values and channel), so the
+    /// key sent again with another request is refused rather than answered with this message. Null on messages
+    /// queued before it was kept.
+    /// </summary>
+    public string? RequestFingerprint { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 

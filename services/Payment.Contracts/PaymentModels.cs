@@ -42,7 +42,11 @@ public sealed record PaymentMethodResponse(
     int Version);
 
 /// <summary>Sent with an <c>Idempotency-Key</c> header: a repeat returns the original result and charges nothing more.</summary>
-public sealed record AuthorizePaymentRequest(Guid OrderId, Guid PaymentMethodId, decimal Amount, string Currency);
+/// <param name="CustomerId">
+/// The order's customer: a card that is not theirs is refused (422) like an unknown one. Required; optional in the
+/// record only because it was added after the others.
+/// </param>
+public sealed record AuthorizePaymentRequest(Guid OrderId, Guid PaymentMethodId, decimal Amount, string Currency, Guid? CustomerId = null);
 
 /// <param name="Amount">Defaults to the whole authorized amount.</param>
 public sealed record CapturePaymentRequest(decimal? Amount = null);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Commerce.Customer.Contracts;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
 using Commerce.Payment.Transactions;
@@ -17,6 +18,8 @@ public static class PaymentContext
     public static IHostApplicationBuilder AddPaymentContext(this IHostApplicationBuilder builder)
     {
         builder.AddCommerceContext<PaymentDbContext>(Name);
+        // A card is saved only for a customer Customer knows.
+        builder.AddContextClient<ICustomerApi>("Customer", Name);
         builder.Services.AddSingleton(new TokenProtector(TokenKey(builder)));
         builder.Services.AddSingleton<SimulatedPaymentGateway>();
         builder.Services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedPaymentGateway>());

@@ -70,7 +70,9 @@ public static class ServiceDefaultsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var schema = name.ToLowerInvariant();
-        var registration = new CommerceContextRegistration(name, schema, ConnectionStringFor(builder.Configuration, name), typeof(TDbContext));
+        // `dotnet ef` builds the host only to find the model and never connects.
+        var connectionString = ConnectionStringFor(builder.Configuration, name, defaultPasswordAllowed: builder.Environment.IsDevelopment() || EF.IsDesignTime);
+        var registration = new CommerceContextRegistration(name, schema, connectionString, typeof(TDbContext));
         var services = builder.Services;
 
         services.AddSingleton(registration);
@@ -177,7 +179,7 @@ public static class ServiceDefaultsExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(prefix).WithGroupName(context.ToLowerInvariant()).WithTags(context).ProducesBodyProblems()
-            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
+            .ProducesAuthorizationProblems().ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         if (endpoints.ServiceProvider.GetServices<CommerceContextRegistration>().FirstOrDefault(r => r.Name == context) is { } owner)
         {
             group.WithAuditTrail(owner, endpoints.ServiceProvider);
@@ -208,23 +210,45 @@ public static class ServiceDefaultsExtensions
         return builder.ConnectionString;
     }
 
-    public static string ConnectionStringFor(IConfiguration configuration, string context)
+    /// <summary>
+    /// ConnectionStrings:{context}, else ConnectionStrings:Admin with the context's role and its password from
+    /// Commerce:RolePasswords:{context}, else the default password <c>commerce_{context}_local</c>. That default is the
+    /// same on every machine, so unless <paramref name="defaultPasswordAllowed"/> (Development, where run.sh generates
+    /// per-machine passwords anyway) a connection string that would log in with it is refused, naming what to set.
+    /// </summary>
+    public static string ConnectionStringFor(IConfiguration configuration, string context, bool defaultPasswordAllowed = true)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var role = $"commerce_{context.ToLowerInvariant()}";
+        var defaultPassword = $"{role}_local";
         var configured = configuration.GetConnectionString(context);
+        string connectionString;
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            return configured;
+            connectionString = configured;
+        }
+        else
+        {
+            var admin = configuration.GetConnectionString("Admin")
+                        ?? throw new InvalidOperationException($"Configure ConnectionStrings:{context} (or ConnectionStrings:Admin to derive it).");
+            var password = configuration[$"Commerce:RolePasswords:{context}"];
+            connectionString = new NpgsqlConnectionStringBuilder(admin)
+            {
+                Username = role,
+                Password = string.IsNullOrEmpty(password) ? defaultPassword : password,
+            }.ConnectionString;
         }
 
-        var admin = configuration.GetConnectionString("Admin")
-                    ?? throw new InvalidOperationException($"Configure ConnectionStrings:{context} (or ConnectionStrings:Admin to derive it).");
-        var role = $"commerce_{context.ToLowerInvariant()}";
-        return new NpgsqlConnectionStringBuilder(admin)
+        if (!defaultPasswordAllowed && new NpgsqlConnectionStringBuilder(connectionString).Password == defaultPassword)
         {
-            Username = role,
-            Password = configuration[$"Commerce:RolePasswords:{context}"] ?? $"{role}_local",
-        }.ConnectionString;
+            throw new InvalidOperationException(
+                $"The {context} context would log in to PostgreSQL as {role} with the default password, which is the same on every " +
+                $"machine and allowed only in Development. Set ConnectionStrings:{context} (a connection string with a password of its " +
+                $"own) or Commerce:RolePasswords:{context} (the password of {role}, used with ConnectionStrings:Admin); as environment " +
+                $"variables ConnectionStrings__{context} or Commerce__RolePasswords__{context}.");
+        }
+
+        return connectionString;
     }
 }
 

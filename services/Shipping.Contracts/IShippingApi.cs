@@ -6,7 +6,7 @@ namespace Commerce.Shipping.Contracts;
 /// </summary>
 public interface IShippingApi
 {
-    /// <summary>Idempotent per order id (201 the first time, 200 with the same shipment afterwards).</summary>
+    /// <summary>Idempotent per order id (201 the first time, 200 with the same shipment for the same address and items, 409 for others).</summary>
     [Post("/shipments")]
     Task<ShipmentResponse> CreateShipmentAsync([Body] CreateShipmentRequest request, CancellationToken cancellationToken = default);
 
@@ -20,7 +20,7 @@ public interface IShippingApi
     [Post("/shipments/carrier/webhook")]
     Task<ShipmentResponse> PushTrackingUpdateAsync([Body] CarrierTrackingUpdate update, CancellationToken cancellationToken = default);
 
-    /// <summary>Operator switch: makes the simulated carrier refuse every new label (503).</summary>
+    /// <summary>Operator switch, in Development only: makes the simulated carrier refuse every new label (503).</summary>
     [Post("/shipments/carrier/outage")]
     Task<CarrierOutageResponse> SetCarrierOutageAsync([Body] CarrierOutageRequest request, CancellationToken cancellationToken = default);
 }

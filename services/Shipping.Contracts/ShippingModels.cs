@@ -20,7 +20,10 @@ public sealed record ShippingAddress(
 
 public sealed record ShipmentItem(Guid ProductId, string Sku, int Quantity);
 
-/// <summary>Idempotent per order: creating a shipment for an order that has one returns the existing shipment.</summary>
+/// <summary>
+/// Idempotent per order for identical content: creating a shipment for an order that has one returns the existing
+/// shipment when the address and items are the same (a retry), and is a 409 when they differ.
+/// </summary>
 public sealed record CreateShipmentRequest(
     Guid OrderId,
     ShippingAddress Address,

@@ -7,10 +7,21 @@ public static class ShippingContext
 {
     public const string Name = "Shipping";
 
+    /// <summary>The retention name of accepted webhook signatures (Commerce:Retention:Records:Shipping:WebhookSignatures).</summary>
+    public const string AcceptedWebhookSignaturesRecords = "WebhookSignatures";
+
     public static IHostApplicationBuilder AddShippingContext(this IHostApplicationBuilder builder)
     {
-        builder.AddCommerceContext<ShippingDbContext>(Name);
+        builder.AddCommerceContext<ShippingDbContext>(Name)
+            // A signature is remembered until its timestamp is outside the tolerance, when the timestamp check refuses a
+            // replay by itself; an age configured below the tolerance would let replays through.
+            .RetainRecords(AcceptedWebhookSignaturesRecords, CarrierWebhookSignature.Tolerance, (db, cutoff) => db.AcceptedWebhookSignatures
+                .Where(a => a.SignedAt < cutoff)
+                .OrderBy(a => a.SignedAt));
+        CarrierWebhookSecret.AddTo(builder);
         builder.Services.Configure<SimulatedCarrierOptions>(builder.Configuration.GetSection("Shipping:Carrier"));
+        // The simulated carrier calls Shipping's webhook over HTTP, signed, as a carrier outside the process would.
+        builder.Services.AddHttpClient(SimulatedCarrier.Name, client => client.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton<SimulatedCarrier>();
         // The simulator's own worker: sends the tracking pushes it promised as they fall due (see SimulatedCarrier).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SimulatedCarrier>());

@@ -11,6 +11,9 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
 
     public DbSet<TrackingEvent> TrackingEvents => Set<TrackingEvent>();
 
+    /// <summary>Carrier webhook signatures already accepted, kept while a replay would still pass the timestamp check.</summary>
+    public DbSet<AcceptedWebhookSignature> AcceptedWebhookSignatures => Set<AcceptedWebhookSignature>();
+
     /// <summary>The simulated carrier's own storage; nothing of Shipping's reads it (see <see cref="SimulatedCarrierParcel"/>).</summary>
     public DbSet<SimulatedCarrierParcel> SimulatedCarrierParcels => Set<SimulatedCarrierParcel>();
 
@@ -56,6 +59,16 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
             tracking.HasIndex(t => t.CarrierEventId).IsUnique();
         });
 
+        modelBuilder.Entity<AcceptedWebhookSignature>(accepted =>
+        {
+            accepted.ToTable("accepted_webhook_signatures");
+            // The key is what refuses a replay, also when two copies of one call arrive at once: one insert wins.
+            accepted.HasKey(a => a.Signature);
+            accepted.Property(a => a.Signature).HasMaxLength(64).IsFixedLength();
+            // Retention deletes by this, oldest first.
+            accepted.HasIndex(a => a.SignedAt);
+        });
+
         modelBuilder.Entity<SimulatedCarrierParcel>(parcel =>
         {
             parcel.ToTable("simulated_carrier_parcels");
@@ -97,6 +110,18 @@ public sealed class Shipment
     public DateTimeOffset? DeliveredAt { get; set; }
 
     public int Version { get; set; } = 1;
+}
+
+/// <summary>A carrier webhook call Shipping accepted, by its signature (see <see cref="CarrierWebhookSignature"/>).</summary>
+public sealed class AcceptedWebhookSignature
+{
+    /// <summary>The HMAC in lowercase hex, whatever case the carrier sent it in.</summary>
+    public required string Signature { get; init; }
+
+    /// <summary>The timestamp the carrier signed; once it is outside the tolerance the timestamp check refuses a replay by itself.</summary>
+    public required DateTimeOffset SignedAt { get; init; }
+
+    public required DateTimeOffset AcceptedAt { get; init; }
 }
 
 public sealed class ShipmentAddress

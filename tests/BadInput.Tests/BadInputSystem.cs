@@ -26,6 +26,9 @@ namespace Commerce.BadInput.Tests;
 /// </summary>
 public sealed class BadInputSystem : IAsyncLifetime
 {
+    /// <summary>What the cases sign carrier webhook calls with, so those reach the checks behind the signature.</summary>
+    public const string CarrierWebhookSecret = "bad-input-carrier-webhook-secret-0123456789";
+
     private readonly PostgresDatabase<CommerceTemplate> database = new();
 
     public OfflineTemporalServer Temporal { get; private set; } = null!;
@@ -50,6 +53,7 @@ public sealed class BadInputSystem : IAsyncLifetime
         Host = new CommerceHostFactory(database.ConnectionString, HostedContexts.Everything(), new Dictionary<string, string?>
         {
             ["Temporal:Address"] = Temporal.Address,
+            ["Shipping:Carrier:WebhookSecret"] = CarrierWebhookSecret,
             ["Shipping:Carrier:InTransitAfter"] = "00:00:00.050",
             ["Shipping:Carrier:DeliveredAfter"] = "00:00:00.050",
         }, ProblemRecorder.AddTo).Start();

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Commerce.Cli;
 using Commerce.Host;
+using Commerce.Host.Testing;
 
 namespace Commerce.BadInput.Tests;
 
@@ -142,22 +143,29 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
             """{"customerId":"{customer}","cardNumber":"4242424242424241","expiryMonth":12,"expiryYear":{nextYear}}"""),
         new("payment method: expired card", "POST", "/payments/methods",
             """{"customerId":"{customer}","cardNumber":"4242424242424242","expiryMonth":1,"expiryYear":2001}""", "422"),
+        new("payment method: unknown customer", "POST", "/payments/methods",
+            """{"customerId":"{unknown}","cardNumber":"4242424242424242","expiryMonth":12,"expiryYear":{nextYear}}""", "422"),
         new("payment method: month 13", "POST", "/payments/methods",
             """{"customerId":"{customer}","cardNumber":"4242424242424242","expiryMonth":13,"expiryYear":{nextYear}}"""),
         new("payment method: letters in security code", "POST", "/payments/methods",
             """{"customerId":"{customer}","cardNumber":"4242424242424242","expiryMonth":12,"expiryYear":{nextYear},"securityCode":"1a3"}"""),
         new("payment authorize: no Idempotency-Key", "POST", "/payments/authorizations",
-            """{"orderId":"{order}","paymentMethodId":"{method}","amount":10,"currency":"EUR"}"""),
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":10,"currency":"EUR","customerId":"{customer}"}"""),
         new("payment authorize: zero amount", "POST", "/payments/authorizations",
-            """{"orderId":"{order}","paymentMethodId":"{method}","amount":0,"currency":"EUR"}""", Headers: "Idempotency-Key: bad-1"),
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":0,"currency":"EUR","customerId":"{customer}"}""", Headers: "Idempotency-Key: bad-1"),
         new("payment authorize: negative amount", "POST", "/payments/authorizations",
-            """{"orderId":"{order}","paymentMethodId":"{method}","amount":-10,"currency":"EUR"}""", Headers: "Idempotency-Key: bad-2"),
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":-10,"currency":"EUR","customerId":"{customer}"}""", Headers: "Idempotency-Key: bad-2"),
         new("payment authorize: fractions of a cent", "POST", "/payments/authorizations",
-            """{"orderId":"{order}","paymentMethodId":"{method}","amount":1.001,"currency":"EUR"}""", Headers: "Idempotency-Key: bad-3"),
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":1.001,"currency":"EUR","customerId":"{customer}"}""", Headers: "Idempotency-Key: bad-3"),
         new("payment authorize: huge amount", "POST", "/payments/authorizations",
-            """{"orderId":"{order}","paymentMethodId":"{method}","amount":1e17,"currency":"EUR"}""", Headers: "Idempotency-Key: bad-4"),
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":1e17,"currency":"EUR","customerId":"{customer}"}""", Headers: "Idempotency-Key: bad-4"),
         new("payment authorize: unknown method", "POST", "/payments/authorizations",
-            """{"orderId":"{order}","paymentMethodId":"{unknown}","amount":10,"currency":"EUR"}""", "422", Headers: "Idempotency-Key: bad-5"),
+            """{"orderId":"{order}","paymentMethodId":"{unknown}","amount":10,"currency":"EUR","customerId":"{customer}"}""", "422", Headers: "Idempotency-Key: bad-5"),
+        new("payment authorize: no customer", "POST", "/payments/authorizations",
+            """{"orderId":"{order}","paymentMethodId":"{method}","amount":10,"currency":"EUR"}""", Headers: "Idempotency-Key: bad-11"),
+        new("payment authorize: another customer's card", "POST", "/payments/authorizations",
+            """{"orderId":"{order}","paymentMethodId":"{otherMethod}","amount":10,"currency":"EUR","customerId":"{customer}"}""", "422",
+            Headers: "Idempotency-Key: bad-12"),
         new("payment capture: already captured", "POST", "/payments/{payment}/capture", "{}", "409", Headers: "Idempotency-Key: bad-6"),
         new("payment void: already captured", "POST", "/payments/{payment}/void", null, "409", Headers: "Idempotency-Key: bad-7"),
         new("payment refund: more than captured", "POST", "/payments/{payment}/refunds", """{"amount":1000000}""", "422", Headers: "Idempotency-Key: bad-8"),
@@ -178,11 +186,21 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("shipping create: no items", "POST", "/shipments", $$"""{"orderId":"{order}","address":{{ShipTo}},"items":[]}"""),
         new("shipping create: missing address", "POST", "/shipments", """{"orderId":"{order}","items":[{"productId":"{product}","sku":"{sku}","quantity":1}]}"""),
         new("shipping webhook: unknown tracking number", "POST", "/shipments/carrier/webhook",
-            """{"eventId":"{unknown}","trackingNumber":"NOPE-1","status":"InTransit","location":"Leeds","occurredAt":"2030-01-01T00:00:00Z"}""", "404"),
+            """{"eventId":"{unknown}","trackingNumber":"NOPE-1","status":"InTransit","location":"Leeds","occurredAt":"2030-01-01T00:00:00Z"}""", "404",
+            Signed: true),
         new("shipping webhook: unknown status", "POST", "/shipments/carrier/webhook",
-            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Lost","occurredAt":"2030-01-01T00:00:00Z"}"""),
+            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Lost","occurredAt":"2030-01-01T00:00:00Z"}""", Signed: true),
         new("shipping webhook: card number in location", "POST", "/shipments/carrier/webhook",
-            $$"""{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","location":"{{Pan}}","occurredAt":"2030-01-01T00:00:00Z"}"""),
+            $$"""{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","location":"{{Pan}}","occurredAt":"2030-01-01T00:00:00Z"}""",
+            Signed: true),
+        new("shipping webhook: text/plain body", "POST", "/shipments/carrier/webhook",
+            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","occurredAt":"2030-01-01T00:00:00Z"}""", "415",
+            ContentType: "text/plain", Signed: true),
+        new("shipping webhook: unsigned", "POST", "/shipments/carrier/webhook",
+            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","occurredAt":"2030-01-01T00:00:00Z"}""", "401"),
+        new("shipping webhook: signed with another secret", "POST", "/shipments/carrier/webhook",
+            """{"eventId":"{unknown}","trackingNumber":"{tracking}","status":"Delivered","occurredAt":"2030-01-01T00:00:00Z"}""", "401",
+            Headers: "Carrier-Signature: t={now},v1=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
         new("shipping get: unknown id", "GET", "/shipments/{unknown}", null, "404"),
         new("shipping by order: unknown order", "GET", "/shipments/by-order/{unknown}", null, "404"),
 
@@ -282,14 +300,28 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         using var request = new HttpRequestMessage(new HttpMethod(@case.Method), Expand(@case.Path));
         if (@case.Body is not null)
         {
-            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Expand(@case.Body)));
+            var content = Encoding.UTF8.GetBytes(Expand(@case.Body));
+            request.Content = new ByteArrayContent(content);
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(@case.ContentType);
+            if (@case.Signed)
+            {
+                request.Headers.Add(CarrierSigning.Header, CarrierSigning.Signature(BadInputSystem.CarrierWebhookSecret, Now(), content));
+            }
         }
 
         foreach (var header in (@case.Headers ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var colon = header.IndexOf(':', StringComparison.Ordinal);
             request.Headers.TryAddWithoutValidation(header[..colon], Expand(header[(colon + 1)..].Trim()));
+        }
+
+        if (@case.Path.StartsWith("/events/", StringComparison.Ordinal))
+        {
+            // An inbox takes deliveries only from the publisher's dispatcher: send as the publisher the body names
+            // (Shipping, the relay's publisher, when it names none), so the case meets the body checks it is about.
+            var publisher = PublisherOf().Match(@case.Body ?? "") is { Success: true } named ? named.Groups[1].Value : "Shipping";
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+                await TestIdentity.PublisherTokenAsync(system.Client.BaseAddress!, publisher));
         }
 
         using var response = await system.Client.SendAsync(request);
@@ -343,20 +375,34 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         Assert.Equal(before.Keys, after.Keys);
     }
 
+    [GeneratedRegex("\"source\":\"(\\w+)\"")]
+    private static partial Regex PublisherOf();
+
     private string Expand(string text) => Placeholder().Replace(text, match => match.Groups[1].Value switch
     {
         "long" => new string('x', int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)),
         "oversized" => new string('x', 300 * 1024),
         "nested" => new string('[', 100) + new string(']', 100),
+        "now" => Now().ToString(CultureInfo.InvariantCulture),
         var key => system.Values[key],
     });
 
     [GeneratedRegex(@"\{([A-Za-z]+)(?::(\d+))?\}")]
     private static partial Regex Placeholder();
 
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
     /// <param name="Status">The status expected: one code ("409"), alternatives ("400|404"); 400 when omitted.</param>
+    /// <param name="Signed">Signed as the carrier signs its webhook calls, so the case reaches the checks behind the signature.</param>
     private sealed record HttpCase(
-        string Name, string Method, string Path, string? Body = null, string Status = "400", string ContentType = Json, string? Headers = null)
+        string Name,
+        string Method,
+        string Path,
+        string? Body = null,
+        string Status = "400",
+        string ContentType = Json,
+        string? Headers = null,
+        bool Signed = false)
     {
         public bool Allows(int status) =>
             Status.Split('|').Any(s => s == status.ToString(CultureInfo.InvariantCulture));

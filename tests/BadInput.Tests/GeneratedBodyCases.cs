@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Commerce.Host;
+using Commerce.Host.Testing;
 
 namespace Commerce.BadInput.Tests;
 
@@ -100,6 +101,20 @@ public sealed partial class BadRequestTests
         request.Headers.TryAddWithoutValidation("Idempotency-Key", $"generated-{Guid.NewGuid():N}");
         request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (operation.Path == CarrierSigning.WebhookPath)
+        {
+            // Signed, or the signature check (401) would answer before the body is ever read.
+            request.Headers.Add(CarrierSigning.Header, CarrierSigning.Signature(
+                BadInputSystem.CarrierWebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
+        }
+        if (operation.Path.StartsWith("/events/", StringComparison.Ordinal))
+        {
+            // Inboxes admit services only (an operator is 403 before the body is read). Any service's token passes the
+            // door; a body that is no envelope is refused before its source could be compared with the caller.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+                await TestIdentity.PublisherTokenAsync(system.Client.BaseAddress!, "Shipping"));
+        }
+
         using var response = await system.Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;

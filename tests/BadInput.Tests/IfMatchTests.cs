@@ -246,7 +246,7 @@ public sealed class IfMatchTests(IfMatchSystem system) : IClassFixture<IfMatchSy
     private static async Task<Target> PaymentAsync(IfMatchSystem s, bool captured, string action, string? body)
     {
         var payment = await s.SendAsync("POST", "/payments/authorizations",
-            $$"""{"orderId":"{{Guid.NewGuid()}}","paymentMethodId":"{{s.Card}}","amount":10,"currency":"EUR"}""");
+            $$"""{"orderId":"{{Guid.NewGuid()}}","paymentMethodId":"{{s.Card}}","amount":10,"currency":"EUR","customerId":"{{s.Customer}}"}""");
         var id = IfMatchSystem.Id(payment);
         if (captured)
         {

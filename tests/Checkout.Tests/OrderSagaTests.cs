@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Commerce.Activities;
 using Commerce.Checkout.Contracts;
 using Commerce.Cli;
 using Commerce.Inventory.Contracts;
@@ -12,6 +13,7 @@ using Google.Protobuf;
 using Refit;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Exceptions;
+using Temporalio.Testing;
 
 namespace Commerce.Checkout.Tests;
 
@@ -22,14 +24,16 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
     public async Task Submit_HappyPath_AcceptedEarlyThenDeliveredWithStockAndMoneyMovedOnce()
     {
         var order = await system.NewOrderAsync(stock: 10, quantity: 2);
+        // The customer's own token: Checkout relays it to Order and Payment, the saga's steps carry the worker's.
+        var checkout = await system.CheckoutAsCustomerAsync(order);
 
-        var submitted = await system.Checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
+        var submitted = await checkout.SubmitAsync(order.OrderId, new SubmitCheckoutRequest(order.PaymentMethodId));
         var result = await system.Saga(order.OrderId).GetResultAsync();
 
         Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
         Assert.Equal(SubmissionOutcomes.Accepted, submitted.Content?.Outcome);
         Assert.Equal(SagaStages.Delivered, result.Outcome);
-        var view = await system.Checkout.GetAsync(order.OrderId);
+        var view = await checkout.GetAsync(order.OrderId);
         Assert.Equal(nameof(OrderStatus.Delivered), view.OrderStatus);
         Assert.Equal(SagaStages.Delivered, view.Saga?.Stage);
         var stock = await system.Inventory.GetStockAsync(order.Sku);
@@ -212,5 +216,33 @@ public sealed class OrderSagaTests(SagaSystem system) : IClassFixture<SagaSystem
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null((await system.Checkout.GetAsync(order.OrderId)).Saga);
+    }
+
+    [Fact]
+    public async Task AuthorizeStep_InputRecordedBeforeItNamedTheCustomer_AsksOrderWhoseOrderItIsAndAuthorizes()
+    {
+        var order = await system.NewOrderAsync();
+        var placed = await system.Orders.GetOrderAsync(order.OrderId);
+        var activities = new PaymentActivities(system.Payments, system.Orders);
+
+        var authorization = await new ActivityEnvironment().RunAsync(() => activities.AuthorizePaymentAsync(
+            new AuthorizePaymentInput(order.OrderId, order.PaymentMethodId, placed.Total, placed.Currency)));
+
+        Assert.Equal(PaymentStatus.Authorized, (await system.Payments.GetPaymentAsync(authorization.PaymentId)).Status);
+    }
+
+    [Fact]
+    public async Task AuthorizeStep_AnotherCustomersCard_IsARejectionNotARetry_AndNothingIsCharged()
+    {
+        var order = await system.NewOrderAsync();
+        var someoneElses = await system.NewOrderAsync();
+        var placed = await system.Orders.GetOrderAsync(order.OrderId);
+        var activities = new PaymentActivities(system.Payments, system.Orders);
+
+        var refusal = await Assert.ThrowsAsync<ApplicationFailureException>(() => new ActivityEnvironment().RunAsync(() =>
+            activities.AuthorizePaymentAsync(new AuthorizePaymentInput(order.OrderId, someoneElses.PaymentMethodId, placed.Total, placed.Currency, placed.CustomerId))));
+
+        Assert.Equal((BusinessFailures.PaymentDeclined, true), (refusal.ErrorType, refusal.NonRetryable));
+        Assert.Empty(await system.Payments.ListPaymentsAsync(order.OrderId));
     }
 }

@@ -5,9 +5,11 @@ using Commerce.Inventory.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Product.Contracts;
+using Commerce.ServiceDefaults;
 using Commerce.Shipping.Contracts;
 using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
+using Refit;
 
 namespace Commerce.Checkout.Tests;
 
@@ -43,9 +45,10 @@ public class SagaSystem : WholeSystem
     /// <summary>A customer with default addresses, a card, and an order for <paramref name="quantity"/> of a new product.</summary>
     public async Task<NewOrder> NewOrderAsync(int stock = 10, int quantity = 2, string card = TestCards.Success)
     {
+        var email = $"ada-{Guid.NewGuid():N}@example.com";
         var customer = await Customers.RegisterAsync(new RegisterCustomerRequest(
             "Ada Lovelace",
-            $"ada-{Guid.NewGuid():N}@example.com",
+            email,
             Addresses:
             [
                 new AddressInput(AddressKind.Shipping, "Ada Lovelace", "12 St James's Square", "London", "SW1Y 4JH", "GB", IsDefault: true),
@@ -56,8 +59,12 @@ public class SagaSystem : WholeSystem
         await Inventory.ReceiveAsync(sku, new ReceiveStockRequest("WH-1", stock));
         var method = await Payments.AddPaymentMethodAsync(new AddPaymentMethodRequest(customer.Id, card, 12, DateTime.UtcNow.Year + 2));
         var order = await Orders.CreateOrderAsync(new CreateOrderRequest(customer.Id, [new CreateOrderItem(product.Id, quantity)]));
-        return new NewOrder(order.Id, method.Id, sku, quantity);
+        return new NewOrder(order.Id, method.Id, sku, quantity, email);
     }
+
+    /// <summary>The Checkout API as the customer of <paramref name="order"/>, signed in with their own token.</summary>
+    public async Task<ICheckoutApi> CheckoutAsCustomerAsync(NewOrder order) =>
+        RestService.For<ICheckoutApi>(await CustomerClientAsync(order.CustomerEmail), new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) });
 
     /// <summary>Polls the saga's query until <paramref name="condition"/> holds (the saga raises no event to await).</summary>
     public Task<OrderSagaStatus> WaitForSagaAsync(Guid orderId, Func<OrderSagaStatus, bool> condition) =>
@@ -71,4 +78,4 @@ public class SagaSystem : WholeSystem
             orderId, kind);
 }
 
-public sealed record NewOrder(Guid OrderId, Guid PaymentMethodId, string Sku, int Quantity);
+public sealed record NewOrder(Guid OrderId, Guid PaymentMethodId, string Sku, int Quantity, string CustomerEmail);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Commerce.Host.Testing;
+using Commerce.Order.Contracts;
 using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,31 @@ public sealed class DependencyOutageTests(FaultSystem system) : IClassFixture<Fa
         Assert.Null(await system.Sagas.FindAsync(order));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CheckoutSubmit_PaymentDown_Answers503WithRetryAfter_StartsNoSagaAndLeavesTheOrderCreated(bool paymentAnswers503)
+    {
+        var order = (await system.CreateOrdersAsync(1))[0];
+        var refusedBefore = system.Outages.Refused;
+        system.Outages.TakeDown("/payments", paymentAnswers503);
+        List<string> failures;
+        try
+        {
+            // The card's owner cannot be checked: the submit is refused rather than let through unchecked.
+            failures = await UnavailableAsync(system.Http, [CheckoutRequests(order)[0]]);
+        }
+        finally
+        {
+            system.Outages.BringUp("/payments");
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.True(system.Outages.Refused > refusedBefore, "Checkout never called Payment");
+        Assert.Null(await system.Sagas.FindAsync(order));
+        Assert.Equal(OrderStatus.Created, (await system.Api<IOrderApi>().GetOrderAsync(order)).Status);
+    }
+
     [Fact]
     public async Task Checkout_TemporalDown_Answers503WithRetryAfter()
     {
@@ -45,6 +71,8 @@ public sealed class DependencyOutageTests(FaultSystem system) : IClassFixture<Fa
             ["Temporal:Address"] = $"127.0.0.1:{ClosedPort()}",
             ["Services:Order:BaseUrl"] = contexts,
             ["Services:Payment:BaseUrl"] = contexts,
+            // The contexts' token server, so the callers' tokens this host relays to Order and Payment are theirs too.
+            ["Authentication:Authority"] = contexts,
         });
         checkout.Start();
         using var client = await checkout.ClientAsAsync(Clients.Operator);
@@ -54,12 +82,17 @@ public sealed class DependencyOutageTests(FaultSystem system) : IClassFixture<Fa
             .. CheckoutRequests(order),
             ("GET", "/checkout/orders", null),
             ("POST", "/checkout/orders/" + order + "/retry", null),
+        ]);
+        // The relay takes deliveries only from Shipping's dispatcher.
+        using var shipping = await checkout.ClientAsAsync(Clients.For("Shipping"));
+        failures.AddRange(await UnavailableAsync(shipping,
+        [
             ("POST", "/events/checkout", $$$"""
                 {"id":"{{{Guid.NewGuid()}}}","type":"ShipmentDelivered","source":"Shipping","aggregateId":"x","aggregateVersion":1,
                  "occurredAt":"2030-01-01T00:00:00Z","payload":{"shipmentId":"{{{Guid.NewGuid()}}}","orderId":"{{{order}}}",
                  "trackingNumber":"T-1","deliveredAt":"2030-01-01T00:00:00Z"}}
                 """),
-        ]);
+        ]));
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.Null(await system.Sagas.FindAsync(order));

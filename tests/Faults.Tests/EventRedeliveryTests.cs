@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Commerce.Host.Testing;
 using Commerce.Inventory.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Messaging;
@@ -91,7 +92,7 @@ public sealed class EventRedeliveryTests(FaultSystem system) : IClassFixture<Fau
 
     private async Task<InboxOutcome> PostAsync(string subscriber, EventEnvelope envelope)
     {
-        using var response = await system.Http.PostAsJsonAsync($"/events/{subscriber}", envelope, CommerceJson.Options);
+        using var response = await system.Http.PostEnvelopeAsync(subscriber, envelope);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<InboxResponse>(CommerceJson.Options))!.Outcome;
     }

@@ -30,7 +30,10 @@ public class CommerceHostFactory : WebApplicationFactory<Program>
         this.contexts = contexts;
         this.settings = settings ?? new Dictionary<string, string?>();
         this.services = services;
-        UseKestrel(0);
+        // The port comes from the host's own URL setting (see ConfigureWebHost), not UseKestrel(0): that overload
+        // rewrites the server's addresses after the app has started binding them, and fails when Kestrel gets there
+        // first ("Addresses cannot be modified after the server has started", dotnet/aspnetcore#67714).
+        UseKestrel();
     }
 
     public string AdminConnectionString { get; }
@@ -47,6 +50,7 @@ public class CommerceHostFactory : WebApplicationFactory<Program>
     public CommerceHostFactory Start()
     {
         StartServer();
+        TestIdentity.RegisterHost(Address, TokenServer);
         return this;
     }
 
@@ -73,6 +77,7 @@ public class CommerceHostFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Admin", AdminConnectionString);
         builder.UseSetting("Commerce:Contexts", contexts);

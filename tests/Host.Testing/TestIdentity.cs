@@ -40,17 +40,42 @@ public static class TestIdentity
     private static readonly Dictionary<string, string> Secrets =
         ClientRoles.Keys.ToDictionary(id => id, _ => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
 
+    /// <summary>The secret of <paramref name="clientId"/>, for a test that signs in as the client itself (the CLI).</summary>
+    public static string SecretOf(string clientId) => Secrets[clientId];
+
     /// <summary>The settings every test host starts with: keys, client secrets and roles.</summary>
     public static IReadOnlyDictionary<string, string?> Settings { get; } = BuildSettings();
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> TokenServers = new();
+
+    /// <summary>Remembers where the host at <paramref name="host"/> gets its tokens (its own address when it runs Customer).</summary>
+    public static void RegisterHost(Uri host, Uri tokenServer) => TokenServers[host.GetLeftPart(UriPartial.Authority)] = tokenServer;
+
+    /// <summary>A token of the context <paramref name="publisher"/> (its dispatcher's identity), from the token server of the host at <paramref name="host"/>.</summary>
+    public static Task<string> PublisherTokenAsync(Uri host, string publisher) =>
+        ClientTokenAsync(TokenServers.GetValueOrDefault(host.GetLeftPart(UriPartial.Authority)) ?? host, Clients.For(publisher));
+
     /// <summary>A token for <paramref name="clientId"/> (client credentials) from the token server at <paramref name="tokenServer"/>.</summary>
-    public static Task<string> ClientTokenAsync(Uri tokenServer, string clientId) =>
-        RequestAsync(tokenServer, new Dictionary<string, string>
+    /// <remarks>Kept for five minutes (tokens live fifteen): a test delivering many events asks once.</remarks>
+    public static async Task<string> ClientTokenAsync(Uri tokenServer, string clientId)
+    {
+        var key = $"{tokenServer.GetLeftPart(UriPartial.Authority)} {clientId}";
+        if (ClientTokens.TryGetValue(key, out var cached) && cached.Until > DateTimeOffset.UtcNow)
+        {
+            return cached.Token;
+        }
+
+        var token = await RequestAsync(tokenServer, new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = clientId,
             ["client_secret"] = Secrets[clientId],
         });
+        ClientTokens[key] = (token, DateTimeOffset.UtcNow.AddMinutes(5));
+        return token;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Token, DateTimeOffset Until)> ClientTokens = new();
 
     /// <summary>A customer's token (password grant through the storefront client).</summary>
     public static Task<string> CustomerTokenAsync(Uri tokenServer, string email, string password = CustomerPassword) =>

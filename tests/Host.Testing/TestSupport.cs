@@ -19,10 +19,29 @@ public static class TestSupport
         new(Guid.NewGuid(), typeof(TEvent).Name, source, aggregateId, version, DateTimeOffset.UtcNow,
             JsonSerializer.SerializeToElement(payload, CommerceJson.Options));
 
+    /// <summary>Delivers <paramref name="envelope"/> as its publisher's dispatcher does (with the publisher's own token) and returns the outcome.</summary>
     public static async Task<InboxOutcome> DeliverAsync(this HttpClient client, string context, EventEnvelope envelope)
     {
-        var response = await client.PostAsJsonAsync($"/events/{context}", envelope, CommerceJson.Options);
+        using var response = await client.PostEnvelopeAsync(context, envelope);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<InboxResponse>(CommerceJson.Options))!.Outcome;
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="envelope"/> to /events/{context} of the host <paramref name="client"/> talks to, with a
+    /// token of the envelope's publisher from that host's token server (the inbox takes events only from their
+    /// publisher), and returns the answer whatever it is.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostEnvelopeAsync(this HttpClient client, string context, EventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(envelope);
+        var token = await TestIdentity.PublisherTokenAsync(client.BaseAddress!, envelope.Source);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/events/{context}")
+        {
+            Content = JsonContent.Create(envelope, options: CommerceJson.Options),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await client.SendAsync(request);
     }
 }

@@ -102,6 +102,7 @@ public abstract class WholeSystem : IAsyncLifetime
             database.ConnectionString, HostedContexts.Everything(withSagaWorker: false), contextsPort, HostSettings());
         processes.Add(ContextsProcess);
         Address = ContextsProcess.Address;
+        TestIdentity.RegisterHost(Address, Address);
     }
 
     /// <summary>A child process running only the saga worker, calling the contexts over HTTP; SIGKILL it with <see cref="HostProcess.Kill"/>.</summary>

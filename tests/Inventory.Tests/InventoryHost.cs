@@ -26,7 +26,11 @@ public sealed class InventoryHost : IAsyncLifetime
 
     public ManualClock Clock { get; } = new();
 
+    /// <summary>An operator: keeps stock and reads everything.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The order saga's worker: reservations are made and moved as the saga makes and moves them.</summary>
+    public HttpClient SagaWorker { get; private set; } = null!;
 
     public Sql Sql { get; private set; } = null!;
 
@@ -38,6 +42,7 @@ public sealed class InventoryHost : IAsyncLifetime
         factory = new CommerceHostFactory(database.ConnectionString, "Inventory",
             services: s => s.AddSingleton<TimeProvider>(Clock)).Start();
         Client = await factory.ClientAsAsync(Clients.Operator);
+        SagaWorker = await factory.ClientAsAsync(Clients.SagaWorker);
         Sql = new Sql(database.ConnectionString);
     }
 
@@ -62,7 +67,7 @@ public sealed class InventoryHost : IAsyncLifetime
         (await Client.GetFromJsonAsync<StockLevelResponse>($"/inventory/stock/{sku}", CommerceJson.Options))!;
 
     public Task<HttpResponseMessage> ReserveAsync(string key, params (string Sku, int Quantity)[] lines) =>
-        Client.PostAsJsonAsync("/inventory/reservations",
+        SagaWorker.PostAsJsonAsync("/inventory/reservations",
             new ReserveStockRequest(key, [.. lines.Select(l => new ReservationLineRequest(l.Sku, l.Quantity))]), CommerceJson.Options);
 
     public static string NewSku() => $"SKU-{Guid.NewGuid():N}"[..20];

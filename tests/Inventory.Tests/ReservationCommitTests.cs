@@ -23,7 +23,7 @@ public sealed class ReservationCommitTests(InventoryHost host) : IClassFixture<I
         await Sweeper.SweepAsync(CancellationToken.None);
         var afterSweep = await GetAsync(key);
         var stockAfterSweep = await host.StockAsync(sku);
-        var fulfilled = await host.Client.PostAsync($"/inventory/reservations/{key}/fulfil", null);
+        var fulfilled = await host.SagaWorker.PostAsync($"/inventory/reservations/{key}/fulfil", null);
 
         Assert.Equal(HttpStatusCode.OK, committed.StatusCode);
         var body = await committed.Content.ReadFromJsonAsync<ReservationResponse>(CommerceJson.Options);
@@ -68,7 +68,7 @@ public sealed class ReservationCommitTests(InventoryHost host) : IClassFixture<I
         var (sku, key) = await ReservedAsync(onHand: 4, quantity: 4);
         (await CommitAsync(key)).EnsureSuccessStatusCode();
 
-        var released = await host.Client.PostAsync($"/inventory/reservations/{key}/release", null);
+        var released = await host.SagaWorker.PostAsync($"/inventory/reservations/{key}/release", null);
 
         Assert.Equal(HttpStatusCode.OK, released.StatusCode);
         Assert.Equal(ReservationStatus.Released, (await GetAsync(key)).Status);
@@ -93,7 +93,7 @@ public sealed class ReservationCommitTests(InventoryHost host) : IClassFixture<I
                 host.Clock.Advance(TimeSpan.FromMinutes(2));
                 break;
             default:
-                (await host.Client.PostAsync($"/inventory/reservations/{key}/{(state == "released" ? "release" : "fulfil")}", null))
+                (await host.SagaWorker.PostAsync($"/inventory/reservations/{key}/{(state == "released" ? "release" : "fulfil")}", null))
                     .EnsureSuccessStatusCode();
                 break;
         }
@@ -123,7 +123,7 @@ public sealed class ReservationCommitTests(InventoryHost host) : IClassFixture<I
 
     private ReservationExpirySweeper Sweeper => host.Services.GetRequiredService<ReservationExpirySweeper>();
 
-    private Task<HttpResponseMessage> CommitAsync(string key) => host.Client.PostAsync($"/inventory/reservations/{key}/commit", null);
+    private Task<HttpResponseMessage> CommitAsync(string key) => host.SagaWorker.PostAsync($"/inventory/reservations/{key}/commit", null);
 
     private async Task<ReservationResponse> GetAsync(string key) =>
         (await host.Client.GetFromJsonAsync<ReservationResponse>($"/inventory/reservations/{key}", CommerceJson.Options))!;
@@ -133,7 +133,7 @@ public sealed class ReservationCommitTests(InventoryHost host) : IClassFixture<I
         var sku = InventoryHost.NewSku();
         await host.ReceiveAsync(sku, "WH-EAST", onHand);
         var key = $"order-{Guid.NewGuid()}";
-        (await host.Client.PostAsJsonAsync("/inventory/reservations",
+        (await host.SagaWorker.PostAsJsonAsync("/inventory/reservations",
             new ReserveStockRequest(key, [new ReservationLineRequest(sku, quantity)], ExpiresInSeconds: expiresInSeconds), CommerceJson.Options))
             .EnsureSuccessStatusCode();
         return (sku, key);

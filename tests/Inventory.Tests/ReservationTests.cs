@@ -118,15 +118,15 @@ public sealed class ReservationTests(InventoryHost host) : IClassFixture<Invento
         var key = $"order-{Guid.NewGuid()}";
         (await host.ReserveAsync(key, (sku, 5))).EnsureSuccessStatusCode();
 
-        var first = await host.Client.PostAsync($"/inventory/reservations/{key}/release", null);
-        var second = await host.Client.PostAsync($"/inventory/reservations/{key}/release", null);
+        var first = await host.SagaWorker.PostAsync($"/inventory/reservations/{key}/release", null);
+        var second = await host.SagaWorker.PostAsync($"/inventory/reservations/{key}/release", null);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(ReservationStatus.Released, (await second.Content.ReadFromJsonAsync<ReservationResponse>(CommerceJson.Options))!.Status);
         Assert.Equal((5, 0), ((await host.StockAsync(sku)).OnHand, (await host.StockAsync(sku)).Reserved));
         Assert.Equal([nameof(InventoryReserved), nameof(InventoryReservationReleased)], await host.Sql.EventTypesAsync("inventory", key));
-        Assert.Equal(HttpStatusCode.Conflict, (await host.Client.PostAsync($"/inventory/reservations/{key}/fulfil", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await host.SagaWorker.PostAsync($"/inventory/reservations/{key}/fulfil", null)).StatusCode);
     }
 
     [Fact]
@@ -137,8 +137,8 @@ public sealed class ReservationTests(InventoryHost host) : IClassFixture<Invento
         var key = $"order-{Guid.NewGuid()}";
         (await host.ReserveAsync(key, (sku, 3))).EnsureSuccessStatusCode();
 
-        var first = await host.Client.PostAsync($"/inventory/reservations/{key}/fulfil", null);
-        var second = await host.Client.PostAsync($"/inventory/reservations/{key}/fulfil", null);
+        var first = await host.SagaWorker.PostAsync($"/inventory/reservations/{key}/fulfil", null);
+        var second = await host.SagaWorker.PostAsync($"/inventory/reservations/{key}/fulfil", null);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
@@ -146,7 +146,7 @@ public sealed class ReservationTests(InventoryHost host) : IClassFixture<Invento
         Assert.Equal((5, 0, 5), (stock.OnHand, stock.Reserved, stock.Available));
         Assert.Equal(1, await host.Sql.CountAsync("inventory.stock_movements", "sku = $1 AND kind = 'Fulfilment' AND quantity = -3", sku));
         Assert.Equal([nameof(InventoryReserved), nameof(InventoryFulfilled)], await host.Sql.EventTypesAsync("inventory", key));
-        Assert.Equal(HttpStatusCode.Conflict, (await host.Client.PostAsync($"/inventory/reservations/{key}/release", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await host.SagaWorker.PostAsync($"/inventory/reservations/{key}/release", null)).StatusCode);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class ReservationTests(InventoryHost host) : IClassFixture<Invento
         await host.ReceiveAsync(sku, "WH-EAST", 10);
         var shortKey = $"order-{Guid.NewGuid()}";
         var defaultKey = $"order-{Guid.NewGuid()}";
-        (await host.Client.PostAsJsonAsync("/inventory/reservations",
+        (await host.SagaWorker.PostAsJsonAsync("/inventory/reservations",
             new ReserveStockRequest(shortKey, [new ReservationLineRequest(sku, 2)], ExpiresInSeconds: 60), CommerceJson.Options))
             .EnsureSuccessStatusCode();
         (await host.ReserveAsync(defaultKey, (sku, 3))).EnsureSuccessStatusCode();
@@ -174,16 +174,16 @@ public sealed class ReservationTests(InventoryHost host) : IClassFixture<Invento
         Assert.Equal(ReservationStatus.Expired, expired!.Status);
         Assert.Equal([nameof(InventoryReserved), nameof(InventoryReservationExpired)], await host.Sql.EventTypesAsync("inventory", defaultKey));
         // Releasing after expiry is what the caller wanted anyway; fulfilling it is not possible.
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync($"/inventory/reservations/{defaultKey}/release", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await host.Client.PostAsync($"/inventory/reservations/{defaultKey}/fulfil", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.SagaWorker.PostAsync($"/inventory/reservations/{defaultKey}/release", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await host.SagaWorker.PostAsync($"/inventory/reservations/{defaultKey}/fulfil", null)).StatusCode);
     }
 
     [Fact]
     public async Task UnknownReservation_IsNotFound()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("/inventory/reservations/nope")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.PostAsync("/inventory/reservations/nope/release", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.PostAsync("/inventory/reservations/nope/fulfil", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.SagaWorker.PostAsync("/inventory/reservations/nope/release", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.SagaWorker.PostAsync("/inventory/reservations/nope/fulfil", null)).StatusCode);
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class ReservationTests(InventoryHost host) : IClassFixture<Invento
     {
         var before = await host.Sql.CountAsync("inventory.reservations");
 
-        var response = await host.Client.PostAsync("/inventory/reservations", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await host.SagaWorker.PostAsync("/inventory/reservations", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<StockTests.ValidationProblem>(CommerceJson.Options);

@@ -5,6 +5,7 @@ using Commerce.Notification.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Messaging;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 using Refit;
 
@@ -29,7 +30,7 @@ public sealed class CatchUpTests : IAsyncLifetime
         sql = new Sql(database.ConnectionString);
         await using (var customerAlone = new CommerceHostFactory(database.ConnectionString, "Customer").Start())
         {
-            var customers = RestService.For<ICustomerApi>(customerAlone.CreateClient(), Json);
+            var customers = RestService.For<ICustomerApi>(await customerAlone.ClientAsAsync(Clients.Operator), Json);
             for (var i = 0; i < 3; i++)
             {
                 var customer = await customers.RegisterAsync(new RegisterCustomerRequest($"Early {i}", $"{Guid.NewGuid():N}@example.com", "+1555000100" + i,
@@ -58,13 +59,14 @@ public sealed class CatchUpTests : IAsyncLifetime
         var orderId = Guid.NewGuid();
         Assert.Equal(0, await sql.CountAsync("notification.customer_contacts", "customer_id = $1", customer.Id));
 
-        var response = await host.CreateClient().PostAsJsonAsync("/events/notification",
-            TestSupport.Envelope("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customer.Id)), CommerceJson.Options);
+        var response = await (await host.ClientAsAsync(Clients.Operator)).PostEnvelopeAsync("notification",
+            TestSupport.Envelope("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customer.Id)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(InboxOutcome.Processed, (await response.Content.ReadFromJsonAsync<InboxResponse>(CommerceJson.Options))!.Outcome);
+        var notifications = RestService.For<INotificationApi>(await host.ClientAsAsync(Clients.Operator), Json);
         var log = await Poll.UntilAsync(
-            () => RestService.For<INotificationApi>(host.CreateClient(), Json).ListNotificationsAsync(customer.Id),
+            () => notifications.ListNotificationsAsync(customer.Id),
             log => log.Count == 2 && log.All(n => n.Status == DeliveryStatus.Sent));
         Assert.Equal([DeliveryChannel.Email, DeliveryChannel.Sms], log.Select(n => n.Channel).Order());
         Assert.All(log, n => Assert.Contains("Early bird 0", n.Body, StringComparison.Ordinal));
@@ -78,18 +80,18 @@ public sealed class CatchUpTests : IAsyncLifetime
         var stranger = Guid.NewGuid();
         var orderId = Guid.NewGuid();
 
-        var response = await host.CreateClient().PostAsJsonAsync("/events/notification",
-            TestSupport.Envelope("Order", orderId.ToString(), 3, new OrderShipped(orderId, stranger, null)), CommerceJson.Options);
+        var response = await (await host.ClientAsAsync(Clients.Operator)).PostEnvelopeAsync("notification",
+            TestSupport.Envelope("Order", orderId.ToString(), 3, new OrderShipped(orderId, stranger, null)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Empty(await RestService.For<INotificationApi>(host.CreateClient(), Json).ListNotificationsAsync(stranger));
+        Assert.Empty(await RestService.For<INotificationApi>(await host.ClientAsAsync(Clients.Operator), Json).ListNotificationsAsync(stranger));
         Assert.Equal(0, await sql.CountAsync("notification.customer_contacts", "customer_id = $1", stranger));
     }
 
     [Fact]
     public async Task RebuildCaches_FreshNotification_BackfillsEveryCustomerAndTombstonesThoseCustomerNoLongerHas()
     {
-        var client = host.CreateClient();
+        var client = await host.ClientAsAsync(Clients.Operator);
         var gone = Guid.NewGuid();
         await client.DeliverAsync("notification", TestSupport.Envelope("Customer", gone.ToString(), 1,
             new CustomerRegistered(gone, "Ghost", "ghost@example.com", null, MembershipLevel.Standard, new CustomerPreferences("en", "USD", []))));

@@ -5,6 +5,7 @@ using Commerce.Notification.Contracts;
 using Commerce.Notification.Sending;
 using Commerce.Payment.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Refit;
@@ -42,7 +43,7 @@ public sealed class CoHostedFlowTests : IAsyncLifetime
     [Fact]
     public async Task DeclinedPayment_NotifiesTheCustomerOnTheirPreferredChannels()
     {
-        var client = host.CreateClient();
+        var client = await host.ClientAsAsync(Clients.Operator);
         var customers = RestService.For<ICustomerApi>(client, Json);
         var payments = RestService.For<IPaymentApi>(client, Json);
         var notifications = RestService.For<INotificationApi>(client, Json);
@@ -56,7 +57,7 @@ public sealed class CoHostedFlowTests : IAsyncLifetime
                 new CustomerPreferences("en", "USD", [NotificationChannel.Email, NotificationChannel.Sms]), Password: TestIdentity.CustomerPassword));
             var method = await payments.AddPaymentMethodAsync(new AddPaymentMethodRequest(customer.Id, TestCards.Declined, 12, DateTime.UtcNow.Year + 1));
             var declined = await Assert.ThrowsAnyAsync<ApiException>(() => payments.AuthorizeAsync(
-                new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 42m, "USD"), Guid.NewGuid().ToString()));
+                new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 42m, "USD", customer.Id), Guid.NewGuid().ToString()));
             Assert.Equal(HttpStatusCode.UnprocessableEntity, declined.StatusCode);
 
             var deadline = DateTime.UtcNow.AddSeconds(30);

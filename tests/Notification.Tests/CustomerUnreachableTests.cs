@@ -27,7 +27,7 @@ public sealed class CustomerUnreachableTests(CustomerUnreachableFixture fixture)
         var orderId = Guid.NewGuid();
         var envelope = TestSupport.Envelope("Order", orderId.ToString(), 3, new OrderConfirmed(orderId, customerId));
 
-        var early = await fixture.Client.PostAsJsonAsync("/events/notification", envelope, CommerceJson.Options);
+        var early = await fixture.Client.PostEnvelopeAsync("notification", envelope);
         await fixture.Client.DeliverAsync("notification", TestSupport.Envelope("Customer", customerId.ToString(), 1,
             new CustomerRegistered(customerId, "Gus", "gus@example.com", null, MembershipLevel.Standard,
                 new CustomerPreferences("en", "USD", [NotificationChannel.Email]))));

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Commerce.Customer.Contracts;
+using Commerce.Host.Testing;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Messaging;
@@ -85,7 +86,7 @@ public sealed class OrderCacheEventTests(OrderHost host) : IClassFixture<OrderHo
 
     private async Task<InboxOutcome> DeliverAsync(EventEnvelope envelope)
     {
-        var response = await host.Client.PostAsJsonAsync("/events/order", envelope, CommerceJson.Options);
+        var response = await host.Client.PostEnvelopeAsync("order", envelope);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<InboxResponse>(CommerceJson.Options))!.Outcome;
     }

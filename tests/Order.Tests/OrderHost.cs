@@ -20,7 +20,11 @@ public sealed class OrderHost : IAsyncLifetime
 
     public FakeCustomers Customers { get; } = new();
 
+    /// <summary>An operator's client.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The saga worker's client: the transitions are its steps.</summary>
+    public HttpClient Worker { get; private set; } = null!;
 
     public Sql Sql { get; private set; } = null!;
 
@@ -33,6 +37,7 @@ public sealed class OrderHost : IAsyncLifetime
             s.AddKeyedSingleton<ICustomerApi>(OrderContext.Name, Customers);
         }).Start();
         Client = await factory.ClientAsAsync(Clients.Operator);
+        Worker = await factory.ClientAsAsync(Clients.SagaWorker);
         Sql = new Sql(database.ConnectionString);
     }
 
@@ -61,6 +66,7 @@ public sealed class OrderHost : IAsyncLifetime
         return await CreateAsync(customer.Id, (Products.Add(10m), 2));
     }
 
+    /// <summary>A POST as the saga worker (see <see cref="Worker"/>).</summary>
     public Task<HttpResponseMessage> PostAsync(string path, object? body = null, string? ifMatch = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path)
@@ -72,7 +78,7 @@ public sealed class OrderHost : IAsyncLifetime
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
 
-        return Client.SendAsync(request);
+        return Worker.SendAsync(request);
     }
 
     public async Task<OrderResponse> GetAsync(Guid id) =>

@@ -58,8 +58,8 @@ public sealed class OrderTests(OrderHost host) : IClassFixture<OrderHost>
         var customer = host.Customers.Add();
         var discontinued = host.Products.Add(5m, status: ProductStatus.Discontinued);
 
-        var unknown = await host.PostAsync("/orders", new CreateOrderRequest(customer.Id, [new CreateOrderItem(Guid.NewGuid(), 1)]));
-        var stopped = await host.PostAsync("/orders", new CreateOrderRequest(customer.Id, [new CreateOrderItem(discontinued.Id, 1)]));
+        var unknown = await host.Client.PostAsJsonAsync("/orders", new CreateOrderRequest(customer.Id, [new CreateOrderItem(Guid.NewGuid(), 1)]), CommerceJson.Options);
+        var stopped = await host.Client.PostAsJsonAsync("/orders", new CreateOrderRequest(customer.Id, [new CreateOrderItem(discontinued.Id, 1)]), CommerceJson.Options);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, stopped.StatusCode);

@@ -10,12 +10,13 @@ using Refit;
 namespace Commerce.Payment.Tests;
 
 /// <summary>
-/// The simulated gateway behind a gate: it counts every capture, void and refund call that reaches it, and while
-/// <see cref="Hold"/> is on those calls wait at the gate until <see cref="Release"/>.
+/// The simulated gateway behind a gate: it counts every authorize, capture, void and refund call that reaches it, and
+/// while <see cref="Hold"/> is on capture, void and refund calls wait at the gate until <see cref="Release"/>.
 /// </summary>
 public sealed class GatedGateway(SimulatedPaymentGateway inner) : IPaymentGateway
 {
     private readonly ConcurrentQueue<(TransactionKind Kind, string Authorization, string Key)> calls = new();
+    private readonly ConcurrentQueue<string> authorizations = new();
     private TaskCompletionSource gate = Open();
     private TaskCompletionSource secondArrival = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int waiting;
@@ -24,6 +25,9 @@ public sealed class GatedGateway(SimulatedPaymentGateway inner) : IPaymentGatewa
     public Task SecondArrival => secondArrival.Task;
 
     public int Calls(TransactionKind kind, string authorization) => calls.Count(c => c.Kind == kind && c.Authorization == authorization);
+
+    /// <summary>Authorize calls that reached the gateway with <paramref name="idempotencyKey"/>.</summary>
+    public int Authorizations(string idempotencyKey) => authorizations.Count(key => key == idempotencyKey);
 
     public void Hold()
     {
@@ -36,8 +40,11 @@ public sealed class GatedGateway(SimulatedPaymentGateway inner) : IPaymentGatewa
 
     public Task<CardToken> TokenizeAsync(CardDetails card, CancellationToken cancellationToken) => inner.TokenizeAsync(card, cancellationToken);
 
-    public Task<GatewayResult> AuthorizeAsync(string token, decimal amount, string currency, string idempotencyKey, CancellationToken cancellationToken) =>
-        inner.AuthorizeAsync(token, amount, currency, idempotencyKey, cancellationToken);
+    public Task<GatewayResult> AuthorizeAsync(string token, decimal amount, string currency, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        authorizations.Enqueue(idempotencyKey);
+        return inner.AuthorizeAsync(token, amount, currency, idempotencyKey, cancellationToken);
+    }
 
     public async Task<GatewayResult> CaptureAsync(string authorization, decimal amount, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -80,8 +87,11 @@ public sealed class GatedGatewayFixture : PaymentFixture
 {
     public GatedGateway Gateway => (GatedGateway)App.Services.GetRequiredService<IPaymentGateway>();
 
-    protected override void ConfigureServices(IServiceCollection services) =>
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        base.ConfigureServices(services);
         services.AddSingleton<IPaymentGateway>(sp => new GatedGateway(sp.GetRequiredService<SimulatedPaymentGateway>()));
+    }
 }
 
 /// <summary>
@@ -198,8 +208,8 @@ public sealed class ConcurrentOperationTests(GatedGatewayFixture fixture) : ICla
 
     private async Task<PaymentResponse> AuthorizedAsync(decimal amount)
     {
-        var method = await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(Guid.NewGuid(), TestCards.Success, 12, DateTime.UtcNow.Year + 1));
-        return await api.AuthorizeAsync(new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, amount, "USD"), Key());
+        var method = await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(await fixture.NewCustomerAsync(), TestCards.Success, 12, DateTime.UtcNow.Year + 1));
+        return await api.AuthorizeAsync(new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, amount, "USD", method.CustomerId), Key());
     }
 
     private async Task<string> GatewayReferenceAsync(Guid paymentId)

@@ -22,10 +22,10 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     {
         // A number nothing else in the run uses, so any hit can only be a leak of this request.
         const string pan = "5555555555554444";
-        var customerId = Guid.NewGuid();
+        var customerId = await fixture.NewCustomerAsync();
 
         var method = await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(customerId, pan, 12, NextYear, "123"));
-        var payment = await api.AuthorizeAsync(new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 10m, "USD"), Key());
+        var payment = await api.AuthorizeAsync(new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 10m, "USD", method.CustomerId), Key());
         await api.CaptureAsync(payment.Id, new CapturePaymentRequest(), Key());
         // A rejected request carrying the number must not leak it either.
         await fixture.Client.PostAsJsonAsync("/payments/methods", new AddPaymentMethodRequest(customerId, pan, 13, NextYear), CommerceJson.Options);
@@ -41,7 +41,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     [Fact]
     public async Task AddMethod_TokenIsEncryptedAtRest()
     {
-        var method = await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(Guid.NewGuid(), TestCards.Success, 1, NextYear));
+        var method = await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(await fixture.NewCustomerAsync(), TestCards.Success, 1, NextYear));
 
         var stored = await SingleBytesAsync($"SELECT encrypted_token FROM payment.payment_methods WHERE id = '{method.Id}'");
 
@@ -71,7 +71,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     public async Task AddMethod_ExpiredCard_Returns422()
     {
         var response = await fixture.Client.PostAsJsonAsync(
-            "/payments/methods", new AddPaymentMethodRequest(Guid.NewGuid(), TestCards.Success, 1, 2001), CommerceJson.Options);
+            "/payments/methods", new AddPaymentMethodRequest(await fixture.NewCustomerAsync(), TestCards.Success, 1, 2001), CommerceJson.Options);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
     }
@@ -82,7 +82,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
         var method = await MethodAsync(TestCards.Success);
         var orderId = Guid.NewGuid();
 
-        var authorized = await api.AuthorizeAsync(new AuthorizePaymentRequest(orderId, method.Id, 100m, "USD"), Key());
+        var authorized = await api.AuthorizeAsync(new AuthorizePaymentRequest(orderId, method.Id, 100m, "USD", method.CustomerId), Key());
         var captured = await api.CaptureAsync(authorized.Id, new CapturePaymentRequest(), Key());
         var partly = await api.RefundAsync(authorized.Id, new RefundPaymentRequest(30m), Key());
         var refunded = await api.RefundAsync(authorized.Id, new RefundPaymentRequest(), Key());
@@ -103,7 +103,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     public async Task Authorize_SameKeyRepeated_ReturnsOriginalAndChargesOnce()
     {
         var method = await MethodAsync(TestCards.Success);
-        var request = new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 25m, "USD");
+        var request = new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 25m, "USD", method.CustomerId);
         var key = Key();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostAsync("/payments/authorizations", request, key)));
@@ -120,9 +120,9 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     {
         var method = await MethodAsync(TestCards.Success);
         var key = Key();
-        await api.AuthorizeAsync(new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 5m, "USD"), key);
+        await api.AuthorizeAsync(new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 5m, "USD", method.CustomerId), key);
 
-        var response = await PostAsync("/payments/authorizations", new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 6m, "USD"), key);
+        var response = await PostAsync("/payments/authorizations", new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 6m, "USD", method.CustomerId), key);
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
     }
@@ -133,7 +133,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     public async Task Authorize_Declined_Returns422RecordsFailureOnceAndRepeatsIt(string card, string code)
     {
         var method = await MethodAsync(card);
-        var request = new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 40m, "USD");
+        var request = new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 40m, "USD", method.CustomerId);
         var key = Key();
 
         var first = await PostAsync("/payments/authorizations", request, key);
@@ -157,7 +157,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
         var method = await MethodAsync(card);
         var before = await CountsAsync();
 
-        var response = await PostAsync("/payments/authorizations", new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 40m, "USD"), Key());
+        var response = await PostAsync("/payments/authorizations", new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 40m, "USD", method.CustomerId), Key());
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(code, (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Extensions["code"]?.ToString());
@@ -168,7 +168,7 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     public async Task GatewayOutageSwitch_Fails503ThenSameKeySucceedsAfterRecovery()
     {
         var method = await MethodAsync(TestCards.Success);
-        var request = new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 15m, "USD");
+        var request = new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, 15m, "USD", method.CustomerId);
         var key = Key();
 
         await api.SetGatewayOutageAsync(new GatewayOutageRequest(true));
@@ -289,9 +289,9 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     }
 
     [Theory]
-    [InlineData(null, """{"orderId":"5d7c1f7e-0000-4000-8000-000000000001","paymentMethodId":"5d7c1f7e-0000-4000-8000-000000000002","amount":1,"currency":"USD"}""", "Idempotency-Key")]
-    [InlineData("k", """{"orderId":"5d7c1f7e-0000-4000-8000-000000000001","paymentMethodId":"5d7c1f7e-0000-4000-8000-000000000002","amount":0,"currency":"USD"}""", "amount")]
-    [InlineData("k", """{"orderId":"5d7c1f7e-0000-4000-8000-000000000001","paymentMethodId":"5d7c1f7e-0000-4000-8000-000000000002","amount":1,"currency":"US"}""", "currency")]
+    [InlineData(null, """{"orderId":"5d7c1f7e-0000-4000-8000-000000000001","paymentMethodId":"5d7c1f7e-0000-4000-8000-000000000002","amount":1,"currency":"USD","customerId":"5d7c1f7e-0000-4000-8000-000000000003"}""", "Idempotency-Key")]
+    [InlineData("k", """{"orderId":"5d7c1f7e-0000-4000-8000-000000000001","paymentMethodId":"5d7c1f7e-0000-4000-8000-000000000002","amount":0,"currency":"USD","customerId":"5d7c1f7e-0000-4000-8000-000000000003"}""", "amount")]
+    [InlineData("k", """{"orderId":"5d7c1f7e-0000-4000-8000-000000000001","paymentMethodId":"5d7c1f7e-0000-4000-8000-000000000002","amount":1,"currency":"US","customerId":"5d7c1f7e-0000-4000-8000-000000000003"}""", "currency")]
     public async Task Authorize_InvalidInput_Returns400(string? key, string body, string field)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/payments/authorizations") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
@@ -309,17 +309,20 @@ public sealed class PaymentTests(PaymentFixture fixture) : IClassFixture<Payment
     [Fact]
     public async Task Authorize_UnknownMethod_Returns422AndUnknownPayment404()
     {
-        var authorize = await PostAsync("/payments/authorizations", new AuthorizePaymentRequest(Guid.NewGuid(), Guid.NewGuid(), 1m, "USD"), Key());
+        var authorize = await PostAsync("/payments/authorizations", new AuthorizePaymentRequest(Guid.NewGuid(), Guid.NewGuid(), 1m, "USD", Guid.NewGuid()), Key());
         var get = await fixture.Client.GetAsync($"/payments/{Guid.NewGuid()}");
 
         Assert.Equal((HttpStatusCode.UnprocessableEntity, HttpStatusCode.NotFound), (authorize.StatusCode, get.StatusCode));
     }
 
     private async Task<PaymentMethodResponse> MethodAsync(string card) =>
-        await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(Guid.NewGuid(), card, 12, NextYear));
+        await api.AddPaymentMethodAsync(new AddPaymentMethodRequest(await fixture.NewCustomerAsync(), card, 12, NextYear));
 
-    private async Task<PaymentResponse> AuthorizedAsync(decimal amount) =>
-        await api.AuthorizeAsync(new AuthorizePaymentRequest(Guid.NewGuid(), (await MethodAsync(TestCards.Success)).Id, amount, "USD"), Key());
+    private async Task<PaymentResponse> AuthorizedAsync(decimal amount)
+    {
+        var method = await MethodAsync(TestCards.Success);
+        return await api.AuthorizeAsync(new AuthorizePaymentRequest(Guid.NewGuid(), method.Id, amount, "USD", method.CustomerId), Key());
+    }
 
     private Task<HttpResponseMessage> PostAsync<T>(string path, T body, string key) =>
         fixture.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, path)

@@ -20,6 +20,15 @@ public sealed class FakeOwners(ITemporalClient client)
 
     public ConcurrentQueue<string> ReasonsSentToOrder { get; } = new();
 
+    /// <summary>The tracking number of every shipment the fake Shipping creates, and of the fake carrier's deliveries.</summary>
+    public const string TrackingNumber = "TRACK-1";
+
+    /// <summary>What the authorize step was asked, attempt by attempt.</summary>
+    public ConcurrentQueue<AuthorizePaymentInput> Authorizations { get; } = new();
+
+    /// <summary>The customer the fake Order answers as every submitted order's.</summary>
+    public static Guid OrderCustomer { get; } = Guid.Parse("0c7f9d1b-2a01-4d3b-9a55-7f0c4c2e4f0e");
+
     public static IReadOnlyList<StockLine> Lines { get; } = [new(Guid.Parse("7f0c4c2e-4d3b-4f0e-9a55-0c7f9d1b2a01"), "SKU-1", 2)];
 
     /// <summary>How long the fake Inventory holds a reservation: the ExpiresAt it answers is this long after the attempt started.</summary>
@@ -43,7 +52,7 @@ public sealed class FakeOwners(ITemporalClient client)
 
     [Activity(SagaSteps.SubmitOrder)]
     public Task<SubmittedOrder> SubmitOrderAsync(OrderStepInput input) =>
-        Run(SagaSteps.SubmitOrder, () => new SubmittedOrder(input.OrderId, Guid.Empty, 42.50m, "EUR", Lines));
+        Run(SagaSteps.SubmitOrder, () => new SubmittedOrder(input.OrderId, OrderCustomer, 42.50m, "EUR", Lines));
 
     /// <summary>
     /// ExpiresAt on the server's clock, as Inventory's would be: virtual time runs ahead of the wall clock (which only
@@ -60,8 +69,11 @@ public sealed class FakeOwners(ITemporalClient client)
     public Task CommitInventoryAsync(OrderStepInput input) => Run(SagaSteps.CommitInventory);
 
     [Activity(SagaSteps.AuthorizePayment)]
-    public Task<PaymentAuthorization> AuthorizePaymentAsync(AuthorizePaymentInput input) =>
-        Run(SagaSteps.AuthorizePayment, () => new PaymentAuthorization(Guid.NewGuid()));
+    public Task<PaymentAuthorization> AuthorizePaymentAsync(AuthorizePaymentInput input)
+    {
+        Authorizations.Enqueue(input);
+        return Run(SagaSteps.AuthorizePayment, () => new PaymentAuthorization(Guid.NewGuid()));
+    }
 
     [Activity(SagaSteps.ConfirmOrder)]
     public Task ConfirmOrderAsync(OrderStepInput input) => Run(SagaSteps.ConfirmOrder);
@@ -71,7 +83,7 @@ public sealed class FakeOwners(ITemporalClient client)
 
     [Activity(SagaSteps.CreateShipment)]
     public Task<ShipmentRecord> CreateShipmentAsync(OrderStepInput input) =>
-        Run(SagaSteps.CreateShipment, () => new ShipmentRecord(Guid.NewGuid(), "TRACK-1"));
+        Run(SagaSteps.CreateShipment, () => new ShipmentRecord(Guid.NewGuid(), TrackingNumber));
 
     [Activity(SagaSteps.FulfilInventory)]
     public Task FulfilInventoryAsync(OrderStepInput input) => Run(SagaSteps.FulfilInventory);
@@ -83,7 +95,7 @@ public sealed class FakeOwners(ITemporalClient client)
         if (CarrierDeliversAtOnce)
         {
             await client.GetWorkflowHandle<OrderSagaWorkflow>(ActivityExecutionContext.Current.Info.WorkflowId!)
-                .SignalAsync(saga => saga.CarrierDeliveredAsync(new CarrierDelivered("TRACK-1", DateTimeOffset.UtcNow)));
+                .SignalAsync(saga => saga.CarrierDeliveredAsync(new CarrierDelivered(TrackingNumber, DateTimeOffset.UtcNow)));
         }
     }
 

@@ -8,17 +8,36 @@ using Refit;
 
 namespace Commerce.Shipping.Tests;
 
-/// <summary>The carrier is driven by hand through the webhook here.</summary>
+/// <summary>The carrier is driven by hand through the webhook here, signing with a secret the tests know.</summary>
 public sealed class ManualCarrierFixture : ShippingFixture
 {
-    protected override IReadOnlyDictionary<string, string?> Settings { get; } =
-        new Dictionary<string, string?> { ["Shipping:Carrier:AutoAdvance"] = "false" };
+    public const string WebhookSecret = "manual-carrier-webhook-secret-0123456789";
+
+    private HttpClient? carrier;
+
+    /// <summary>
+    /// A client whose webhook calls are signed with <see cref="WebhookSecret"/>, as the carrier signs them; its other
+    /// calls go as an operator (the saga worker's steps admit operators).
+    /// </summary>
+    public HttpClient Carrier => carrier ??= WithOperatorToken(App.CreateDefaultClient(new CarrierSigningHandler(WebhookSecret)));
+
+    private HttpClient WithOperatorToken(HttpClient client)
+    {
+        client.DefaultRequestHeaders.Authorization = Client.DefaultRequestHeaders.Authorization;
+        return client;
+    }
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Shipping:Carrier:AutoAdvance"] = "false",
+        ["Shipping:Carrier:WebhookSecret"] = WebhookSecret,
+    };
 }
 
 public sealed class ShipmentTests(ManualCarrierFixture fixture) : IClassFixture<ManualCarrierFixture>
 {
     private readonly IShippingApi api = RestService.For<IShippingApi>(
-        fixture.Client, new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) });
+        fixture.Carrier, new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) });
 
     [Fact]
     public async Task Create_NewOrder_GetsTrackingNumberAndWritesShipmentCreated()
@@ -48,6 +67,66 @@ public sealed class ShipmentTests(ManualCarrierFixture fixture) : IClassFixture<
         Assert.Single(shipments.Select(s => s!.Id).Distinct());
         Assert.Equal(1, await fixture.Sql.CountAsync("shipping.shipments", $"order_id = '{request.OrderId}'"));
         Assert.Single(await fixture.Sql.EventsAsync("shipping", shipments[0]!.Id));
+    }
+
+    /// <summary>
+    /// The defect this guards: a shipment created first for an order, with another address, used to be answered (200)
+    /// to the saga's own create, which adopted it and sent the goods there.
+    /// </summary>
+    [Fact]
+    public async Task Create_SameOrderWithOtherAddressOrItems_Returns409AndChangesNothing()
+    {
+        var request = NewShipment();
+        var first = await api.CreateShipmentAsync(request);
+        var before = await CountsAsync();
+
+        CreateShipmentRequest[] others =
+        [
+            request with { Address = Address() with { Line1 = "1 Elsewhere Road" } },
+            request with { Address = Address() with { Region = "Greater London" } },
+            request with { Items = [request.Items[0]] },
+            request with { Items = [request.Items[0] with { Quantity = 3 }, request.Items[1]] },
+            request with { Items = [request.Items[0] with { Sku = "SKU-X" }, request.Items[1]] },
+        ];
+        var responses = new List<HttpResponseMessage>();
+        foreach (var other in others)
+        {
+            responses.Add(await fixture.Client.PostAsJsonAsync("/shipments", other, CommerceJson.Options));
+        }
+
+        // The identical request, however often it comes, stays idempotent: the same shipment, nothing new.
+        var again = await api.CreateShipmentAsync(request with { Address = Address() with { Recipient = "  Ada Lovelace " } });
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.All(responses, r => Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(first.Id, again.Id);
+        var kept = await api.GetShipmentForOrderAsync(request.OrderId);
+        Assert.Equal((request.Address, first.TrackingNumber, 1), (kept.Address, kept.TrackingNumber, kept.Version));
+        Assert.Equal(request.Items, kept.Items);
+    }
+
+    [Fact]
+    public async Task Create_SameOrderConcurrentlyWithTwoAddresses_OneShipmentAndTheOtherAddressGets409()
+    {
+        var request = NewShipment();
+        var other = request with { Address = Address() with { Line1 = "1 Elsewhere Road" } };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            fixture.Client.PostAsJsonAsync("/shipments", i % 2 == 0 ? request : other, CommerceJson.Options)));
+
+        var kept = await api.GetShipmentForOrderAsync(request.OrderId);
+        var winner = kept.Address == request.Address ? request : other;
+        for (var i = 0; i < responses.Length; i++)
+        {
+            var sent = i % 2 == 0 ? request : other;
+            Assert.True(
+                sent == winner ? responses[i].StatusCode is HttpStatusCode.Created or HttpStatusCode.OK : responses[i].StatusCode == HttpStatusCode.Conflict,
+                $"request {i} ({(sent == winner ? "the kept address" : "the other address")}) answered {responses[i].StatusCode}");
+        }
+
+        Assert.Equal(1, await fixture.Sql.CountAsync("shipping.shipments", $"order_id = '{request.OrderId}'"));
+        Assert.Single(await fixture.Sql.EventsAsync("shipping", kept.Id));
     }
 
     [Fact]
@@ -147,7 +226,7 @@ public sealed class ShipmentTests(ManualCarrierFixture fixture) : IClassFixture<
     [Fact]
     public async Task Webhook_UnknownTrackingNumber_Returns404_AndUnknownShipmentIs404()
     {
-        var webhook = await fixture.Client.PostAsJsonAsync("/shipments/carrier/webhook",
+        var webhook = await fixture.Carrier.PostAsJsonAsync("/shipments/carrier/webhook",
             new CarrierTrackingUpdate(Guid.NewGuid(), "NOPE", ShipmentStatus.InTransit, null, DateTimeOffset.UtcNow), CommerceJson.Options);
         var get = await fixture.Client.GetAsync($"/shipments/{Guid.NewGuid()}");
         var byOrder = await fixture.Client.GetAsync($"/shipments/by-order/{Guid.NewGuid()}");

@@ -1,3 +1,4 @@
+using System.Text;
 using Commerce.ServiceDefaults;
 using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Contracts;
@@ -6,7 +7,10 @@ using Refit;
 
 namespace Commerce.Shipping.Tests;
 
-/// <summary>The simulated carrier advances parcels by itself, quickly.</summary>
+/// <summary>
+/// The simulated carrier advances parcels by itself, quickly, calling the webhook over HTTP as a carrier does; no
+/// secret is configured, so in Development the host makes one up for the process.
+/// </summary>
 public sealed class FastCarrierFixture : ShippingFixture
 {
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
@@ -51,5 +55,18 @@ public sealed class SimulatedCarrierTests(FastCarrierFixture fixture) : IClassFi
         Assert.Equal(ShipmentStatus.Delivered, read.Status);
         Assert.Equal([ShipmentStatus.LabelCreated, ShipmentStatus.InTransit, ShipmentStatus.Delivered], read.TrackingEvents.Select(t => t.Status));
         Assert.Equal(nameof(ShipmentDelivered), (await fixture.Sql.EventsAsync("shipping", shipment.Id)).Last().Type);
+        // Both pushes came through the webhook, signed with the secret the process generated: the webhook kept each signature.
+        Assert.Equal(2, await fixture.Sql.CountAsync("shipping.accepted_webhook_signatures"));
+    }
+
+    [Fact]
+    public void Secret_NoneConfiguredInDevelopment_OneIsGeneratedForTheProcessAndSaidSoButNeverLogged()
+    {
+        var secret = Encoding.UTF8.GetString(fixture.App.Services.GetRequiredService<CarrierWebhookSecret>().Key.Span);
+
+        Assert.True(secret.Length >= CarrierWebhookSecret.MinimumLength);
+        Assert.Contains(fixture.Logs, line => line.Contains("Shipping:Carrier:WebhookSecret", StringComparison.Ordinal)
+                                              && line.Contains("generated", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(fixture.Logs, line => line.Contains(secret, StringComparison.Ordinal));
     }
 }

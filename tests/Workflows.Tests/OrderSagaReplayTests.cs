@@ -37,6 +37,7 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
     {
         var histories = new List<(string Name, WorkflowHistory History)>();
         await RecordAsync("delivered", histories, _ => { });
+        await RecordAsync("delivered-authorization-names-customer", histories, _ => { });
         await RecordAsync("out-of-stock", histories, owners => owners.Reject(SagaSteps.ReserveInventory, BusinessFailures.OutOfStock, "none left"));
         await RecordAsync("declined", histories, owners => owners.Reject(SagaSteps.AuthorizePayment, BusinessFailures.PaymentDeclined, "declined"));
         await RecordAsync("parked-then-retried", histories, owners => owners.FailAlways(SagaSteps.ReserveInventory), healAndRetry: SagaSteps.ReserveInventory);
@@ -45,6 +46,26 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
         await RecordAsync("reservation-committed-then-refusal-parked", histories,
             owners => owners.Reject(SagaSteps.FulfilInventory, BusinessFailures.RuleViolated, "reservation expired"),
             healAndRetry: SagaSteps.FulfilInventory);
+        await RecordAsync("delivery-signalled-early-then-for-another-shipment", histories,
+            owners =>
+            {
+                owners.CarrierDeliversAtOnce = false;
+                owners.FailAlways(SagaSteps.CreateShipment);
+            },
+            steer: async (harness, order) =>
+            {
+                await harness.WaitForStatusAsync(order, status => status.NeedsAttention);
+                await harness.Handle(order).SignalAsync(saga => saga.CarrierDeliveredAsync(new CarrierDelivered("FORGED-1", DateTimeOffset.UtcNow)));
+                harness.Owners.Heal(SagaSteps.CreateShipment);
+                await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
+                // Sagas since the delivery check wait for their own shipment's delivery; earlier ones took the first.
+                var shipped = await harness.WaitForStatusAsync(order, status => status.CurrentStep == SagaSteps.AwaitDelivery || status.Stage == SagaStages.Delivered);
+                if (shipped.Stage != SagaStages.Delivered)
+                {
+                    await harness.Handle(order).SignalAsync(saga => saga.CarrierDeliveredAsync(new CarrierDelivered("FORGED-2", DateTimeOffset.UtcNow)));
+                    await harness.Handle(order).SignalAsync(saga => saga.CarrierDeliveredAsync(new CarrierDelivered(FakeOwners.TrackingNumber, DateTimeOffset.UtcNow)));
+                }
+            });
 
         var replayer = new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<OrderSagaWorkflow>());
         foreach (var (name, history) in histories)
@@ -68,12 +89,17 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
         List<(string Name, WorkflowHistory History)> histories,
         Action<FakeOwners> script,
         string? healAndRetry = null,
-        string? cancelSignalReason = null)
+        string? cancelSignalReason = null,
+        Func<SagaHarness, OrderSagaInput, Task>? steer = null)
     {
         await using var harness = SagaHarness.Start(server);
         script(harness.Owners);
         var order = SagaHarness.NewOrder();
         await harness.SubmitAsync(order);
+        if (steer is not null)
+        {
+            await steer(harness, order);
+        }
         if (healAndRetry is not null)
         {
             await harness.WaitForStatusAsync(order, status => status.NeedsAttention);

@@ -1,8 +1,10 @@
 using Commerce.Activities;
 using Commerce.Rules;
 using Commerce.SagaTesting;
+using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
 using Temporalio.Activities;
+using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 using Temporalio.Exceptions;
 using Temporalio.Worker;
@@ -32,6 +34,20 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
         var status = await harness.Handle(order).QueryAsync(saga => saga.GetStatus());
         Assert.Equal(SagaStages.Delivered, status.Stage);
         Assert.Contains(status.CompletedSteps, step => step.Step == SagaSteps.AwaitDelivery);
+    }
+
+    [Fact]
+    public async Task Submit_AuthorizesNamingTheCustomerOrderAnsweredFor()
+    {
+        await using var harness = SagaHarness.Start(server);
+        var order = SagaHarness.NewOrder();
+
+        await harness.SubmitAsync(order);
+        await harness.Handle(order).GetResultAsync();
+
+        // Order's answer, not the submitter's word: Payment refuses a card that is not this customer's.
+        var authorization = Assert.Single(harness.Owners.Authorizations);
+        Assert.Equal((order.OrderId, order.PaymentMethodId, FakeOwners.OrderCustomer), (authorization.OrderId, authorization.PaymentMethodId, authorization.CustomerId));
     }
 
     [Fact]
@@ -304,6 +320,66 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
         await harness.Handle(order).TerminateAsync("test done");
     }
 
+    /// <summary>The defect this guards: any delivery signal, before shipping and for any tracking number, completed the order.</summary>
+    [Fact]
+    public async Task CarrierDelivered_BeforeTheOrderShippedForAnotherTrackingNumber_IsIgnoredAndTheSagaWaitsForItsOwn()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CarrierDeliversAtOnce = false;
+        var order = await harness.SubmitParkedAtAsync(SagaSteps.CreateShipment);
+
+        await SignalDeliveryAsync(harness, order, "FORGED-1");
+        harness.Owners.Heal(SagaSteps.CreateShipment);
+        await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
+        var shipped = await harness.WaitForStatusAsync(order, status => status.CurrentStep == SagaSteps.AwaitDelivery || status.Stage == SagaStages.Delivered);
+
+        Assert.Equal((SagaStages.Shipped, SagaSteps.AwaitDelivery), (shipped.Stage, shipped.CurrentStep));
+        Assert.Equal(0, harness.Owners.CountOf(SagaSteps.CompleteOrder));
+        await SignalDeliveryAsync(harness, order, FakeOwners.TrackingNumber);
+        Assert.Equal(SagaStages.Delivered, (await harness.Handle(order).GetResultAsync()).Outcome);
+    }
+
+    [Fact]
+    public async Task CarrierDelivered_AfterShippingForAnotherTrackingNumber_IsIgnoredAndTheSagaWaitsForItsOwn()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CarrierDeliversAtOnce = false;
+        var order = SagaHarness.NewOrder();
+        await harness.SubmitAsync(order);
+        await harness.WaitForStatusAsync(order, status => status.CurrentStep == SagaSteps.AwaitDelivery);
+
+        await SignalDeliveryAsync(harness, order, "SOMEONE-ELSES-1");
+        var status = await harness.Handle(order).QueryAsync(saga => saga.GetStatus());
+
+        Assert.Equal((SagaStages.Shipped, SagaSteps.AwaitDelivery), (status.Stage, status.CurrentStep));
+        Assert.Equal(0, harness.Owners.CountOf(SagaSteps.CompleteOrder));
+        await SignalDeliveryAsync(harness, order, FakeOwners.TrackingNumber);
+        Assert.Equal(SagaStages.Delivered, (await harness.Handle(order).GetResultAsync()).Outcome);
+        Assert.Equal(1, harness.Owners.CountOf(SagaSteps.CompleteOrder));
+    }
+
+    /// <summary>
+    /// A fast carrier's delivery can reach the saga before the create-shipment result it belongs to (the label is bought,
+    /// the carrier pushes, the activity's answer is still on its way): it is held, not lost, and counts once the saga
+    /// knows the shipment is its own and has shipped.
+    /// </summary>
+    [Fact]
+    public async Task CarrierDelivered_ForItsOwnShipmentBeforeTheSagaKnowsIt_CountsOnceShipped()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CarrierDeliversAtOnce = false;
+        var order = await harness.SubmitParkedAtAsync(SagaSteps.CreateShipment);
+
+        await SignalDeliveryAsync(harness, order, FakeOwners.TrackingNumber);
+        harness.Owners.Heal(SagaSteps.CreateShipment);
+        await harness.Handle(order).ExecuteUpdateAsync(saga => saga.RetryAsync());
+
+        Assert.Equal(SagaStages.Delivered, (await harness.Handle(order).GetResultAsync()).Outcome);
+        Assert.Equal(
+            [SagaSteps.CreateShipment, SagaSteps.FulfilInventory, SagaSteps.MarkShipped, SagaSteps.CompleteOrder],
+            harness.Owners.Calls.TakeLast(4));
+    }
+
     [Fact]
     public void Activities_AreNamedAfterTheirSteps()
     {
@@ -332,6 +408,22 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
         var reserveStock = options.Activities.Single(activity => activity.Name == SagaSteps.FormerActivityNames[SagaSteps.ReserveInventory]);
         await reserveStock.InvokeAsync([new ReserveStockInput(Guid.NewGuid(), FakeOwners.Lines)]);
         Assert.Equal([SagaSteps.ReserveInventory], owners.Calls);
+    }
+
+    /// <summary>Signals a delivery and returns once the saga has handled it (a workflow task completed after the signal).</summary>
+    private static async Task SignalDeliveryAsync(SagaHarness harness, OrderSagaInput order, string trackingNumber)
+    {
+        var saga = harness.Handle(order);
+        await saga.SignalAsync(s => s.CarrierDeliveredAsync(new CarrierDelivered(trackingNumber, DateTimeOffset.UtcNow)));
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var events = (await saga.FetchHistoryAsync()).Events.Reverse().ToList();
+                var signalled = events.FindIndex(e => e.EventType == EventType.WorkflowExecutionSignaled
+                                                      && e.WorkflowExecutionSignaledEventAttributes.Input.Payloads_[0].Data.ToStringUtf8().Contains(trackingNumber, StringComparison.Ordinal));
+                return signalled > 0 && events.Take(signalled).Any(e => e.EventType is EventType.WorkflowTaskCompleted or EventType.WorkflowExecutionCompleted);
+            },
+            TimeSpan.FromSeconds(20));
     }
 
     private static async Task<List<WorkflowExecution>> ListAsync(ITemporalClient client, string query)

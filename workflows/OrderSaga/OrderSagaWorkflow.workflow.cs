@@ -32,6 +32,18 @@ public sealed class OrderSagaWorkflow
     /// <summary>From here on a refusal after confirmation parks the order for an operator instead of compensating.</summary>
     private const string RefusalsAfterConfirmationPark = "refusals-after-confirmation-park";
 
+    /// <summary>
+    /// From here on a delivery completes the order only when it is for the saga's own shipment (its tracking number)
+    /// and only once the order has shipped; any other is ignored. Sagas started earlier took the first delivery signalled.
+    /// </summary>
+    private const string DeliveryOnlyForOwnShipment = "delivery-only-for-own-shipment";
+
+    /// <summary>Deliveries held while the saga does not know its shipment yet: a bound on what a flood of signals can make it keep.</summary>
+    private const int MaxHeldDeliveries = 10;
+
+    /// <summary>From here on the authorize step names the order's customer, so Payment can refuse anyone else's card.</summary>
+    private const string AuthorizationNamesCustomer = "authorization-names-customer";
+
     private const string ReservationExpiredReason = "The stock reservation expired before the order was confirmed.";
     private const string OperatorCancellation = "Cancelled by an operator.";
     private const string ReplacedCancellation = "Cancelled by an operator; the reason given was not acceptable and was not kept.";
@@ -63,8 +75,17 @@ public sealed class OrderSagaWorkflow
     // Set while stock is reserved and the order not yet confirmed: the reservation's end, in workflow time.
     private DateTime? reservationDeadline;
 
+    // Deliveries signalled before the saga knew its shipment, one per tracking number: a fast carrier's update can
+    // overtake the create-shipment result it belongs to. Weighed once the shipment is known, then cleared.
+    private readonly List<CarrierDelivered> heldDeliveries = [];
+
     private bool retryRequested;
+
+    // The delivery of the saga's own shipment (since the patch): what the saga waits for once the order has shipped.
     private CarrierDelivered? delivery;
+
+    // The shipment create-shipment made; null until that step has returned.
+    private ShipmentRecord? shipment;
 
     [WorkflowInit]
     public OrderSagaWorkflow(OrderSagaInput input)
@@ -192,11 +213,27 @@ public sealed class OrderSagaWorkflow
         return Task.CompletedTask;
     }
 
-    /// <summary>The carrier's delivered update, relayed from Shipping's ShipmentDelivered event.</summary>
+    /// <summary>
+    /// The carrier's delivered update, relayed from Shipping's ShipmentDelivered event. A signal cannot be refused, so
+    /// one for another shipment is ignored (and logged); one that comes before the saga knows its shipment is held
+    /// until it does. The order completes only after it has shipped, on its own shipment's delivery.
+    /// </summary>
     [WorkflowSignal]
     public Task CarrierDeliveredAsync(CarrierDelivered update)
     {
-        delivery ??= update;
+        if (!Workflow.Patched(DeliveryOnlyForOwnShipment))
+        {
+            delivery ??= update;
+        }
+        else if (shipment is null)
+        {
+            Hold(update);
+        }
+        else
+        {
+            Weigh(update);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -215,8 +252,8 @@ public sealed class OrderSagaWorkflow
         reservationDeadline = commitsReservation ? reservation.ExpiresAt.UtcDateTime : Workflow.UtcNow + settings.ReservationWindow;
 
         undo.Push(_ => UndoAsync(SagaSteps.ReversePayment, new OrderStepInput(OrderId)));
-        var authorization = await StepAsync<PaymentAuthorization>(
-            SagaSteps.AuthorizePayment, new AuthorizePaymentInput(OrderId, input.PaymentMethodId, order.Total, order.Currency));
+        var authorization = await StepAsync<PaymentAuthorization>(SagaSteps.AuthorizePayment, new AuthorizePaymentInput(
+            OrderId, input.PaymentMethodId, order.Total, order.Currency, Workflow.Patched(AuthorizationNamesCustomer) ? order.CustomerId : null));
         Decide(new OrderDecision(true, null));
         SetStage(SagaStages.Accepted);
 
@@ -233,7 +270,13 @@ public sealed class OrderSagaWorkflow
         SetStage(SagaStages.Confirmed);
 
         await StepAsync(SagaSteps.CapturePayment, new PaymentStepInput(OrderId, authorization.PaymentId));
-        await StepAsync(SagaSteps.CreateShipment, new OrderStepInput(OrderId));
+        shipment = await StepAsync<ShipmentRecord>(SagaSteps.CreateShipment, new OrderStepInput(OrderId));
+        foreach (var held in heldDeliveries)
+        {
+            Weigh(held);
+        }
+
+        heldDeliveries.Clear();
 
         pointOfNoReturn = true;
         await StepAsync(SagaSteps.FulfilInventory, new OrderStepInput(OrderId));
@@ -379,6 +422,38 @@ public sealed class OrderSagaWorkflow
             CurrentStep = null,
             CompletedSteps = [.. status.CompletedSteps, new SagaStepRecord(SagaSteps.AwaitDelivery, Workflow.UtcNow)],
         };
+    }
+
+    private void Hold(CarrierDelivered update)
+    {
+        if (heldDeliveries.Exists(held => held.TrackingNumber == update.TrackingNumber))
+        {
+            return;
+        }
+
+        if (heldDeliveries.Count >= MaxHeldDeliveries)
+        {
+            Workflow.Logger.LogWarning(
+                "Ignoring a delivery for {TrackingNumber} signalled to order {OrderId} before it has a shipment: {Held} are held already",
+                update.TrackingNumber, OrderId, heldDeliveries.Count);
+            return;
+        }
+
+        heldDeliveries.Add(update);
+    }
+
+    /// <summary>Keeps the first delivery of the saga's own shipment; ignores any other.</summary>
+    private void Weigh(CarrierDelivered update)
+    {
+        if (update.TrackingNumber != shipment?.TrackingNumber)
+        {
+            Workflow.Logger.LogWarning(
+                "Ignoring a delivery for {TrackingNumber} signalled to order {OrderId}: its shipment is {OwnTrackingNumber}",
+                update.TrackingNumber, OrderId, shipment?.TrackingNumber);
+            return;
+        }
+
+        delivery ??= update;
     }
 
     /// <summary>

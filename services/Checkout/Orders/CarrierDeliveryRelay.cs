@@ -1,3 +1,4 @@
+using Commerce.ServiceDefaults.Security;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
 using Temporalio.Client;
@@ -7,14 +8,19 @@ namespace Commerce.Checkout.Orders;
 
 /// <summary>
 /// Shipping's ShipmentDelivered events arrive here from its outbox (at least once) and become the saga's
-/// carrier-delivered signal. No inbox is needed: the saga keeps the first delivery and ignores repeats.
+/// carrier-delivered signal. No inbox is needed: the saga keeps the first delivery of its own shipment and ignores
+/// repeats, other shipments' deliveries and anything before the order has shipped.
 /// </summary>
 internal static class CarrierDeliveryRelay
 {
     public static IEndpointRouteBuilder MapCarrierDeliveryRelay(this IEndpointRouteBuilder endpoints)
     {
         var checkout = CheckoutModule.Name.ToLowerInvariant();
-        endpoints.MapPost($"/events/{checkout}", RelayAsync).WithGroupName(checkout).WithTags("Messaging").ProducesBodyProblems()
+        endpoints.MapPost($"/events/{checkout}", RelayAsync).WithGroupName(checkout).WithTags("Messaging")
+            .RequireAuthorization(Access.ClientsOnly(andOperators: false, Clients.For("Shipping")))
+            .AcceptsEventsOnlyFromTheirPublisher()
+            .ProducesAuthorizationProblems()
+            .ProducesBodyProblems()
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
@@ -22,7 +28,8 @@ internal static class CarrierDeliveryRelay
     private static async Task<Ok<InboxResponse>> RelayAsync(
         EventEnvelope envelope, ITemporalClient temporal, ILoggerFactory loggers)
     {
-        if (envelope.Type != nameof(ShipmentDelivered))
+        // Like any inbox, only the events subscribed to, from their publisher (Shipping owns shipment tracking).
+        if (envelope.Type != nameof(ShipmentDelivered) || envelope.Source != "Shipping")
         {
             return TypedResults.Ok(new InboxResponse(envelope.Id, InboxOutcome.Unhandled));
         }

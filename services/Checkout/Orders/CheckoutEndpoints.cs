@@ -18,11 +18,14 @@ internal static class CheckoutEndpoints
     public static IEndpointRouteBuilder MapCheckoutOrders(this IEndpointRouteBuilder endpoints)
     {
         var orders = endpoints.MapContextGroup(CheckoutModule.Name, "/checkout/orders");
-        orders.MapPost("/{orderId:guid}/submit", SubmitAsync).RequireRateLimiting(RateLimits.OrderSubmission).ProducesProblems(404, 409, 422, 429, 503);
-        orders.MapGet("/{orderId:guid}", GetAsync).ProducesProblems(404);
-        orders.MapPost("/{orderId:guid}/cancel", CancelAsync).ProducesProblems(404, 409);
-        orders.MapPost("/{orderId:guid}/retry", RetryAsync).ProducesProblems(404, 409);
-        orders.MapGet("/", ListAsync);
+        // A customer's own orders (another's answer 404): Order, called with the caller's token, decides too.
+        orders.MapPost("/{orderId:guid}/submit", SubmitAsync).RequireAuthorization(Access.Customers).RequireRateLimiting(RateLimits.OrderSubmission)
+            .ProducesProblems(404, 409, 422, 429, 503);
+        orders.MapGet("/{orderId:guid}", GetAsync).RequireAuthorization(Access.Customers).ProducesProblems(404);
+        orders.MapPost("/{orderId:guid}/cancel", CancelAsync).RequireAuthorization(Access.Customers).ProducesProblems(404, 409);
+        // Operator tools: a parked saga's retry, and the sagas of every customer.
+        orders.MapPost("/{orderId:guid}/retry", RetryAsync).RequireAuthorization(Access.Operators).ProducesProblems(404, 409);
+        orders.MapGet("/", ListAsync).RequireAuthorization(Access.Operators);
         return endpoints;
     }
 
@@ -34,6 +37,7 @@ internal static class CheckoutEndpoints
     private static async Task<Results<Ok<SubmissionResponse>, Accepted<SubmissionResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         Guid orderId,
         SubmitCheckoutRequest request,
+        Caller caller,
         [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders,
         [FromKeyedServices(CheckoutModule.Name)] IPaymentApi payments,
         OrderSagaClient sagas,
@@ -45,7 +49,7 @@ internal static class CheckoutEndpoints
             return Problems.Validation("paymentMethodId", "Required.");
         }
 
-        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order)
+        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order || !caller.MayActFor(order.CustomerId))
         {
             return Problems.NotFound($"Order {orderId} does not exist.");
         }
@@ -94,9 +98,9 @@ internal static class CheckoutEndpoints
     }
 
     private static async Task<Results<Ok<CheckoutOrderResponse>, ProblemHttpResult>> GetAsync(
-        Guid orderId, [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
+        Guid orderId, Caller caller, [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
     {
-        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order)
+        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order || !caller.MayActFor(order.CustomerId))
         {
             return Problems.NotFound($"Order {orderId} does not exist.");
         }
@@ -107,14 +111,15 @@ internal static class CheckoutEndpoints
 
     /// <summary>Cancels through the saga when there is one (it compensates); an order never submitted is cancelled at Order directly.</summary>
     private static async Task<Results<Accepted<CheckoutOrderResponse>, ValidationProblem, ProblemHttpResult>> CancelAsync(
-        Guid orderId, CancelCheckoutRequest request, [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders, OrderSagaClient sagas, CancellationToken cancellationToken)
+        Guid orderId, CancelCheckoutRequest request, Caller caller, [FromKeyedServices(CheckoutModule.Name)] IOrderApi orders, OrderSagaClient sagas,
+        CancellationToken cancellationToken)
     {
         if (CancelReasons.Problem(request.Reason) is { } problem)
         {
             return Problems.Validation("reason", problem);
         }
 
-        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order)
+        if (await FindOrderAsync(orders, orderId, cancellationToken) is not { } order || !caller.MayActFor(order.CustomerId))
         {
             return Problems.NotFound($"Order {orderId} does not exist.");
         }
@@ -193,10 +198,11 @@ internal static class CheckoutEndpoints
         };
 
     /// <summary>
-    /// The saga authorizes whatever card it is given, so only a card of the order's own customer is accepted. Another
-    /// customer's card gets the same answer as a missing one: the answer must not tell which cards exist. When
-    /// Payment cannot answer, the submit goes ahead: the saga waits out the outage in its retries, and Payment itself
-    /// refuses an unknown or removed card at authorization.
+    /// Only a card of the order's own customer is accepted. Another customer's card gets the same answer as a missing
+    /// one: the answer must not tell which cards exist. When Payment cannot answer (unreachable, or answering anything
+    /// but the card or 404), the submit fails closed: 503 with Retry-After, and no saga is started. Payment checks the
+    /// owner again at authorization; this check spares a saga, its reservation and its compensation for a card that
+    /// was never going to pass.
     /// </summary>
     private static async Task<ProblemHttpResult?> RefusePaymentMethodAsync(
         IPaymentApi payments, Guid paymentMethodId, Guid customerId, CancellationToken cancellationToken)
@@ -210,9 +216,10 @@ internal static class CheckoutEndpoints
         {
             method = null;
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is ApiExceptionBase or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return null;
+            return Problems.Unavailable(
+                "Payment unavailable", $"The payment method could not be checked; the order was not submitted. Retry after {Problems.RetryAfterSeconds} seconds.");
         }
 
         return method is null || method.Removed || method.CustomerId != customerId

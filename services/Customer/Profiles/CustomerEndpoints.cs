@@ -15,14 +15,26 @@ public static partial class CustomerEndpoints
     {
         var customers = routes.MapContextGroup("Customer", "/customers").AuditsOperatorReads();
         // Every customer's profile: for subscribers rebuilding their caches (and operators), never for shoppers.
-        customers.MapGet("/", List).WithName("ListCustomers").WithTags("Operator");
-        customers.MapGet("/{id:guid}", Get).WithName("GetCustomer").ProducesProblems(404);
-        customers.MapPost("/", Register).WithName("RegisterCustomer").ProducesProblems(409);
-        customers.MapPut("/{id:guid}", UpdateProfile).WithName("UpdateCustomerProfile").AcceptsIfMatch().ProducesProblems(404);
-        customers.MapPost("/{id:guid}/addresses", AddAddress).WithName("AddCustomerAddress").AcceptsIfMatch().ProducesProblems(404, 422);
-        customers.MapPost("/{id:guid}/membership", UpgradeMembership).WithName("UpgradeCustomerMembership").AcceptsIfMatch().ProducesProblems(404, 422);
-        customers.MapPost("/{id:guid}/suspend", Suspend).WithName("SuspendCustomer").AcceptsIfMatch().ProducesProblems(404);
-        customers.MapDelete("/{id:guid}", Delete).WithName("DeleteCustomer").AcceptsIfMatch().ProducesProblems(404);
+        customers.MapGet("/", List).WithName("ListCustomers").WithTags("Operator")
+            .RequireAuthorization(Access.ClientsOnly(andOperators: true, Clients.For("Order"), Clients.For("Notification")));
+        // Owners that read any customer: Order snapshots addresses at submit, Notification caches contacts, Payment
+        // checks a card's customer exists.
+        customers.MapGet("/{id:guid}", Get).WithName("GetCustomer").ProducesProblems(404)
+            .RequireAuthorization(Access.CustomersAnd(Clients.For("Order"), Clients.For("Notification"), Clients.For("Payment")));
+        // Registration is how a shopper gets an account (and so a token): open to everyone.
+        customers.MapPost("/", Register).WithName("RegisterCustomer").ProducesProblems(409).AllowAnonymous();
+        customers.MapPut("/{id:guid}", UpdateProfile).WithName("UpdateCustomerProfile").AcceptsIfMatch().ProducesProblems(404)
+            .RequireAuthorization(Access.Customers);
+        customers.MapPost("/{id:guid}/addresses", AddAddress).WithName("AddCustomerAddress").AcceptsIfMatch().ProducesProblems(404, 422)
+            .RequireAuthorization(Access.Customers);
+        // The shop grants membership levels (no purchase flow exists): a customer cannot upgrade themself.
+        customers.MapPost("/{id:guid}/membership", UpgradeMembership).WithName("UpgradeCustomerMembership").AcceptsIfMatch().ProducesProblems(404, 422)
+            .RequireAuthorization(Access.Operators);
+        customers.MapPost("/{id:guid}/suspend", Suspend).WithName("SuspendCustomer").AcceptsIfMatch().ProducesProblems(404)
+            .RequireAuthorization(Access.Operators);
+        // A customer may close their own account.
+        customers.MapDelete("/{id:guid}", Delete).WithName("DeleteCustomer").AcceptsIfMatch().ProducesProblems(404)
+            .RequireAuthorization(Access.Customers);
         return routes;
     }
 
@@ -47,8 +59,15 @@ public static partial class CustomerEndpoints
     }
 
     private static async Task<Results<Ok<CustomerResponse>, ProblemHttpResult>> Get(
-        Guid id, CustomerDbContext db, HttpContext context, CancellationToken cancellationToken)
+        Guid id, CustomerDbContext db, HttpContext context, Caller caller, CancellationToken cancellationToken)
     {
+        // A customer reads only themself; another's profile answers as a missing one, so ids cannot be probed. The
+        // services the route admits read anyone.
+        if (caller.IsCustomer && !caller.MayActFor(id))
+        {
+            return Problems.NotFound($"No customer {id}.");
+        }
+
         var customer = await db.Customers.AsNoTracking()
             .FirstOrDefaultAsync(c => c.Id == id && c.Status != CustomerStatus.Deleted, cancellationToken);
         if (customer is null)
@@ -130,11 +149,12 @@ public static partial class CustomerEndpoints
         UpdateCustomerProfileRequest request,
         CustomerDbContext db,
         HttpContext context,
+        Caller caller,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
         ValidateProfile(validation, request.Name, request.Email, request.Phone, request.Preferences);
-        return ChangeAsync(id, validation, db, context, async (customer, now) =>
+        return ChangeAsync(id, validation, db, context, caller, async (customer, now) =>
         {
             var email = request.Email.Trim();
             var normalizedEmail = email.ToLowerInvariant();
@@ -161,11 +181,12 @@ public static partial class CustomerEndpoints
         AddressInput request,
         CustomerDbContext db,
         HttpContext context,
+        Caller caller,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
         ValidateAddress(validation, "", request);
-        return ChangeAsync(id, validation, db, context, (customer, now) =>
+        return ChangeAsync(id, validation, db, context, caller, (customer, now) =>
         {
             if (customer.Addresses.Count >= Limits.AddressesPerCustomer)
             {
@@ -183,6 +204,7 @@ public static partial class CustomerEndpoints
         UpgradeMembershipRequest request,
         CustomerDbContext db,
         HttpContext context,
+        Caller caller,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
@@ -191,7 +213,7 @@ public static partial class CustomerEndpoints
             validation.Add("level", "Unknown membership level.");
         }
 
-        return ChangeAsync(id, validation, db, context, (customer, _) =>
+        return ChangeAsync(id, validation, db, context, caller, (customer, _) =>
         {
             if (request.Level <= customer.Membership)
             {
@@ -209,11 +231,12 @@ public static partial class CustomerEndpoints
         SuspendCustomerRequest request,
         CustomerDbContext db,
         HttpContext context,
+        Caller caller,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
         validation.Text(request.Reason, "reason", Limits.Reason).NoCardNumber(request.Reason, "reason");
-        return ChangeAsync(id, validation, db, context, (customer, _) =>
+        return ChangeAsync(id, validation, db, context, caller, (customer, _) =>
         {
             customer.Status = CustomerStatus.Suspended;
             customer.SuspensionReason = request.Reason.Trim();
@@ -222,9 +245,9 @@ public static partial class CustomerEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        Guid id, CustomerDbContext db, HttpContext context, CancellationToken cancellationToken)
+        Guid id, CustomerDbContext db, HttpContext context, Caller caller, CancellationToken cancellationToken)
     {
-        var changed = await ChangeAsync(id, db, context, (customer, now) =>
+        var changed = await ChangeAsync(id, db, context, caller, (customer, now) =>
         {
             customer.Status = CustomerStatus.Deleted;
             customer.DeletedAt = now;
@@ -242,6 +265,7 @@ public static partial class CustomerEndpoints
         ValidationErrors validation,
         CustomerDbContext db,
         HttpContext context,
+        Caller caller,
         Func<CustomerProfile, DateTimeOffset, Task<Change<TEvent>>> change,
         CancellationToken cancellationToken)
         where TEvent : notnull
@@ -251,7 +275,7 @@ public static partial class CustomerEndpoints
             return validation.Problem();
         }
 
-        var changed = await ChangeAsync(id, db, context, change, cancellationToken);
+        var changed = await ChangeAsync(id, db, context, caller, change, cancellationToken);
         return changed.Problem is { } problem ? problem : TypedResults.Ok(ToResponse(changed.Aggregate!));
     }
 
@@ -260,22 +284,26 @@ public static partial class CustomerEndpoints
         ValidationErrors validation,
         CustomerDbContext db,
         HttpContext context,
+        Caller caller,
         Func<CustomerProfile, DateTimeOffset, Change<TEvent>> change,
         CancellationToken cancellationToken)
         where TEvent : notnull =>
-        ChangeAsync(id, validation, db, context, (customer, now) => Task.FromResult(change(customer, now)), cancellationToken);
+        ChangeAsync(id, validation, db, context, caller, (customer, now) => Task.FromResult(change(customer, now)), cancellationToken);
 
     private static async Task<Changed<CustomerProfile>> ChangeAsync<TEvent>(
         Guid id,
         CustomerDbContext db,
         HttpContext context,
+        Caller caller,
         Func<CustomerProfile, DateTimeOffset, Task<Change<TEvent>>> change,
         CancellationToken cancellationToken,
         bool allowSuspended = false)
         where TEvent : notnull
     {
-        var customer = await db.Customers
-            .FirstOrDefaultAsync(c => c.Id == id && c.Status != CustomerStatus.Deleted, cancellationToken);
+        // Another customer's profile is changed as a missing one is: 404, nothing written, ids cannot be probed.
+        var customer = caller.MayActFor(id)
+            ? await db.Customers.FirstOrDefaultAsync(c => c.Id == id && c.Status != CustomerStatus.Deleted, cancellationToken)
+            : null;
         try
         {
             return await db.ChangeAsync(context, customer, $"No customer {id}.", async (c, now) =>

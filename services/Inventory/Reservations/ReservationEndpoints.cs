@@ -1,5 +1,6 @@
 using Commerce.Inventory.Contracts;
 using Commerce.Inventory.Stock;
+using Commerce.ServiceDefaults.Security;
 
 namespace Commerce.Inventory.Reservations;
 
@@ -8,20 +9,23 @@ internal static class ReservationEndpoints
     public static void MapReservations(this RouteGroupBuilder inventory)
     {
         var reservations = inventory.MapGroup("/reservations");
-        reservations.MapPost("/", ReserveAsync).ProducesProblems(409, 422);
-        reservations.MapGet("/{key}", GetAsync).ProducesProblems(404);
+        // A reservation is the order saga's: only its worker (and operators resolving a stuck order) makes or moves one,
+        // so no one else can claim an order's predictable key first or release another order's stock. Reading one is an
+        // operator's tool.
+        reservations.MapPost("/", ReserveAsync).RequireAuthorization(Access.SagaWorker).ProducesProblems(409, 422);
+        reservations.MapGet("/{key}", GetAsync).RequireAuthorization(Access.Operators).ProducesProblems(404);
         reservations.MapPost("/{key}/commit", async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> (
                 string key, InventoryDbContext db, TimeProvider time, ILogger<InventoryDbContext> logger, CancellationToken ct) =>
             await Reservations.CommitAsync(db, key, time.GetUtcNow(), logger, ct))
-            .ProducesProblems(404, 409);
+            .RequireAuthorization(Access.SagaWorker).ProducesProblems(404, 409);
         reservations.MapPost("/{key}/release", async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> (
                 string key, InventoryDbContext db, TimeProvider time, ILogger<InventoryDbContext> logger, CancellationToken ct) =>
             await Reservations.EndAsync(db, key, ReservationStatus.Released, time.GetUtcNow(), logger, ct))
-            .ProducesProblems(404, 409);
+            .RequireAuthorization(Access.SagaWorker).ProducesProblems(404, 409);
         reservations.MapPost("/{key}/fulfil", async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> (
                 string key, InventoryDbContext db, TimeProvider time, ILogger<InventoryDbContext> logger, CancellationToken ct) =>
             await Reservations.EndAsync(db, key, ReservationStatus.Fulfilled, time.GetUtcNow(), logger, ct))
-            .ProducesProblems(404, 409);
+            .RequireAuthorization(Access.SagaWorker).ProducesProblems(404, 409);
     }
 
     private static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetAsync(

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Commerce.Inventory.Contracts;
+using Commerce.ServiceDefaults.Security;
 
 namespace Commerce.Inventory.Stock;
 
@@ -8,11 +9,14 @@ internal static partial class StockEndpoints
     public static void MapStock(this RouteGroupBuilder inventory)
     {
         var stock = inventory.MapGroup("/stock");
-        stock.MapGet("/{sku}", GetStockAsync).ProducesProblems(404);
-        stock.MapGet("/{sku}/movements", GetMovementsAsync);
-        stock.MapPost("/{sku}/receipts", ReceiveAsync).ProducesProblems(422);
-        stock.MapPost("/{sku}/adjustments", AdjustAsync).AcceptsIfMatch().ProducesProblems(404, 422);
-        stock.MapPut("/{sku}/reorder-point", SetReorderPointAsync).ProducesProblems(404);
+        // Product reads the figures to rebuild its availability cache; shoppers see availability through Product only.
+        stock.MapGet("/{sku}", GetStockAsync).RequireAuthorization(Access.ClientsOnly(andOperators: true, Clients.For("Product")))
+            .ProducesProblems(404);
+        // Keeping stock is the warehouse's work, done by operators; no service changes it over HTTP.
+        stock.MapGet("/{sku}/movements", GetMovementsAsync).RequireAuthorization(Access.Operators);
+        stock.MapPost("/{sku}/receipts", ReceiveAsync).RequireAuthorization(Access.Operators).ProducesProblems(422);
+        stock.MapPost("/{sku}/adjustments", AdjustAsync).RequireAuthorization(Access.Operators).AcceptsIfMatch().ProducesProblems(404, 422);
+        stock.MapPut("/{sku}/reorder-point", SetReorderPointAsync).RequireAuthorization(Access.Operators).ProducesProblems(404);
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]

@@ -78,9 +78,25 @@ internal static class CustomerContacts
             return null;
         }
 
-        await ApplyAsync(db, customer.Id, customer.Version, customer.Name, customer.Email, customer.Phone, customer.Preferences, cancellationToken);
-        // Added in this unit of work (Find sees it), or updated in place by a delivery that got there first.
-        return await db.Contacts.FindAsync([customerId], cancellationToken);
+        // Cached at once in a unit of work of its own: Customer's event may be caching the same contact right now, and
+        // the loser of that race must apply its copy again (the newest version wins), not fail the caller's save — a
+        // send would answer 202 with nothing queued, an event delivery would fail.
+        for (var attempt = 1; ; attempt++)
+        {
+            using var scope = services.CreateScope();
+            var own = scope.ServiceProvider.GetRequiredService<NotificationDbContext>();
+            await ApplyAsync(own, customer.Id, customer.Version, customer.Name, customer.Email, customer.Phone, customer.Preferences, cancellationToken);
+            try
+            {
+                await own.SaveChangesAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateException exception) when (attempt == 1 && Checks.IsUniqueViolation(exception))
+            {
+            }
+        }
+
+        return await db.Contacts.FirstOrDefaultAsync(c => c.CustomerId == customerId, cancellationToken);
     }
 
     /// <summary>

@@ -1,4 +1,10 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using Commerce.Notification.Contracts;
 
 namespace Commerce.Notification.Sending;
@@ -18,6 +24,8 @@ public enum ComposeOutcome
 /// </summary>
 public sealed partial class NotificationComposer(NotificationDbContext db, IServiceProvider services, TimeProvider clock)
 {
+    private static readonly HtmlEncoder HtmlValues = HtmlEncoder.Create(UnicodeRanges.All);
+
     public async Task<(ComposeOutcome Outcome, List<NotificationMessage> Queued)> ComposeAsync(
         Guid customerId,
         string templateKey,
@@ -44,6 +52,7 @@ public sealed partial class NotificationComposer(NotificationDbContext db, IServ
         }
 
         var values = new Dictionary<string, string>(data, StringComparer.OrdinalIgnoreCase) { ["customerName"] = contact.Name };
+        var fingerprint = RequestFingerprint(customerId, templateKey, data, only);
         var now = clock.GetUtcNow();
         var queued = new List<NotificationMessage>();
         foreach (var channel in contact.Channels.Where(c => only is null || c == only))
@@ -67,9 +76,10 @@ public sealed partial class NotificationComposer(NotificationDbContext db, IServ
                 TemplateKey = templateKey,
                 Channel = channel,
                 Recipient = recipient,
-                Subject = Render(template.Subject, values),
-                Body = Render(template.Body, values),
+                Subject = Render(template.Subject, values, PlainText),
+                Body = Render(template.Body, values, channel == DeliveryChannel.Email ? Html : PlainText),
                 IdempotencyKey = idempotencyKey,
+                RequestFingerprint = fingerprint,
                 CreatedAt = now,
                 NextAttemptAt = now,
             };
@@ -80,9 +90,60 @@ public sealed partial class NotificationComposer(NotificationDbContext db, IServ
         return (ComposeOutcome.Queued, queued);
     }
 
-    /// <summary>Fills {{name}} placeholders; unknown ones render empty.</summary>
-    internal static string Render(string text, IReadOnlyDictionary<string, string> values) =>
-        Placeholder().Replace(text, match => values.GetValueOrDefault(match.Groups[1].Value) ?? "");
+    /// <summary>
+    /// Everything that decides what a request queues, in one unambiguous form (a JSON array; values in key order, so
+    /// the order a client wrote them in does not count), hashed.
+    /// </summary>
+    internal static string RequestFingerprint(Guid customerId, string templateKey, IReadOnlyDictionary<string, string> data, DeliveryChannel? only)
+    {
+        string[][] parts =
+        [
+            [customerId.ToString(), templateKey, only?.ToString() ?? ""],
+            .. data.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new[] { d.Key, d.Value }),
+        ];
+        return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(parts)));
+    }
+
+    /// <summary>
+    /// Fills {{name}} placeholders, each value passed through <paramref name="escape"/>; unknown ones render empty. The
+    /// template's own text is the operator's and is left as written; only values (a customer's name, a request's data,
+    /// an event's reason) come from elsewhere.
+    /// </summary>
+    internal static string Render(string text, IReadOnlyDictionary<string, string> values, Func<string, string> escape) =>
+        Placeholder().Replace(text, match => values.GetValueOrDefault(match.Groups[1].Value) is { } value ? escape(value) : "");
+
+    /// <summary>
+    /// A value as one line of plain text, for subjects (an e-mail subject is a header), SMS and push: a line break,
+    /// tab or other control character becomes a space and a bidirectional override or isolate is dropped. Shown as
+    /// written, a line break in a value starts what reads as a new line from the shop ("...\nYour account is locked,
+    /// call ...") and in a header adds a header; an override reverses how the text after it reads. No name, order id
+    /// or reason needs either. Everything else is kept: markup characters are harmless where nothing interprets them.
+    /// </summary>
+    internal static string PlainText(string value)
+    {
+        var text = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (IsDirectionControl(c))
+            {
+                continue;
+            }
+
+            text.Append(char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                ? ' '
+                : c);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// A value for an e-mail body, which mail clients render as HTML: one line of plain text (as for every channel),
+    /// HTML-encoded so it can add no markup, link or script. Letters of every script stay readable.
+    /// </summary>
+    internal static string Html(string value) => HtmlValues.Encode(PlainText(value));
+
+    private static bool IsDirectionControl(char c) => c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     [GeneratedRegex(@"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")]
     private static partial Regex Placeholder();

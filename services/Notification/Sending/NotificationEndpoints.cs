@@ -1,6 +1,7 @@
 using Commerce.Notification.Channels;
 using Commerce.Notification.Contracts;
 using Commerce.ServiceDefaults.Audit;
+using Commerce.ServiceDefaults.Security;
 using Refit;
 
 namespace Commerce.Notification.Sending;
@@ -10,15 +11,25 @@ public static class NotificationEndpoints
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder routes)
     {
         var notifications = routes.MapContextGroup("Notification", "/notifications").AuditsOperatorReads();
-        notifications.MapPost("/", Send).WithName("SendNotification").ProducesProblems(422, 503);
-        notifications.MapGet("/{id:guid}", Get).WithName("GetNotification").ProducesProblems(404);
-        notifications.MapGet("/", List).WithName("ListNotifications");
-        notifications.MapGet("/channels/sent", Sent).WithName("ListSentMessages");
-        notifications.MapPost("/channels/{channel}/failure", SetFailure).WithName("SetChannelFailure");
+        // Support's ad-hoc messages: no service sends through this route (events do), and a customer has nothing to send.
+        notifications.MapPost("/", Send).WithName("SendNotification").ProducesProblems(409, 422, 503).RequireAuthorization(Access.Operators);
+        notifications.MapGet("/{id:guid}", Get).WithName("GetNotification").ProducesProblems(404).RequireAuthorization(Access.Customers);
+        notifications.MapGet("/", List).WithName("ListNotifications").RequireAuthorization(Access.Customers);
+        // The simulated providers' switch and their record of every customer's messages are for tests and demos: not
+        // there at all in a deployment.
+        if (routes.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            notifications.MapGet("/channels/sent", Sent).WithName("ListSentMessages").RequireAuthorization(Access.Operators);
+            notifications.MapPost("/channels/{channel}/failure", SetFailure).WithName("SetChannelFailure").RequireAuthorization(Access.Operators);
+        }
+
         return routes;
     }
 
-    /// <summary>202: queued for sending; a repeat of the idempotency key returns what the first request queued.</summary>
+    /// <summary>
+    /// 202: queued for sending. The same request again with its idempotency key answers what the first one queued; the
+    /// key with a different request is a 409.
+    /// </summary>
     private static async Task<Results<Accepted<List<NotificationResponse>>, ValidationProblem, ProblemHttpResult>> Send(
         SendNotificationRequest request,
         NotificationDbContext db,
@@ -56,18 +67,18 @@ public static class NotificationEndpoints
         }
 
         var key = request.IdempotencyKey ?? Guid.NewGuid().ToString("N");
-        var earlier = await db.Notifications.AsNoTracking().Where(n => n.IdempotencyKey == key).ToListAsync(cancellationToken);
-        if (earlier.Count > 0)
+        var data = request.Data ?? new Dictionary<string, string>();
+        var fingerprint = NotificationComposer.RequestFingerprint(request.CustomerId, request.TemplateKey, data, request.Channel);
+        if (await QueuedUnderAsync(db, key, cancellationToken) is { Count: > 0 } earlier)
         {
-            return TypedResults.Accepted("/notifications", earlier.Select(ToResponse).ToList());
+            return Repeat(earlier, request, fingerprint);
         }
 
         ComposeOutcome outcome;
         List<NotificationMessage> queued;
         try
         {
-            (outcome, queued) = await composer.ComposeAsync(
-                request.CustomerId, request.TemplateKey, request.Data ?? new Dictionary<string, string>(), request.Channel, key, cancellationToken);
+            (outcome, queued) = await composer.ComposeAsync(request.CustomerId, request.TemplateKey, data, request.Channel, key, cancellationToken);
         }
         catch (Exception exception) when (exception is HttpRequestException or ApiException or ApiRequestException)
         {
@@ -92,28 +103,56 @@ public static class NotificationEndpoints
         }
         catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
         {
+            // A concurrent request with the same key won: answer as a repeat of it, if this is one.
             db.ChangeTracker.Clear();
-            var winner = await db.Notifications.AsNoTracking().Where(n => n.IdempotencyKey == key).ToListAsync(cancellationToken);
-            return TypedResults.Accepted("/notifications", winner.Select(ToResponse).ToList());
+            return Repeat(await QueuedUnderAsync(db, key, cancellationToken), request, fingerprint);
         }
 
         dispatcher.Wake();
         return TypedResults.Accepted("/notifications", queued.Select(ToResponse).ToList());
     }
 
+    /// <summary>
+    /// The messages queued under an idempotency key. The key alone names a request today; to scope keys per calling
+    /// client, the caller joins the key here and in the unique index on (key, channel) — nothing else reads keys.
+    /// </summary>
+    private static Task<List<NotificationMessage>> QueuedUnderAsync(NotificationDbContext db, string key, CancellationToken cancellationToken) =>
+        db.Notifications.AsNoTracking().Where(n => n.IdempotencyKey == key).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The answer to a key used before: what it queued when this is the same request, else a 409 that shows nothing
+    /// of the other request. Messages queued before fingerprints were kept are compared by customer and template.
+    /// </summary>
+    private static Results<Accepted<List<NotificationResponse>>, ValidationProblem, ProblemHttpResult> Repeat(
+        List<NotificationMessage> earlier, SendNotificationRequest request, string fingerprint) =>
+        earlier.All(n => n.RequestFingerprint is null
+            ? n.CustomerId == request.CustomerId && n.TemplateKey == request.TemplateKey
+            : n.RequestFingerprint == fingerprint)
+            ? TypedResults.Accepted("/notifications", earlier.Select(ToResponse).ToList())
+            : Problems.Conflict("This idempotency key was already used for a different request.");
+
     private static async Task<Results<Ok<NotificationResponse>, ProblemHttpResult>> Get(
-        Guid id, NotificationDbContext db, CancellationToken cancellationToken)
+        Guid id, NotificationDbContext db, Caller caller, CancellationToken cancellationToken)
     {
         var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
-        return notification is null ? Problems.NotFound($"No notification {id}.") : TypedResults.Ok(ToResponse(notification));
+        // Another customer's message answers as a missing one, so ids cannot be probed.
+        return notification is null || !caller.MayActFor(notification.CustomerId)
+            ? Problems.NotFound($"No notification {id}.")
+            : TypedResults.Ok(ToResponse(notification));
     }
 
     private static async Task<Results<Ok<List<NotificationResponse>>, ValidationProblem>> List(
-        Guid? customerId, NotificationDbContext db, CancellationToken cancellationToken)
+        Guid? customerId, NotificationDbContext db, Caller caller, CancellationToken cancellationToken)
     {
         if (customerId is null || customerId == Guid.Empty)
         {
             return Problems.Validation("customerId", "Required.");
+        }
+
+        // Another customer's log is empty, as an unknown customer's is: a 404 here would tell which ids are customers.
+        if (!caller.MayActFor(customerId.Value))
+        {
+            return TypedResults.Ok(new List<NotificationResponse>());
         }
 
         var log = await db.Notifications.AsNoTracking()

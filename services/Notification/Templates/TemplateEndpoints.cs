@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Commerce.Notification.Contracts;
+using Commerce.ServiceDefaults.Security;
 
 namespace Commerce.Notification.Templates;
 
@@ -8,9 +9,10 @@ public static partial class TemplateEndpoints
     public static IEndpointRouteBuilder MapTemplates(this IEndpointRouteBuilder routes)
     {
         var templates = routes.MapContextGroup("Notification", "/notifications/templates");
-        templates.MapGet("/", List).WithName("ListTemplates");
-        templates.MapGet("/{key}", Get).WithName("GetTemplate").ProducesProblems(404);
-        templates.MapPut("/{key}", Put).WithName("PutTemplate").AcceptsIfMatch();
+        // What the shop says to its customers is the operators' to read and write.
+        templates.MapGet("/", List).WithName("ListTemplates").RequireAuthorization(Access.Operators);
+        templates.MapGet("/{key}", Get).WithName("GetTemplate").ProducesProblems(404).RequireAuthorization(Access.Operators);
+        templates.MapPut("/{key}", Put).WithName("PutTemplate").AcceptsIfMatch().RequireAuthorization(Access.Operators);
         return routes;
     }
 

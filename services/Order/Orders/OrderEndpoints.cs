@@ -2,6 +2,7 @@ using Commerce.Customer.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.Rules;
+using Commerce.ServiceDefaults.Security;
 using Npgsql;
 using Refit;
 
@@ -11,40 +12,46 @@ internal static class OrderEndpoints
 {
     public static void MapOrders(this RouteGroupBuilder orders)
     {
-        orders.MapPost("/", CreateAsync).ProducesProblems(409, 422, 503);
-        orders.MapGet("/", ListAsync);
-        orders.MapGet("/{id:guid}", GetAsync).ProducesProblems(404);
-        orders.MapPost("/{id:guid}/submit", (Guid id, SubmitOrderRequest? request, HttpContext http, [FromKeyedServices(OrderContext.Name)] ICustomerApi customers,
-                    OrderDbContext db, CancellationToken ct) =>
-                TransitionAsync(http, db, id, OrderStatus.Submitted, note: null, (order, _) =>
+        orders.MapPost("/", CreateAsync).RequireAuthorization(Access.Customers).ProducesProblems(404, 409, 422, 503);
+        orders.MapGet("/", ListAsync).RequireAuthorization(Access.Customers);
+        // The saga worker reads the order it ships; the Checkout API relays its caller's token.
+        orders.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Access.CustomersAnd(Clients.SagaWorker)).ProducesProblems(404);
+        orders.MapPost("/{id:guid}/submit", (Guid id, SubmitOrderRequest? request, Caller caller, HttpContext http,
+                    [FromKeyedServices(OrderContext.Name)] ICustomerApi customers, OrderDbContext db, CancellationToken ct) =>
+                TransitionAsync(http, caller, db, id, OrderStatus.Submitted, note: null, (order, _) =>
                     OrderTransitions.SubmitAsync(order, request ?? new SubmitOrderRequest(), customers, ct), ct))
-            .AcceptsIfMatch().ProducesProblems(404, 422, 503);
-        orders.MapPost("/{id:guid}/confirm", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderDbContext db,
+            .RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        orders.MapPost("/{id:guid}/confirm", (Guid id, OrderTransitionRequest? request, Caller caller, HttpContext http, OrderDbContext db,
                     CancellationToken ct) =>
-                TransitionAsync(http, db, id, OrderStatus.Confirmed, request?.Note, (order, _) =>
+                TransitionAsync(http, caller, db, id, OrderStatus.Confirmed, request?.Note, (order, _) =>
                     Published(new OrderConfirmed(order.Id, order.CustomerId)), ct))
-            .AcceptsIfMatch().ProducesProblems(404);
-        orders.MapPost("/{id:guid}/ship", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderDbContext db,
+            .RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404);
+        orders.MapPost("/{id:guid}/ship", (Guid id, OrderTransitionRequest? request, Caller caller, HttpContext http, OrderDbContext db,
                     CancellationToken ct) =>
-                TransitionAsync(http, db, id, OrderStatus.Shipped, request?.Note, (order, note) =>
+                TransitionAsync(http, caller, db, id, OrderStatus.Shipped, request?.Note, (order, note) =>
                     Published(new OrderShipped(order.Id, order.CustomerId, note)), ct))
-            .AcceptsIfMatch().ProducesProblems(404);
-        orders.MapPost("/{id:guid}/deliver", (Guid id, OrderTransitionRequest? request, HttpContext http, OrderDbContext db,
+            .RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404);
+        orders.MapPost("/{id:guid}/deliver", (Guid id, OrderTransitionRequest? request, Caller caller, HttpContext http, OrderDbContext db,
                     CancellationToken ct) =>
-                TransitionAsync(http, db, id, OrderStatus.Delivered, request?.Note, (order, _) =>
+                TransitionAsync(http, caller, db, id, OrderStatus.Delivered, request?.Note, (order, _) =>
                     Published(new OrderDelivered(order.Id, order.CustomerId)), ct))
-            .AcceptsIfMatch().ProducesProblems(404);
-        orders.MapPost("/{id:guid}/cancel", (Guid id, CancelOrderRequest request, HttpContext http, OrderDbContext db,
+            .RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404);
+        // The saga's compensation, and a customer's own cancel of an order never submitted (through the Checkout API,
+        // which relays their token): once submitted, only the saga cancels it, because only the saga compensates.
+        orders.MapPost("/{id:guid}/cancel", (Guid id, CancelOrderRequest request, Caller caller, HttpContext http, OrderDbContext db,
                     CancellationToken ct) =>
                 CancelReasons.Problem(request.Reason) is { } problem
                     ? Task.FromResult<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>>(Problems.Validation("reason", problem))
-                    : TransitionAsync(http, db, id, OrderStatus.Cancelled, request.Reason, (order, reason) =>
-                        Published(new OrderCancelled(order.Id, order.CustomerId, order.Status, reason!)), ct, "reason"))
-            .AcceptsIfMatch().ProducesProblems(404);
+                    : TransitionAsync(http, caller, db, id, OrderStatus.Cancelled, request.Reason, (order, reason) =>
+                        caller.IsCustomer && order.Status != OrderStatus.Created
+                            ? Task.FromResult<Change<OrderCancelled>>(Problems.Conflict(
+                                $"Order {order.Id} is {order.Status}: cancel it through POST /checkout/orders/{order.Id}/cancel, which compensates."))
+                            : Published(new OrderCancelled(order.Id, order.CustomerId, order.Status, reason!)), ct, "reason"))
+            .RequireAuthorization(Access.CustomersAnd(Clients.SagaWorker)).AcceptsIfMatch().ProducesProblems(404);
     }
 
     private static async Task<Results<Created<OrderResponse>, Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateOrderRequest request, HttpRequest http, OrderDbContext db, [FromKeyedServices(OrderContext.Name)] ICustomerApi customers,
+        CreateOrderRequest request, Caller caller, HttpRequest http, OrderDbContext db, [FromKeyedServices(OrderContext.Name)] ICustomerApi customers,
         [FromKeyedServices(OrderContext.Name)] IProductApi products, TimeProvider time,
         ILogger<OrderDbContext> logger, CancellationToken cancellationToken)
     {
@@ -64,6 +71,12 @@ internal static class OrderEndpoints
         if (errors.Any)
         {
             return errors.Problem();
+        }
+
+        // A customer orders for themself only; any other id is answered as one that does not exist.
+        if (!caller.MayActFor(request.CustomerId))
+        {
+            return Problems.NotFound($"No customer {request.CustomerId}.");
         }
 
         var idempotencyKey = key.Length > 0 ? key : null;
@@ -180,11 +193,12 @@ internal static class OrderEndpoints
     }
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetAsync(
-        Guid id, HttpResponse response, OrderDbContext db, CancellationToken cancellationToken)
+        Guid id, Caller caller, HttpResponse response, OrderDbContext db, CancellationToken cancellationToken)
     {
         var order = await db.Orders.AsNoTracking().Include(o => o.Items).Include(o => o.History)
             .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
-        if (order is null)
+        // Another customer's order is answered as a missing one; the saga worker reads every order.
+        if (order is null || (caller.IsCustomer && !caller.MayActFor(order.CustomerId)))
         {
             return Problems.NotFound($"No order {id}.");
         }
@@ -193,8 +207,12 @@ internal static class OrderEndpoints
         return TypedResults.Ok(await WithCustomerAsync(db, order, cancellationToken));
     }
 
+    /// <summary>
+    /// A customer's list holds their own orders only, whatever the filters: asking for another customer's gives an
+    /// empty page, the same as asking for a customer with no orders, so the answer tells nothing about others.
+    /// </summary>
     private static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListAsync(
-        OrderDbContext db, CancellationToken cancellationToken, OrderStatus? status = null, Guid? customerId = null,
+        Caller caller, OrderDbContext db, CancellationToken cancellationToken, OrderStatus? status = null, Guid? customerId = null,
         int? page = null, int? pageSize = null)
     {
         var errors = new ValidationErrors()
@@ -206,6 +224,11 @@ internal static class OrderEndpoints
         }
 
         var query = db.Orders.AsNoTracking();
+        if (caller.IsCustomer)
+        {
+            query = query.Where(o => o.CustomerId == caller.CustomerId);
+        }
+
         if (status is { } s)
         {
             query = query.Where(o => o.Status == s);
@@ -228,10 +251,11 @@ internal static class OrderEndpoints
     /// <summary>
     /// Validates the note, then moves the order to <paramref name="target"/> through the change pipeline: already
     /// there is an idempotent repeat (200, nothing written), an illegal transition a 409, and the history records it.
+    /// A customer (admitted by cancel only) gets another customer's order answered as a missing one.
     /// </summary>
     /// <param name="decide">The transition's own rule and event, from the order before it moves.</param>
     private static async Task<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> TransitionAsync<TEvent>(
-        HttpContext http, OrderDbContext db, Guid id, OrderStatus target, string? note,
+        HttpContext http, Caller caller, OrderDbContext db, Guid id, OrderStatus target, string? note,
         Func<Order, string?, Task<Change<TEvent>>> decide, CancellationToken cancellationToken, string noteField = "note")
         where TEvent : notnull
     {
@@ -245,6 +269,11 @@ internal static class OrderEndpoints
 
         var order = await db.Orders.Include(o => o.Items).Include(o => o.History)
             .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        if (order is not null && caller.IsCustomer && !caller.MayActFor(order.CustomerId))
+        {
+            return Problems.NotFound($"No order {id}.");
+        }
+
         var changed = await db.ChangeAsync(http, order, $"No order {id}.", async (o, now) =>
         {
             if (!OrderTransitions.IsLegal(o.Status, target))

@@ -1,6 +1,9 @@
+using Commerce.Customer.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Payment.Gateway;
 using Commerce.ServiceDefaults.Audit;
+using Commerce.ServiceDefaults.Security;
+using Refit;
 
 namespace Commerce.Payment.Methods;
 
@@ -9,19 +12,27 @@ public static class PaymentMethodEndpoints
     public static IEndpointRouteBuilder MapPaymentMethods(this IEndpointRouteBuilder routes)
     {
         var methods = routes.MapContextGroup("Payment", "/payments/methods").AuditsOperatorReads();
-        methods.MapPost("/", Add).WithName("AddPaymentMethod").ProducesProblems(422, 503);
-        methods.MapGet("/{id:guid}", Get).WithName("GetPaymentMethod").ProducesProblems(404);
-        methods.MapGet("/", List).WithName("ListPaymentMethods");
-        methods.MapDelete("/{id:guid}", Remove).WithName("RemovePaymentMethod").AcceptsIfMatch().ProducesProblems(404);
+        // A customer's own cards (another's answer 404); the Checkout API relays its caller's token to read one.
+        methods.MapPost("/", Add).WithName("AddPaymentMethod").RequireAuthorization(Access.Customers).ProducesProblems(404, 422, 503);
+        methods.MapGet("/{id:guid}", Get).WithName("GetPaymentMethod").RequireAuthorization(Access.Customers).ProducesProblems(404);
+        methods.MapGet("/", List).WithName("ListPaymentMethods").RequireAuthorization(Access.Customers);
+        methods.MapDelete("/{id:guid}", Remove).WithName("RemovePaymentMethod").RequireAuthorization(Access.Customers).AcceptsIfMatch().ProducesProblems(404);
         return routes;
     }
 
+    /// <summary>
+    /// Customer, the customers' owner, is asked first: an unknown or deleted customer is a 422 (the route exists; the
+    /// customer the body names does not), and no answer from Customer is a 503. Either way the card never reaches the
+    /// gateway and nothing is written.
+    /// </summary>
     private static async Task<Results<Created<PaymentMethodResponse>, ValidationProblem, ProblemHttpResult>> Add(
         AddPaymentMethodRequest request,
         PaymentDbContext db,
+        [FromKeyedServices(PaymentContext.Name)] ICustomerApi customers,
         IPaymentGateway gateway,
         TokenProtector protector,
         TimeProvider clock,
+        Caller caller,
         ILogger<PaymentDbContext> logger,
         CancellationToken cancellationToken)
     {
@@ -58,10 +69,36 @@ public static class PaymentMethodEndpoints
             return validation.Problem();
         }
 
+        // A customer saves cards for themself only; any other id is answered as one that does not exist.
+        if (!caller.MayActFor(request.CustomerId))
+        {
+            return Problems.NotFound($"No customer {request.CustomerId}.");
+        }
+
         var now = clock.GetUtcNow();
         if (IsExpired(request.ExpiryMonth, request.ExpiryYear, now))
         {
             return Problems.Unprocessable("The card has expired.");
+        }
+
+        try
+        {
+            // Customer answers 404 for deleted customers too; the status is checked as well in case it ever does not.
+            if ((await customers.GetCustomerAsync(request.CustomerId, cancellationToken)).Status == CustomerStatus.Deleted)
+            {
+                return Problems.Unprocessable($"Customer {request.CustomerId} does not exist.");
+            }
+        }
+        catch (ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return Problems.Unprocessable($"Customer {request.CustomerId} does not exist.");
+        }
+        catch (Exception exception) when (exception is ApiExceptionBase or HttpRequestException or TaskCanceledException
+                                              && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Customer unreachable while adding a payment method for customer {CustomerId}: {Error}", request.CustomerId, exception.Message);
+            return Problems.Unavailable(
+                "Customer unavailable", $"The customer could not be checked; nothing was saved. Retry after {Problems.RetryAfterSeconds} seconds.");
         }
 
         CardToken token;
@@ -101,18 +138,27 @@ public static class PaymentMethodEndpoints
     }
 
     private static async Task<Results<Ok<PaymentMethodResponse>, ProblemHttpResult>> Get(
-        Guid id, PaymentDbContext db, CancellationToken cancellationToken)
+        Guid id, Caller caller, PaymentDbContext db, CancellationToken cancellationToken)
     {
         var method = await db.PaymentMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        return method is null ? Problems.NotFound($"No payment method {id}.") : TypedResults.Ok(ToResponse(method));
+        return method is null || !caller.MayActFor(method.CustomerId) ? Problems.NotFound($"No payment method {id}.") : TypedResults.Ok(ToResponse(method));
     }
 
+    /// <summary>
+    /// Another customer's cards are an empty list to a customer, the same as a customer with none, so the answer tells
+    /// nothing about others.
+    /// </summary>
     private static async Task<Results<Ok<List<PaymentMethodResponse>>, ValidationProblem>> List(
-        Guid? customerId, PaymentDbContext db, CancellationToken cancellationToken)
+        Guid? customerId, Caller caller, PaymentDbContext db, CancellationToken cancellationToken)
     {
         if (customerId is null || customerId == Guid.Empty)
         {
             return Problems.Validation("customerId", "Required.");
+        }
+
+        if (!caller.MayActFor(customerId.Value))
+        {
+            return TypedResults.Ok(new List<PaymentMethodResponse>());
         }
 
         var methods = await db.PaymentMethods.AsNoTracking()
@@ -124,9 +170,14 @@ public static class PaymentMethodEndpoints
 
     /// <summary>Removing a removed method again is an idempotent repeat (204).</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
-        Guid id, PaymentDbContext db, HttpContext context, CancellationToken cancellationToken)
+        Guid id, Caller caller, PaymentDbContext db, HttpContext context, CancellationToken cancellationToken)
     {
         var method = await db.PaymentMethods.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (method is not null && !caller.MayActFor(method.CustomerId))
+        {
+            return Problems.NotFound($"No payment method {id}.");
+        }
+
         var changed = await db.ChangeAsync(context, method, $"No payment method {id}.", (m, _) =>
         {
             m.Removed = true;

@@ -4,6 +4,7 @@ using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
 using Commerce.Rules;
 using Commerce.ServiceDefaults.Audit;
+using Commerce.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Commerce.Payment.Transactions;
@@ -22,13 +23,21 @@ public static class PaymentEndpoints
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder routes)
     {
         var payments = routes.MapContextGroup("Payment", "/payments").AuditsOperatorReads();
-        payments.MapPost("/authorizations", Authorize).WithName("AuthorizePayment").ProducesProblems(409, 422, 503);
-        payments.MapPost("/{id:guid}/capture", Capture).WithName("CapturePayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);
-        payments.MapPost("/{id:guid}/void", Void).WithName("VoidPayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);
-        payments.MapPost("/{id:guid}/refunds", Refund).WithName("RefundPayment").AcceptsIfMatch().ProducesProblems(404, 422, 503);
-        payments.MapGet("/{id:guid}", Get).WithName("GetPayment").ProducesProblems(404);
-        payments.MapGet("/", List).WithName("ListPayments");
-        payments.MapPost("/gateway/outage", SetOutage).WithName("SetGatewayOutage").WithTags("Operator").ProducesProblems(404);
+        // Money moves for the saga only (and operators resolving a stuck order): nobody else can claim its keys first.
+        payments.MapPost("/authorizations", Authorize).WithName("AuthorizePayment").RequireAuthorization(Access.SagaWorker).ProducesProblems(409, 422, 503);
+        payments.MapPost("/{id:guid}/capture", Capture).WithName("CapturePayment").RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        payments.MapPost("/{id:guid}/void", Void).WithName("VoidPayment").RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        payments.MapPost("/{id:guid}/refunds", Refund).WithName("RefundPayment").RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404, 422, 503);
+        payments.MapGet("/{id:guid}", Get).WithName("GetPayment").RequireAuthorization(Access.Customers).ProducesProblems(404);
+        // The saga's compensation finds an order's payments here.
+        payments.MapGet("/", List).WithName("ListPayments").RequireAuthorization(Access.CustomersAnd(Clients.SagaWorker));
+        if (routes.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            // A simulator's switch: a development aid, not a route of a real deployment.
+            payments.MapPost("/gateway/outage", SetOutage).WithName("SetGatewayOutage").WithTags("Operator").RequireAuthorization(Access.Operators)
+                .ProducesProblems(404);
+        }
+
         return routes;
     }
 
@@ -54,11 +63,31 @@ public static class PaymentEndpoints
             validation.Add("paymentMethodId", "Required.");
         }
 
+        // Without the order's customer the card's owner cannot be checked: refused, not trusted.
+        if (request.CustomerId is null || request.CustomerId == Guid.Empty)
+        {
+            validation.Add("customerId", "Required.");
+        }
+
         ValidateAmount(validation, "amount", request.Amount);
         validation.Check(Checks.IsCurrencyCode(request.Currency), "currency", "A three-letter upper-case ISO 4217 code, e.g. USD.");
         if (validation.Any)
         {
             return validation.Problem();
+        }
+
+        // Another customer's card is answered as a missing one, so the answer never tells which cards exist. Checked
+        // before a repeat is answered too: a repeat is no way around it. The customer is not part of the fingerprint,
+        // so authorizations recorded before it was sent still answer their repeats.
+        var method = await db.PaymentMethods.AsNoTracking()
+            .FirstOrDefaultAsync(m => m.Id == request.PaymentMethodId, cancellationToken);
+        var unusable = Problems.Unprocessable($"No usable payment method {request.PaymentMethodId}.");
+        if (method is not null && method.CustomerId != request.CustomerId)
+        {
+            logger.LogWarning(
+                "Authorization for order {OrderId} refused: payment method {PaymentMethodId} is not customer {CustomerId}'s",
+                request.OrderId, request.PaymentMethodId, request.CustomerId);
+            return unusable;
         }
 
         var fingerprint = Fingerprint("authorize", request.OrderId, request.PaymentMethodId, request.Amount, request.Currency);
@@ -68,11 +97,9 @@ public static class PaymentEndpoints
             return earlier;
         }
 
-        var method = await db.PaymentMethods.AsNoTracking()
-            .FirstOrDefaultAsync(m => m.Id == request.PaymentMethodId, cancellationToken);
         if (method is null || method.Removed)
         {
-            return Problems.Unprocessable($"No usable payment method {request.PaymentMethodId}.");
+            return unusable;
         }
 
         var now = clock.GetUtcNow();
@@ -254,10 +281,10 @@ public static class PaymentEndpoints
     }
 
     private static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> Get(
-        Guid id, PaymentDbContext db, HttpContext context, CancellationToken cancellationToken)
+        Guid id, Caller caller, PaymentDbContext db, HttpContext context, CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        if (payment is null)
+        if (payment is null || !caller.MayActFor(payment.CustomerId))
         {
             return Problems.NotFound($"No payment {id}.");
         }
@@ -266,16 +293,25 @@ public static class PaymentEndpoints
         return TypedResults.Ok(ToResponse(payment));
     }
 
+    /// <summary>
+    /// A customer sees their own payments only: another customer's order gives an empty list, the same as an order
+    /// with no payments. The saga worker sees every order's.
+    /// </summary>
     private static async Task<Results<Ok<List<PaymentResponse>>, ValidationProblem>> List(
-        Guid? orderId, PaymentDbContext db, CancellationToken cancellationToken)
+        Guid? orderId, Caller caller, PaymentDbContext db, CancellationToken cancellationToken)
     {
         if (orderId is null || orderId == Guid.Empty)
         {
             return Problems.Validation("orderId", "Required.");
         }
 
-        var payments = await db.Payments.AsNoTracking()
-            .Where(p => p.OrderId == orderId)
+        var query = db.Payments.AsNoTracking().Where(p => p.OrderId == orderId);
+        if (caller.IsCustomer)
+        {
+            query = query.Where(p => p.CustomerId == caller.CustomerId);
+        }
+
+        var payments = await query
             .OrderByDescending(p => p.CreatedAt)
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(payments.Select(ToResponse).ToList());

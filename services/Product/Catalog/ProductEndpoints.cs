@@ -1,5 +1,6 @@
 using Commerce.Product.Contracts;
 using Commerce.Rules;
+using Commerce.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Commerce.Product.Catalog;
@@ -9,12 +10,17 @@ public static class ProductEndpoints
     public static IEndpointRouteBuilder MapProducts(this IEndpointRouteBuilder routes)
     {
         var products = routes.MapContextGroup("Product", "/products");
-        products.MapGet("/", Search).WithName("SearchProducts");
-        products.MapGet("/{id:guid}", Get).WithName("GetProduct").ProducesProblems(404);
-        products.MapPost("/", Create).WithName("CreateProduct").ProducesProblems(409);
-        products.MapPut("/{id:guid}", Update).WithName("UpdateProduct").AcceptsIfMatch().ProducesProblems(404);
-        products.MapPut("/{id:guid}/price", ChangePrice).WithName("ChangeProductPrice").AcceptsIfMatch().ProducesProblems(404);
-        products.MapPost("/{id:guid}/discontinue", Discontinue).WithName("DiscontinueProduct").AcceptsIfMatch().ProducesProblems(404);
+        // The catalog is the shop window: anyone browses it, signed in or not (Order reads it too).
+        products.MapGet("/", Search).WithName("SearchProducts").AllowAnonymous();
+        products.MapGet("/{id:guid}", Get).WithName("GetProduct").ProducesProblems(404).AllowAnonymous();
+        // Only the shop's operators change it (sellers editing their own products come with the Seller context).
+        products.MapPost("/", Create).WithName("CreateProduct").ProducesProblems(409).RequireAuthorization(Access.Operators);
+        products.MapPut("/{id:guid}", Update).WithName("UpdateProduct").AcceptsIfMatch().ProducesProblems(404)
+            .RequireAuthorization(Access.Operators);
+        products.MapPut("/{id:guid}/price", ChangePrice).WithName("ChangeProductPrice").AcceptsIfMatch().ProducesProblems(404)
+            .RequireAuthorization(Access.Operators);
+        products.MapPost("/{id:guid}/discontinue", Discontinue).WithName("DiscontinueProduct").AcceptsIfMatch().ProducesProblems(404)
+            .RequireAuthorization(Access.Operators);
         return routes;
     }
 

@@ -44,6 +44,32 @@ public static class ProblemResponses
         return builder;
     }
 
+    /// <summary>
+    /// Every route of <paramref name="builder"/> that requires authorization answers 401 (no valid token) and 403 (a
+    /// token the policy does not admit), as problem details (the status code pages write them).
+    /// </summary>
+    public static TBuilder ProducesAuthorizationProblems<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // Finally: a route declares its policy after the group's conventions ran.
+        builder.Finally(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+            {
+                return;
+            }
+
+            if (endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any()
+                || endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.AuthorizationPolicy>().Any())
+            {
+                Declare(endpoint, [StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden]);
+            }
+        });
+        return builder;
+    }
+
     /// <summary>What every OpenAPI document adds to what ASP.NET Core infers: If-Match headers and collection maxima.</summary>
     internal static void Describe(OpenApiOptions options)
     {

@@ -1,5 +1,6 @@
 using Commerce.ServiceDefaults.Audit;
 using Commerce.ServiceDefaults.Retention;
+using Commerce.ServiceDefaults.Security;
 using Refit;
 
 namespace Commerce.ServiceDefaults.Messaging;
@@ -43,10 +44,15 @@ internal static class MessagingEndpoints
             })
             .WithGroupName(context.Slug)
             .WithTags("Messaging")
+            .RequireAuthorization(Access.Services)
+            .AcceptsEventsOnlyFromTheirPublisher()
+            .ProducesAuthorizationProblems()
             .ProducesBodyProblems()
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
         var ops = endpoints.MapGroup($"/ops/{context.Slug}").WithGroupName(context.Slug).WithTags("Operator")
+            .RequireAuthorization(Access.Operators)
+            .ProducesAuthorizationProblems()
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
         // Replays and rebuilds are operators' writes: audited like a context's own.

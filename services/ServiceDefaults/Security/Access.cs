@@ -13,6 +13,13 @@ public static class Access
     /// <summary>A signed-in customer (the endpoint then answers 404 for what is not theirs) or an operator (audited).</summary>
     public static AuthorizationPolicy Customers { get; } = Policy([Roles.Customer, Roles.Operator], []);
 
+    /// <summary>
+    /// <see cref="Customers"/>, and the named clients too: an owner's route a customer uses for their own data and a
+    /// service (the saga worker, another context) for any customer's. The endpoint answers 404 to a customer for what
+    /// is not theirs; the clients act for every customer.
+    /// </summary>
+    public static AuthorizationPolicy CustomersAnd(params string[] clientIds) => Policy([Roles.Customer, Roles.Operator], clientIds);
+
     /// <summary>Operators only: ops tools, dead letters, stuck orders, every customer's data.</summary>
     public static AuthorizationPolicy Operators { get; } = Policy([Roles.Operator], []);
 

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Commerce.Shipping.Contracts;
-using Commerce.Shipping.Shipments;
 using OpenTelemetry;
 
 namespace Commerce.Shipping.Carrier;
@@ -37,7 +39,7 @@ public sealed class SimulatedCarrierOptions
 /// <summary>
 /// A stand-in carrier: refuses <see cref="TestAddresses.UndeliverablePostalCode"/>, fails everything while the
 /// operator's outage switch is on, and pushes "in transit" then "delivered" for every label it created, after
-/// the configured delays, through the same code the webhook runs.
+/// the configured delays, by calling Shipping's webhook over HTTP signed with the shared secret, as a real carrier does.
 /// <para>
 /// It keeps its promises as a real carrier does, in storage of its own (<see cref="SimulatedCarrierParcel"/>), not
 /// in memory: a label is bought under the caller's idempotency key (a repeated or concurrent request gets the label
@@ -48,9 +50,13 @@ public sealed class SimulatedCarrierOptions
 public sealed class SimulatedCarrier(
     IServiceScopeFactory scopes,
     IOptions<SimulatedCarrierOptions> options,
+    IHttpClientFactory http,
+    ServiceAddresses addresses,
+    CarrierWebhookSecret secret,
     TimeProvider clock,
     ILogger<SimulatedCarrier> logger) : BackgroundService, ICarrier
 {
+    /// <summary>The carrier's name on its labels, and its HTTP client's.</summary>
     public const string Name = "SimPost";
 
     private static readonly ActivitySource Source = new("Commerce.Shipping.Carrier");
@@ -221,26 +227,32 @@ public sealed class SimulatedCarrier(
         var update = new CarrierTrackingUpdate(EventIdFor(parcel.TrackingNumber, status), parcel.TrackingNumber, status, location, clock.GetUtcNow());
         var parent = ActivityContext.TryParse(parcel.TraceParent, null, isRemote: true, out var stored) ? stored : default;
         using var span = Source.StartActivity($"{Name} push {status}", ActivityKind.Producer, parent);
-        TrackingOutcome? outcome;
+        HttpStatusCode? answer;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            outcome = await scope.ServiceProvider.GetRequiredService<TrackingUpdates>().ApplyAsync(update, cancellationToken);
+            answer = await SendAsync(update, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(exception, "Simulated carrier push {Status} for {TrackingNumber} failed; retrying", status, parcel.TrackingNumber);
-            outcome = null;
+            answer = null;
         }
 
         await using var save = scopes.CreateAsyncScope();
         var db = save.ServiceProvider.GetRequiredService<ShippingDbContext>();
         var parcels = db.SimulatedCarrierParcels.Where(p => p.IdempotencyKey == parcel.IdempotencyKey);
         var now = clock.GetUtcNow();
-        // A label's shipment row is committed right after the label is issued: a push that races ahead of that commit,
-        // or meets Shipping's database unavailable, is retried with backoff, as a real carrier retries a failed webhook.
-        if (outcome is null or TrackingOutcome.UnknownTrackingNumber)
+        // A label's shipment row is committed right after the label is issued: a push that races ahead of that commit
+        // (404), or meets Shipping unreachable, is retried with backoff and signed anew, as a real carrier retries a
+        // failed webhook.
+        if (answer is not HttpStatusCode.OK)
         {
+            if (answer is HttpStatusCode.Unauthorized)
+            {
+                logger.LogError("Shipping refused the simulated carrier's signature for {TrackingNumber}: is {Key} the same on both sides?",
+                    parcel.TrackingNumber, CarrierWebhookSecret.ConfigurationKey);
+            }
+
             var failed = parcel.FailedPushes + 1;
             DateTimeOffset? retryAt = failed < settings.MaxPushAttempts ? now + Backoff(failed) : null;
             if (retryAt is null)
@@ -249,12 +261,12 @@ public sealed class SimulatedCarrier(
                     status, parcel.TrackingNumber, failed);
             }
 
-            span?.SetStatus(ActivityStatusCode.Error, outcome is null ? "push failed" : "unknown tracking number");
+            span?.SetStatus(ActivityStatusCode.Error, answer is null ? "push failed" : $"webhook answered {(int)answer}");
             await parcels.ExecuteUpdateAsync(p => p.SetProperty(x => x.FailedPushes, failed).SetProperty(x => x.NextPushAt, retryAt), cancellationToken);
             return;
         }
 
-        logger.LogInformation("Simulated carrier pushed {Status} for {TrackingNumber}: {Outcome}", status, parcel.TrackingNumber, outcome);
+        logger.LogInformation("Simulated carrier pushed {Status} for {TrackingNumber}", status, parcel.TrackingNumber);
         // "Delivered this long after in transit" counts from when in transit fell due, so downtime does not move the
         // promised delivery further out: after a long stop both pushes are due and go in order.
         DateTimeOffset? next = status == ShipmentStatus.InTransit ? Max(dueAt + settings.DeliveredAfter, now) : null;
@@ -262,6 +274,20 @@ public sealed class SimulatedCarrier(
             p => p.SetProperty(x => x.Status, status).SetProperty(x => x.FailedPushes, 0).SetProperty(x => x.NextPushAt, next),
             cancellationToken);
         Pushed?.Invoke(update);
+    }
+
+    /// <summary>One webhook call: the update as JSON, signed now with the shared secret; Shipping's answer.</summary>
+    private async Task<HttpStatusCode> SendAsync(CarrierTrackingUpdate update, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(update, CommerceJson.Options);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(addresses.For(ShippingContext.Name), "shipments/carrier/webhook"))
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(CarrierWebhookSignature.Header, CarrierWebhookSignature.Sign(secret.Key.Span, clock.GetUtcNow(), body));
+        using var response = await http.CreateClient(Name).SendAsync(request, cancellationToken);
+        return response.StatusCode;
     }
 
     /// <summary>Forgets parcels with nothing left to push once their label is older than the retention.</summary>

@@ -249,6 +249,31 @@ namespace Commerce.Shipping.Migrations
                     b.ToTable("outbox_messages", "shipping");
                 });
 
+            modelBuilder.Entity("Commerce.Shipping.AcceptedWebhookSignature", b =>
+                {
+                    b.Property<string>("Signature")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("signature")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.HasKey("Signature")
+                        .HasName("pk_accepted_webhook_signatures");
+
+                    b.HasIndex("SignedAt")
+                        .HasDatabaseName("ix_accepted_webhook_signatures_signed_at");
+
+                    b.ToTable("accepted_webhook_signatures", "shipping");
+                });
+
             modelBuilder.Entity("Commerce.Shipping.Carrier.SimulatedCarrierParcel", b =>
                 {
                     b.Property<string>("IdempotencyKey")
