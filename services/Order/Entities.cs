@@ -16,7 +16,7 @@ public sealed class Order : IVersionedAggregate
 
     public required decimal Total { get; init; }
 
-    /// <summary>The Idempotency-Key the order was created with, if any (unique).</summary>
+    /// <summary>The Idempotency-Key the order was created with, if any (unique per customer).</summary>
     public string? IdempotencyKey { get; init; }
 
     /// <summary>Snapshotted at submission; never changes afterwards.</summary>

@@ -25,9 +25,10 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
             b.Property(o => o.Total).HasPrecision(18, 2);
             b.Property(o => o.IdempotencyKey).HasMaxLength(OrderLimits.Key);
             b.Property(o => o.Version).IsConcurrencyToken();
-            b.HasIndex(o => o.IdempotencyKey).IsUnique();
+            // A key is the customer's own: another customer's same key is another order, never a 409 that tells them
+            // the key is taken (or a repeat that answers them someone else's order).
+            b.HasIndex(o => new { o.CustomerId, o.IdempotencyKey }).IsUnique();
             b.HasIndex(o => new { o.Status, o.CreatedAt });
-            b.HasIndex(o => o.CustomerId);
             b.OwnsOne(o => o.BillingAddress, a => a.ToJson("billing_address"));
             b.OwnsOne(o => o.ShippingAddress, a => a.ToJson("shipping_address"));
             b.OwnsMany(o => o.Items, i =>

@@ -53,6 +53,35 @@ public sealed class OrderTests(OrderHost host) : IClassFixture<OrderHost>
     }
 
     [Fact]
+    public async Task Create_SameIdempotencyKeyForTwoCustomers_EachGetsTheirOwnOrder()
+    {
+        // Keys are scoped to the customer: a key someone else happened to use (or guessed) is neither a 409 telling the
+        // second customer it is taken nor a repeat answering them the first customer's order.
+        var (ada, lin) = (host.Customers.Add(), host.Customers.Add());
+        var product = host.Products.Add(5m);
+        var key = $"checkout-{Guid.NewGuid()}";
+
+        async Task<HttpResponseMessage> CreateAsync(Guid customerId, int quantity)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
+            {
+                Content = JsonContent.Create(new CreateOrderRequest(customerId, [new CreateOrderItem(product.Id, quantity)]), options: CommerceJson.Options),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            return await host.Client.SendAsync(request);
+        }
+
+        using var adas = await CreateAsync(ada.Id, 1);
+        using var lins = await CreateAsync(lin.Id, 2);
+        using var adasAgain = await CreateAsync(ada.Id, 3);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Conflict), (adas.StatusCode, lins.StatusCode, adasAgain.StatusCode));
+        var linsOrder = (await lins.Content.ReadFromJsonAsync<OrderResponse>(CommerceJson.Options))!;
+        Assert.Equal((lin.Id, 2), (linsOrder.CustomerId, linsOrder.Items.Single().Quantity));
+        Assert.NotEqual((await adas.Content.ReadFromJsonAsync<OrderResponse>(CommerceJson.Options))!.Id, linsOrder.Id);
+    }
+
+    [Fact]
     public async Task Create_UnknownOrDiscontinuedProduct_IsUnprocessableAndWritesNothing()
     {
         var customer = host.Customers.Add();

@@ -144,12 +144,9 @@ namespace Commerce.Order.Migrations
                     b.HasKey("Id")
                         .HasName("pk_orders");
 
-                    b.HasIndex("CustomerId")
-                        .HasDatabaseName("ix_orders_customer_id");
-
-                    b.HasIndex("IdempotencyKey")
+                    b.HasIndex("CustomerId", "IdempotencyKey")
                         .IsUnique()
-                        .HasDatabaseName("ix_orders_idempotency_key");
+                        .HasDatabaseName("ix_orders_customer_id_idempotency_key");
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_orders_status_created_at");

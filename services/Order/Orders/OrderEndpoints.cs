@@ -80,7 +80,7 @@ internal static class OrderEndpoints
         }
 
         var idempotencyKey = key.Length > 0 ? key : null;
-        if (idempotencyKey is not null && await FindByKeyAsync(db, idempotencyKey, cancellationToken) is { } existing)
+        if (idempotencyKey is not null && await FindByKeyAsync(db, request.CustomerId, idempotencyKey, cancellationToken) is { } existing)
         {
             return SameRequest(existing, request) ? TypedResults.Ok(await WithCustomerAsync(db, existing, cancellationToken))
                 : Problems.Conflict($"Idempotency-Key {idempotencyKey} was already used for a different order.");
@@ -180,7 +180,7 @@ internal static class OrderEndpoints
         {
             // A concurrent request with the same key won the race; answer as its repeat.
             db.ChangeTracker.Clear();
-            var winner = await FindByKeyAsync(db, idempotencyKey, cancellationToken);
+            var winner = await FindByKeyAsync(db, request.CustomerId, idempotencyKey, cancellationToken);
             return winner is not null && SameRequest(winner, request)
                 ? TypedResults.Ok(await WithCustomerAsync(db, winner, cancellationToken))
                 : Problems.Conflict($"Idempotency-Key {idempotencyKey} was already used for a different order.");
@@ -297,12 +297,13 @@ internal static class OrderEndpoints
     private static Task<Change<TEvent>> Published<TEvent>(TEvent @event)
         where TEvent : notnull => Task.FromResult(Change.Publish(@event));
 
-    private static Task<Order?> FindByKeyAsync(OrderDbContext db, string key, CancellationToken cancellationToken) =>
-        db.Orders.AsNoTracking().Include(o => o.Items).Include(o => o.History).FirstOrDefaultAsync(o => o.IdempotencyKey == key, cancellationToken);
+    /// <summary>The customer's order created with <paramref name="key"/>: keys are scoped to the customer.</summary>
+    private static Task<Order?> FindByKeyAsync(OrderDbContext db, Guid customerId, string key, CancellationToken cancellationToken) =>
+        db.Orders.AsNoTracking().Include(o => o.Items).Include(o => o.History)
+            .FirstOrDefaultAsync(o => o.CustomerId == customerId && o.IdempotencyKey == key, cancellationToken);
 
     private static bool SameRequest(Order order, CreateOrderRequest request) =>
-        order.CustomerId == request.CustomerId
-        && order.Items.Count == request.Items.Count
+        order.Items.Count == request.Items.Count
         && request.Items.All(i => order.Items.Any(x => x.ProductId == i.ProductId && x.Quantity == i.Quantity));
 
     private static async Task<OrderResponse> WithCustomerAsync(OrderDbContext db, Order order, CancellationToken cancellationToken) =>
