@@ -32,12 +32,14 @@ public static class CheckoutModule
         builder.AddApiDocument(Name.ToLowerInvariant());
         builder.Services.AddSingleton(TemporalUnavailable);
 
-        // Submissions per caller: a shopper submits a few orders at most, and a script testing stolen cards one
-        // after another is stopped. Callers are told apart by their token's subject (one customer, one client).
+        // Submissions per customer (their token's subject): a shopper submits a few orders at most, and a script testing
+        // stolen cards one order after another is stopped. Operators (support placing an order for a customer, load
+        // tests) and services are the system's own clients, not limited.
         builder.AddRateLimit(RateLimits.OrderSubmission, new RateLimit { PermitLimit = 5, Window = TimeSpan.FromMinutes(5) }, http =>
-            Caller.From(http.User, http.RequestServices.GetRequiredService<IOptions<AuthenticationSettings>>().Value.Claims).Subject is { } subject
-                ? $"subject:{subject}"
-                : $"address:{http.Connection.RemoteIpAddress}");
+            Caller.From(http.User, http.RequestServices.GetRequiredService<IOptions<AuthenticationSettings>>().Value.Claims) is
+                { IsCustomer: true, Subject: { } customer }
+                ? customer
+                : null);
 
         // Shipping's delivered events come here over HTTP like any subscriber's, and become signals to the saga.
         builder.Services.Configure<OutboxOptions>(options =>

@@ -8,7 +8,7 @@ using Commerce.ServiceDefaults;
 
 namespace Commerce.Checkout.Tests;
 
-/// <summary>The whole system with a submission limit low enough to reach: one submit per caller an hour.</summary>
+/// <summary>The whole system with a submission limit low enough to reach: one submit per customer an hour.</summary>
 public sealed class ThrottledSubmitSystem : SagaSystem
 {
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
@@ -18,7 +18,7 @@ public sealed class ThrottledSubmitSystem : SagaSystem
     };
 }
 
-/// <summary>Order submission's rate limit: per caller (the token's subject), answered 429 before any saga starts.</summary>
+/// <summary>Order submission's rate limit: per customer (the token's subject), answered 429 before any saga starts.</summary>
 public sealed class SubmitRateLimitTests(ThrottledSubmitSystem system) : IClassFixture<ThrottledSubmitSystem>
 {
     [Fact]
@@ -43,9 +43,13 @@ public sealed class SubmitRateLimitTests(ThrottledSubmitSystem system) : IClassF
         Assert.Null(await system.Sagas.DescribeAsync(second.Id));
         Assert.Equal(OrderStatus.Created, (await system.Orders.GetOrderAsync(second.Id)).Status);
 
-        // Another caller (here an operator) has an allowance of its own.
-        using var other = await system.Http.PostAsJsonAsync($"/checkout/orders/{Guid.NewGuid()}/submit",
-            new SubmitCheckoutRequest(first.PaymentMethodId), CommerceJson.Options);
-        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        // Operators are not limited (support places orders for customers): past the customers' limit of one, theirs
+        // are answered on their merits.
+        foreach (var attempt in Enumerable.Range(1, 2))
+        {
+            using var byOperator = await system.Http.PostAsJsonAsync($"/checkout/orders/{Guid.NewGuid()}/submit",
+                new SubmitCheckoutRequest(first.PaymentMethodId), CommerceJson.Options);
+            Assert.Equal(HttpStatusCode.NotFound, byOperator.StatusCode);
+        }
     }
 }

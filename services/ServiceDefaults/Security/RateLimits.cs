@@ -20,7 +20,7 @@ public static class RateLimits
     /// <summary>Password grants at the token endpoint, per client address and username (Customer).</summary>
     public const string SignIn = "SignIn";
 
-    /// <summary>Order submissions, per caller (Checkout).</summary>
+    /// <summary>Order submissions, per customer (Checkout).</summary>
     public const string OrderSubmission = "OrderSubmission";
 
     /// <summary>
