@@ -180,4 +180,37 @@ public class ActivityTests
             await activities.Cancelled.Task;
         });
     }
+
+    /// <summary>
+    /// The cancel request an update handler makes is a command in the same completion as the update's acceptance and
+    /// response: its ActivityTaskCancelRequested must be in the history between them, or the history no longer replays
+    /// (the SDK fails the next workflow task with a nondeterminism error and the workflow stops making progress).
+    /// </summary>
+    [Fact]
+    public async Task Activity_CancelledByAnUpdate_IsRecordedAndTheHistoryReplays()
+    {
+        await using var server = await Server.StartAsync();
+        var tq = Server.NewTaskQueue();
+        var activities = new CancellableActivities();
+        WorkflowHistory? history = null;
+        await Server.RunWorkerAsync(server.Client,
+            Server.Worker(tq).AddWorkflow<UpdateCancelsActivityWorkflow>().AddAllActivities(activities).AddAllActivities(new GreetActivities()),
+            async () =>
+            {
+                var handle = await server.Client.StartWorkflowAsync((UpdateCancelsActivityWorkflow w) => w.RunAsync(), Server.Options(tq));
+                await activities.Started.Task;
+
+                Assert.Equal("cancelling", await handle.ExecuteUpdateAsync(w => w.CancelStepAsync()));
+                Assert.Equal("Hello, compensation", await handle.GetResultAsync());
+                history = await handle.FetchHistoryAsync();
+            });
+
+        var types = history!.Events.Select(e => e.EventType).ToList();
+        Assert.True(types.IndexOf(EventType.WorkflowExecutionUpdateAccepted) < types.IndexOf(EventType.ActivityTaskCancelRequested)
+                    && types.IndexOf(EventType.ActivityTaskCancelRequested) < types.IndexOf(EventType.WorkflowExecutionUpdateCompleted),
+            string.Join(", ", types));
+        var replay = await new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<UpdateCancelsActivityWorkflow>())
+            .ReplayWorkflowAsync(history, throwOnReplayFailure: false);
+        Assert.Null(replay.ReplayFailure);
+    }
 }

@@ -465,3 +465,40 @@ public class FlakyWorkflow
         return "recovered";
     }
 }
+
+/// <summary>
+/// An update cancels the running activity (the order saga's cancel during a step) and the workflow compensates with
+/// another activity, all decided in the workflow task that accepts and completes the update.
+/// </summary>
+[Workflow]
+public class UpdateCancelsActivityWorkflow
+{
+    private readonly CancellationTokenSource step = new();
+
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        try
+        {
+            await Workflow.ExecuteActivityAsync((CancellableActivities a) => a.LongRunningAsync(), new()
+            {
+                StartToCloseTimeout = TimeSpan.FromMinutes(5),
+                HeartbeatTimeout = TimeSpan.FromSeconds(5),
+                CancellationToken = step.Token,
+            });
+            return "completed";
+        }
+        catch (ActivityFailureException e) when (e.InnerException is CanceledFailureException)
+        {
+            return await Workflow.ExecuteActivityAsync((GreetActivities a) => a.Greet(new GreetInput("compensation")),
+                new() { StartToCloseTimeout = TimeSpan.FromSeconds(10) });
+        }
+    }
+
+    [WorkflowUpdate]
+    public Task<string> CancelStepAsync()
+    {
+        step.Cancel();
+        return Task.FromResult("cancelling");
+    }
+}
