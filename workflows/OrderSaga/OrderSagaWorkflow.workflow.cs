@@ -44,6 +44,13 @@ public sealed class OrderSagaWorkflow
     /// <summary>From here on the authorize step names the order's customer, so Payment can refuse anyone else's card.</summary>
     private const string AuthorizationNamesCustomer = "authorization-names-customer";
 
+    /// <summary>
+    /// From here on an interrupted step's activity is waited for (it finishes or ends, it is not retried) before the
+    /// saga compensates: an undo beside a step still running (a void beside a capture at the gateway) was refused and
+    /// parked the order. Sagas started earlier gave the step up at once.
+    /// </summary>
+    private const string StepsFinishBeforeCompensation = "steps-finish-before-compensation";
+
     private const string ReservationExpiredReason = "The stock reservation expired before the order was confirmed.";
     private const string OperatorCancellation = "Cancelled by an operator.";
     private const string ReplacedCancellation = "Cancelled by an operator; the reason given was not acceptable and was not kept.";
@@ -391,6 +398,9 @@ public sealed class OrderSagaWorkflow
                 NonRetryableErrorTypes = BusinessFailures.All,
             },
             CancellationToken = cancellationToken,
+            CancellationType = Workflow.Patched(StepsFinishBeforeCompensation)
+                ? ActivityCancellationType.WaitCancellationCompleted
+                : ActivityCancellationType.TryCancel,
             Summary = step,
         };
 

@@ -176,7 +176,7 @@ internal sealed partial class TemporalEngine
         var retryState = RetryState.Timeout;
         if (type is TimeoutType.StartToClose or TimeoutType.Heartbeat)
         {
-            var decision = RetryPolicies.Evaluate(activity.RetryPolicy, activity.Attempt, failure, Now, Deadline(activity));
+            var decision = RetryDecisionFor(activity, failure);
             if (decision.Retry)
             {
                 ScheduleActivityRetry(run, activity, failure, decision.Delay);
@@ -207,6 +207,16 @@ internal sealed partial class TemporalEngine
             },
         });
     }
+
+    /// <summary>
+    /// The retry policy's decision, except that an activity whose cancellation was requested is not tried again (as on
+    /// the real server: its failure closes it with retry state CancelRequested, so a workflow waiting for the
+    /// cancellation to complete is not held up by the rest of the retry budget).
+    /// </summary>
+    private RetryDecision RetryDecisionFor(ActivityState activity, Failure failure) =>
+        activity.CancelRequested
+            ? new RetryDecision(false, TimeSpan.Zero, RetryState.CancelRequested)
+            : RetryPolicies.Evaluate(activity.RetryPolicy, activity.Attempt, failure, Now, Deadline(activity));
 
     private static DateTime? Deadline(ActivityState activity) =>
         activity.ScheduleToClose is { } s2c ? activity.ScheduledTime + s2c : null;
@@ -268,11 +278,9 @@ internal sealed partial class TemporalEngine
     private void RequestCancelActivity(CompletionContext ctx, long scheduledEventId)
     {
         var run = ctx.Run;
-        if (!run.Activities.TryGetValue(scheduledEventId, out var activity))
-        {
-            return;
-        }
-
+        // Recorded whatever the activity's state, as the real server does: the SDK emitted the command and expects
+        // its event in this place on replay. An activity that already ended (its closing events may still wait in
+        // the buffer behind this workflow task) takes no further action.
         var requested = Append(run, new HistoryEvent
         {
             EventType = EventType.ActivityTaskCancelRequested,
@@ -282,6 +290,10 @@ internal sealed partial class TemporalEngine
                 WorkflowTaskCompletedEventId = ctx.CompletedEventId,
             },
         });
+        if (!run.Activities.TryGetValue(scheduledEventId, out var activity))
+        {
+            return;
+        }
 
         if (activity.Phase == ActivityPhase.Started)
         {
@@ -416,7 +428,7 @@ internal sealed partial class TemporalEngine
             activity.HeartbeatDetails = lastHeartbeatDetails;
         }
 
-        var decision = RetryPolicies.Evaluate(activity.RetryPolicy, activity.Attempt, failure, Now, Deadline(activity));
+        var decision = RetryDecisionFor(activity, failure);
         if (decision.Retry)
         {
             ScheduleActivityRetry(run, activity, failure, decision.Delay);
