@@ -37,7 +37,7 @@ public static class CheckoutModule
         // tests) and services are the system's own clients, not limited.
         builder.AddRateLimit(RateLimits.OrderSubmission, new RateLimit { PermitLimit = 5, Window = TimeSpan.FromMinutes(5) }, http =>
             Caller.From(http.User, http.RequestServices.GetRequiredService<IOptions<AuthenticationSettings>>().Value.Claims) is
-                { IsCustomer: true, Subject: { } customer }
+            { IsCustomer: true, Subject: { } customer }
                 ? customer
                 : null);
 
