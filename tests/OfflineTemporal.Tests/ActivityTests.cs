@@ -213,4 +213,33 @@ public class ActivityTests
             .ReplayWorkflowAsync(history, throwOnReplayFailure: false);
         Assert.Null(replay.ReplayFailure);
     }
+
+    /// <summary>
+    /// An activity whose cancellation was requested is not tried again when it fails: the failure closes it with retry
+    /// state CancelRequested, as on Temporal, so a workflow waiting for the cancellation is not held up by the rest of
+    /// the retry budget.
+    /// </summary>
+    [Fact]
+    public async Task Activity_FailingAfterItsCancelRequest_IsNotRetried()
+    {
+        await using var server = await Server.StartAsync();
+        var tq = Server.NewTaskQueue();
+        var activities = new ReleasedActivities();
+        await Server.RunWorkerAsync(server.Client, Server.Worker(tq).AddWorkflow<WaitForCancelledActivityWorkflow>().AddAllActivities(activities), async () =>
+        {
+            var handle = await server.Client.StartWorkflowAsync((WaitForCancelledActivityWorkflow w) => w.RunAsync(), Server.Options(tq));
+            await activities.Started.Task;
+            await handle.SignalAsync(w => w.CancelAsync());
+            // The activity fails only once the server has recorded the cancel request.
+            while (!(await handle.FetchHistoryAsync()).Events.Any(e => e.EventType == EventType.ActivityTaskCancelRequested))
+            {
+                await Task.Delay(20);
+            }
+
+            activities.Release.SetResult();
+
+            Assert.Equal(nameof(RetryState.CancelRequested), await handle.GetResultAsync());
+            Assert.Equal(1, activities.Attempts);
+        });
+    }
 }

@@ -502,3 +502,56 @@ public class UpdateCancelsActivityWorkflow
         return Task.FromResult("cancelling");
     }
 }
+
+/// <summary>An activity that fails (retryably) when the test lets it, whatever its cancellation.</summary>
+public class ReleasedActivities
+{
+    public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Attempts;
+
+    [Activity]
+    public async Task FailWhenReleasedAsync()
+    {
+        Interlocked.Increment(ref Attempts);
+        Started.TrySetResult();
+        await Release.Task;
+        throw new ApplicationFailureException("failed after the cancel request");
+    }
+}
+
+/// <summary>Cancels its activity on a signal and waits for the cancellation to complete (the order saga's steps).</summary>
+[Workflow]
+public class WaitForCancelledActivityWorkflow
+{
+    private readonly CancellationTokenSource step = new();
+
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        try
+        {
+            await Workflow.ExecuteActivityAsync((ReleasedActivities a) => a.FailWhenReleasedAsync(), new()
+            {
+                StartToCloseTimeout = TimeSpan.FromMinutes(1),
+                RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(10), MaximumAttempts = 5 },
+                CancellationToken = step.Token,
+                CancellationType = ActivityCancellationType.WaitCancellationCompleted,
+            });
+            return "completed";
+        }
+        catch (ActivityFailureException e)
+        {
+            return e.RetryState.ToString();
+        }
+    }
+
+    [WorkflowSignal]
+    public Task CancelAsync()
+    {
+        step.Cancel();
+        return Task.CompletedTask;
+    }
+}
