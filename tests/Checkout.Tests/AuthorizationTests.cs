@@ -28,13 +28,13 @@ public sealed partial class AuthorizationTests(AuthorizationTests.AccessSystem s
     public static TheoryData<AccessCase> Routes { get; } = new()
     {
         new("POST /checkout/orders/{id}/submit", HttpMethod.Post, "/checkout/orders/{order}/submit",
-            Expect(otherCustomer: NotFound, customer: 200, @operator: 200), """{"paymentMethodId":"{method}"}"""),
-        new("GET /checkout/orders/{id}", HttpMethod.Get, "/checkout/orders/{order}", Expect(otherCustomer: NotFound, customer: 200, @operator: 200)),
+            AccessMatrix.Expect(otherCustomer: NotFound, customer: 200, @operator: 200), """{"paymentMethodId":"{method}"}"""),
+        new("GET /checkout/orders/{id}", HttpMethod.Get, "/checkout/orders/{order}", AccessMatrix.Expect(otherCustomer: NotFound, customer: 200, @operator: 200)),
         new("POST /checkout/orders/{id}/cancel", HttpMethod.Post, "/checkout/orders/{order}/cancel",
-            Expect(otherCustomer: NotFound, customer: 202, @operator: 202), """{"reason":"Changed my mind"}"""),
+            AccessMatrix.Expect(otherCustomer: NotFound, customer: 202, @operator: 202), """{"reason":"Changed my mind"}"""),
         // Operator tools: an order with no saga has nothing to retry (404 once past the policy).
-        new("POST /checkout/orders/{id}/retry", HttpMethod.Post, "/checkout/orders/{order}/retry", Expect(otherCustomer: Refused, customer: Refused, @operator: NotFound)),
-        new("GET /checkout/orders", HttpMethod.Get, "/checkout/orders", Expect(otherCustomer: Refused, customer: Refused, @operator: 200)),
+        new("POST /checkout/orders/{id}/retry", HttpMethod.Post, "/checkout/orders/{order}/retry", AccessMatrix.Expect(otherCustomer: Refused, customer: Refused, @operator: NotFound)),
+        new("GET /checkout/orders", HttpMethod.Get, "/checkout/orders", AccessMatrix.Expect(otherCustomer: Refused, customer: Refused, @operator: 200)),
     };
 
     [Theory]
@@ -71,15 +71,6 @@ public sealed partial class AuthorizationTests(AuthorizationTests.AccessSystem s
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Null(await system.Sagas.FindAsync(order));
     }
-
-    private static Dictionary<CallerKind, int> Expect(int otherCustomer, int customer, int @operator) => new()
-    {
-        [CallerKind.Anonymous] = Anonymous,
-        [CallerKind.OtherCustomer] = otherCustomer,
-        [CallerKind.Customer] = customer,
-        [CallerKind.Operator] = @operator,
-        [CallerKind.WrongService] = Refused,
-    };
 
     /// <summary>The whole system with two registered customers (the owner of what the rows make, and another).</summary>
     public sealed partial class AccessSystem : WholeSystem

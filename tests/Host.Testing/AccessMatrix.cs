@@ -36,6 +36,51 @@ public sealed record AccessCase(string Name, HttpMethod Method, string Path, IRe
 /// <summary>Sends an <see cref="AccessCase"/> as each caller and asserts the status, and that refusals are problem details.</summary>
 public static class AccessMatrix
 {
+    /// <summary>
+    /// A customer-facing route's expectations, tried in this order: anonymous (401), another customer, the customer,
+    /// the operator, a wrong service (403), then the right service when one calls the route.
+    /// </summary>
+    public static Dictionary<CallerKind, int> Expect(int otherCustomer, int customer, int @operator, int? rightService = null)
+    {
+        var expected = new Dictionary<CallerKind, int>
+        {
+            [CallerKind.Anonymous] = 401,
+            [CallerKind.OtherCustomer] = otherCustomer,
+            [CallerKind.Customer] = customer,
+            [CallerKind.Operator] = @operator,
+            [CallerKind.WrongService] = 403,
+        };
+        if (rightService is { } status)
+        {
+            expected[CallerKind.RightService] = status;
+        }
+
+        return expected;
+    }
+
+    /// <summary>
+    /// A route customers may not call: the refusals first (anonymous 401, customers and a wrong service 403), then the
+    /// right service when one calls the route, then the operator — so a refused caller let through would turn the
+    /// service's new change into a repeat.
+    /// </summary>
+    public static AccessCase ServiceRoute(string name, HttpMethod method, string path, int @operator, int? rightService = null, string? body = null)
+    {
+        var expected = new Dictionary<CallerKind, int>
+        {
+            [CallerKind.Anonymous] = 401,
+            [CallerKind.OtherCustomer] = 403,
+            [CallerKind.Customer] = 403,
+            [CallerKind.WrongService] = 403,
+        };
+        if (rightService is { } status)
+        {
+            expected[CallerKind.RightService] = status;
+        }
+
+        expected[CallerKind.Operator] = @operator;
+        return new AccessCase(name, method, path, expected, body);
+    }
+
     public static async Task AssertAsync(AccessCase @case, IReadOnlyDictionary<CallerKind, HttpClient> callers)
     {
         ArgumentNullException.ThrowIfNull(@case);

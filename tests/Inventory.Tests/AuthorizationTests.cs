@@ -79,23 +79,23 @@ public sealed class AuthorizationTests(InventoryAccessFixture fixture) : IClassF
     /// <summary>Each row with the client id of its right service, if one calls the route.</summary>
     private static readonly Dictionary<string, (AccessCase Case, string? RightService)> Rows = new[]
     {
-        (Row("GET stock", HttpMethod.Get, $"/inventory/stock/{Sku}", rightService: 200, @operator: 200), Clients.For("Product")),
-        (Row("GET stock movements", HttpMethod.Get, $"/inventory/stock/{Sku}/movements", @operator: 200), null),
-        (Row("POST stock receipt", HttpMethod.Post, $"/inventory/stock/{Sku}/receipts", @operator: 200,
+        (AccessMatrix.ServiceRoute("GET stock", HttpMethod.Get, $"/inventory/stock/{Sku}", rightService: 200, @operator: 200), Clients.For("Product")),
+        (AccessMatrix.ServiceRoute("GET stock movements", HttpMethod.Get, $"/inventory/stock/{Sku}/movements", @operator: 200), null),
+        (AccessMatrix.ServiceRoute("POST stock receipt", HttpMethod.Post, $"/inventory/stock/{Sku}/receipts", @operator: 200,
             body: """{"warehouse":"WH-1","quantity":1}"""), null),
-        (Row("POST stock adjustment", HttpMethod.Post, $"/inventory/stock/{Sku}/adjustments", @operator: 200,
+        (AccessMatrix.ServiceRoute("POST stock adjustment", HttpMethod.Post, $"/inventory/stock/{Sku}/adjustments", @operator: 200,
             body: """{"warehouse":"WH-1","delta":1,"reason":"Count"}"""), null),
-        (Row("PUT reorder point", HttpMethod.Put, $"/inventory/stock/{Sku}/reorder-point", @operator: 200,
+        (AccessMatrix.ServiceRoute("PUT reorder point", HttpMethod.Put, $"/inventory/stock/{Sku}/reorder-point", @operator: 200,
             body: """{"warehouse":"WH-1","reorderPoint":2}"""), null),
         // The worker creates (201); the operator's identical request is the idempotent repeat (200).
-        (Row("POST reservation", HttpMethod.Post, "/inventory/reservations", rightService: 201, @operator: 200,
+        (AccessMatrix.ServiceRoute("POST reservation", HttpMethod.Post, "/inventory/reservations", rightService: 201, @operator: 200,
             body: $$"""{"key":"authz-reserve","lines":[{"sku":"{{Sku}}","quantity":1}]}"""), Clients.SagaWorker),
-        (Row("GET reservation", HttpMethod.Get, "/inventory/reservations/authz-read", @operator: 200), null),
-        (Row("POST reservation commit", HttpMethod.Post, "/inventory/reservations/authz-commit/commit", rightService: 200, @operator: 200),
+        (AccessMatrix.ServiceRoute("GET reservation", HttpMethod.Get, "/inventory/reservations/authz-read", @operator: 200), null),
+        (AccessMatrix.ServiceRoute("POST reservation commit", HttpMethod.Post, "/inventory/reservations/authz-commit/commit", rightService: 200, @operator: 200),
             Clients.SagaWorker),
-        (Row("POST reservation release", HttpMethod.Post, "/inventory/reservations/authz-release/release", rightService: 200, @operator: 200),
+        (AccessMatrix.ServiceRoute("POST reservation release", HttpMethod.Post, "/inventory/reservations/authz-release/release", rightService: 200, @operator: 200),
             Clients.SagaWorker),
-        (Row("POST reservation fulfil", HttpMethod.Post, "/inventory/reservations/authz-fulfil/fulfil", rightService: 200, @operator: 200),
+        (AccessMatrix.ServiceRoute("POST reservation fulfil", HttpMethod.Post, "/inventory/reservations/authz-fulfil/fulfil", rightService: 200, @operator: 200),
             Clients.SagaWorker),
     }.ToDictionary(r => r.Item1.Name, r => (r.Item1, r.Item2), StringComparer.Ordinal);
 
@@ -108,27 +108,5 @@ public sealed class AuthorizationTests(InventoryAccessFixture fixture) : IClassF
         var (@case, rightService) = Rows[route];
 
         await AccessMatrix.AssertAsync(@case, fixture.CallersWith(rightService));
-    }
-
-    /// <summary>
-    /// The refusals first (anonymous 401, customers and a stranger service 403), then the right service when one calls
-    /// the route, then the operator: a refused caller let through would turn the worker's new reservation into a repeat.
-    /// </summary>
-    private static AccessCase Row(string name, HttpMethod method, string path, int @operator, int? rightService = null, string? body = null)
-    {
-        var expected = new Dictionary<CallerKind, int>
-        {
-            [CallerKind.Anonymous] = 401,
-            [CallerKind.OtherCustomer] = 403,
-            [CallerKind.Customer] = 403,
-            [CallerKind.WrongService] = 403,
-        };
-        if (rightService is { } status)
-        {
-            expected[CallerKind.RightService] = status;
-        }
-
-        expected[CallerKind.Operator] = @operator;
-        return new AccessCase(name, method, path, expected, body);
     }
 }

@@ -17,7 +17,6 @@ namespace Commerce.Order.Tests;
 /// </summary>
 public sealed class AuthorizationTests(OrderAccessSystem system) : IClassFixture<OrderAccessSystem>
 {
-    private const int Anonymous = 401;
     private const int Refused = 403;
     private const int NotFound = 404;
 
@@ -29,20 +28,20 @@ public sealed class AuthorizationTests(OrderAccessSystem system) : IClassFixture
     /// </summary>
     public static TheoryData<AccessCase> Routes { get; } = new()
     {
-        new("POST /orders", HttpMethod.Post, "/orders", Expect(otherCustomer: NotFound, customer: 201, @operator: 201),
+        new("POST /orders", HttpMethod.Post, "/orders", AccessMatrix.Expect(otherCustomer: NotFound, customer: 201, @operator: 201),
             """{"customerId":"{customer}","items":[{"productId":"{product}","quantity":1}]}"""),
         // Another customer's list is theirs only: filtered, not refused (see ListOrders_AsCustomer_...).
-        new("GET /orders", HttpMethod.Get, "/orders?customerId={customer}", Expect(otherCustomer: 200, customer: 200, @operator: 200)),
-        new("GET /orders/{id}", HttpMethod.Get, "/orders/{order}", Expect(otherCustomer: NotFound, customer: 200, @operator: 200, rightService: 200)),
+        new("GET /orders", HttpMethod.Get, "/orders?customerId={customer}", AccessMatrix.Expect(otherCustomer: 200, customer: 200, @operator: 200)),
+        new("GET /orders/{id}", HttpMethod.Get, "/orders/{order}", AccessMatrix.Expect(otherCustomer: NotFound, customer: 200, @operator: 200, rightService: 200)),
         new("POST /orders/{id}/submit", HttpMethod.Post, "/orders/{order}/submit", SagaOnly(), "{}"),
         new("POST /orders/{id}/confirm", HttpMethod.Post, "/orders/{order:Submitted}/confirm", SagaOnly(), "{}"),
         new("POST /orders/{id}/ship", HttpMethod.Post, "/orders/{order:Confirmed}/ship", SagaOnly(), "{}"),
         new("POST /orders/{id}/deliver", HttpMethod.Post, "/orders/{order:Shipped}/deliver", SagaOnly(), "{}"),
         new("POST /orders/{id}/cancel (created)", HttpMethod.Post, "/orders/{order}/cancel",
-            Expect(otherCustomer: NotFound, customer: 200, @operator: 200, rightService: 200), """{"reason":"Changed my mind"}"""),
+            AccessMatrix.Expect(otherCustomer: NotFound, customer: 200, @operator: 200, rightService: 200), """{"reason":"Changed my mind"}"""),
         // Once submitted only the saga cancels, because only the saga compensates; the customer asks the Checkout API.
         new("POST /orders/{id}/cancel (submitted)", HttpMethod.Post, "/orders/{order:Submitted}/cancel",
-            Expect(otherCustomer: NotFound, customer: 409, @operator: 200, rightService: 200), """{"reason":"Changed my mind"}"""),
+            AccessMatrix.Expect(otherCustomer: NotFound, customer: 409, @operator: 200, rightService: 200), """{"reason":"Changed my mind"}"""),
     };
 
     [Theory]
@@ -108,26 +107,8 @@ public sealed class AuthorizationTests(OrderAccessSystem system) : IClassFixture
         Assert.Equal((OrderStatus.Submitted, 2), (after!.Status, after.Version));
     }
 
-    private static Dictionary<CallerKind, int> Expect(int otherCustomer, int customer, int @operator, int? rightService = null)
-    {
-        var expected = new Dictionary<CallerKind, int>
-        {
-            [CallerKind.Anonymous] = Anonymous,
-            [CallerKind.OtherCustomer] = otherCustomer,
-            [CallerKind.Customer] = customer,
-            [CallerKind.Operator] = @operator,
-            [CallerKind.WrongService] = Refused,
-        };
-        if (rightService is { } status)
-        {
-            expected[CallerKind.RightService] = status;
-        }
-
-        return expected;
-    }
-
     /// <summary>A state change the saga makes: its worker and operators only.</summary>
-    private static Dictionary<CallerKind, int> SagaOnly() => Expect(otherCustomer: Refused, customer: Refused, @operator: 200, rightService: 200);
+    private static Dictionary<CallerKind, int> SagaOnly() => AccessMatrix.Expect(otherCustomer: Refused, customer: Refused, @operator: 200, rightService: 200);
 
     private sealed record Problem(int Status, string Title, string Detail);
 }

@@ -11,7 +11,6 @@ namespace Commerce.Payment.Tests;
 /// <summary>Who may call each of Payment's routes (issue 11), as each kind of caller with a real token.</summary>
 public sealed class AuthorizationTests(PaymentAccessFixture fixture) : IClassFixture<PaymentAccessFixture>
 {
-    private const int Anonymous = 401;
     private const int Refused = 403;
     private const int NotFound = 404;
 
@@ -24,21 +23,21 @@ public sealed class AuthorizationTests(PaymentAccessFixture fixture) : IClassFix
     /// </summary>
     public static TheoryData<AccessCase> Routes { get; } = new()
     {
-        new("POST /payments/methods", HttpMethod.Post, "/payments/methods", Expect(otherCustomer: NotFound, customer: 201, @operator: 201),
+        new("POST /payments/methods", HttpMethod.Post, "/payments/methods", AccessMatrix.Expect(otherCustomer: NotFound, customer: 201, @operator: 201),
             $$"""{"customerId":"{customer}","cardNumber":"{{TestCards.Success}}","expiryMonth":12,"expiryYear":{{DateTime.UtcNow.Year + 2}}}"""),
-        new("GET /payments/methods/{id}", HttpMethod.Get, "/payments/methods/{method}", Expect(otherCustomer: NotFound, customer: 200, @operator: 200)),
+        new("GET /payments/methods/{id}", HttpMethod.Get, "/payments/methods/{method}", AccessMatrix.Expect(otherCustomer: NotFound, customer: 200, @operator: 200)),
         // Another customer's cards are filtered away, not refused (see ListMethods_...).
-        new("GET /payments/methods", HttpMethod.Get, "/payments/methods?customerId={customer}", Expect(otherCustomer: 200, customer: 200, @operator: 200)),
-        new("DELETE /payments/methods/{id}", HttpMethod.Delete, "/payments/methods/{method}", Expect(otherCustomer: NotFound, customer: 204, @operator: 204)),
+        new("GET /payments/methods", HttpMethod.Get, "/payments/methods?customerId={customer}", AccessMatrix.Expect(otherCustomer: 200, customer: 200, @operator: 200)),
+        new("DELETE /payments/methods/{id}", HttpMethod.Delete, "/payments/methods/{method}", AccessMatrix.Expect(otherCustomer: NotFound, customer: 204, @operator: 204)),
         new("POST /payments/authorizations", HttpMethod.Post, "/payments/authorizations", SagaOnly(201),
             $$"""{"orderId":"{{Guid.NewGuid()}}","paymentMethodId":"{method}","amount":10,"currency":"USD","customerId":"{customer}"}"""),
         new("POST /payments/{id}/capture", HttpMethod.Post, "/payments/{payment:Authorized}/capture", SagaOnly(201), "{}"),
         new("POST /payments/{id}/void", HttpMethod.Post, "/payments/{payment:Authorized}/void", SagaOnly(201)),
         new("POST /payments/{id}/refunds", HttpMethod.Post, "/payments/{payment:Captured}/refunds", SagaOnly(201), "{}"),
-        new("GET /payments/{id}", HttpMethod.Get, "/payments/{payment:Authorized}", Expect(otherCustomer: NotFound, customer: 200, @operator: 200)),
+        new("GET /payments/{id}", HttpMethod.Get, "/payments/{payment:Authorized}", AccessMatrix.Expect(otherCustomer: NotFound, customer: 200, @operator: 200)),
         // The saga's compensation lists an order's payments; a customer gets their own only.
-        new("GET /payments", HttpMethod.Get, "/payments?orderId={paymentOrder}", Expect(otherCustomer: 200, customer: 200, @operator: 200, rightService: 200)),
-        new("POST /payments/gateway/outage", HttpMethod.Post, "/payments/gateway/outage", Expect(otherCustomer: Refused, customer: Refused, @operator: 200),
+        new("GET /payments", HttpMethod.Get, "/payments?orderId={paymentOrder}", AccessMatrix.Expect(otherCustomer: 200, customer: 200, @operator: 200, rightService: 200)),
+        new("POST /payments/gateway/outage", HttpMethod.Post, "/payments/gateway/outage", AccessMatrix.Expect(otherCustomer: Refused, customer: Refused, @operator: 200),
             """{"enabled":false}"""),
     };
 
@@ -120,27 +119,9 @@ public sealed class AuthorizationTests(PaymentAccessFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.Unauthorized, otherRoute.StatusCode);
     }
 
-    private static Dictionary<CallerKind, int> Expect(int otherCustomer, int customer, int @operator, int? rightService = null)
-    {
-        var expected = new Dictionary<CallerKind, int>
-        {
-            [CallerKind.Anonymous] = Anonymous,
-            [CallerKind.OtherCustomer] = otherCustomer,
-            [CallerKind.Customer] = customer,
-            [CallerKind.Operator] = @operator,
-            [CallerKind.WrongService] = Refused,
-        };
-        if (rightService is { } status)
-        {
-            expected[CallerKind.RightService] = status;
-        }
-
-        return expected;
-    }
-
     /// <summary>Money moved for the saga: its worker and operators only.</summary>
     private static Dictionary<CallerKind, int> SagaOnly(int allowed) =>
-        Expect(otherCustomer: Refused, customer: Refused, @operator: allowed, rightService: allowed);
+        AccessMatrix.Expect(otherCustomer: Refused, customer: Refused, @operator: allowed, rightService: allowed);
 }
 
 /// <summary>Payment's host with two registered customers (the owner of what the rows make, and another) and their tokens.</summary>

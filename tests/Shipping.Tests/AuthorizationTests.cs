@@ -76,10 +76,10 @@ public sealed class AuthorizationTests(ShippingAccessFixture fixture) : IClassFi
     private static readonly Dictionary<string, AccessCase> Rows = new[]
     {
         // The worker creates (201); the operator's identical request is the idempotent repeat (200).
-        Row("POST shipment", HttpMethod.Post, "/shipments", rightService: 201, @operator: 200, body: NewShipment),
-        Row("GET shipment", HttpMethod.Get, "/shipments/{shipment}", @operator: 200),
-        Row("GET shipment by order", HttpMethod.Get, $"/shipments/by-order/{ShippingAccessFixture.ShippedOrder}", @operator: 200),
-        Row("POST carrier outage switch", HttpMethod.Post, "/shipments/carrier/outage", @operator: 200, body: """{"enabled":false}"""),
+        AccessMatrix.ServiceRoute("POST shipment", HttpMethod.Post, "/shipments", rightService: 201, @operator: 200, body: NewShipment),
+        AccessMatrix.ServiceRoute("GET shipment", HttpMethod.Get, "/shipments/{shipment}", @operator: 200),
+        AccessMatrix.ServiceRoute("GET shipment by order", HttpMethod.Get, $"/shipments/by-order/{ShippingAccessFixture.ShippedOrder}", @operator: 200),
+        AccessMatrix.ServiceRoute("POST carrier outage switch", HttpMethod.Post, "/shipments/carrier/outage", @operator: 200, body: """{"enabled":false}"""),
     }.ToDictionary(r => r.Name, StringComparer.Ordinal);
 
     public static TheoryData<string> Routes => [.. Rows.Keys];
@@ -152,24 +152,5 @@ public sealed class AuthorizationTests(ShippingAccessFixture fixture) : IClassFi
             base.ConfigureWebHost(builder);
             builder.UseEnvironment("Production");
         }
-    }
-
-    /// <summary>The refusals first, then the saga worker when it calls the route, then the operator.</summary>
-    private static AccessCase Row(string name, HttpMethod method, string path, int @operator, int? rightService = null, string? body = null)
-    {
-        var expected = new Dictionary<CallerKind, int>
-        {
-            [CallerKind.Anonymous] = 401,
-            [CallerKind.OtherCustomer] = 403,
-            [CallerKind.Customer] = 403,
-            [CallerKind.WrongService] = 403,
-        };
-        if (rightService is { } status)
-        {
-            expected[CallerKind.RightService] = status;
-        }
-
-        expected[CallerKind.Operator] = @operator;
-        return new AccessCase(name, method, path, expected, body);
     }
 }
