@@ -14,6 +14,7 @@ namespace Commerce.SagaTesting;
 public sealed class FakeOwners(ITemporalClient client)
 {
     private readonly ConcurrentDictionary<string, Func<Exception?>> failures = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> holds = new();
 
     /// <summary>Activities called, by name (= step name), in order.</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -49,6 +50,17 @@ public sealed class FakeOwners(ITemporalClient client)
         FailWith(activity, () => new ApplicationFailureException(message, errorType, nonRetryable: true));
 
     public void Heal(string activity) => failures.TryRemove(activity, out _);
+
+    /// <summary>Holds <paramref name="activity"/>'s calls until <see cref="Release"/>: a step still running when the saga is told something.</summary>
+    public void Hold(string activity) => holds[activity] = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release(string activity)
+    {
+        if (holds.TryRemove(activity, out var hold))
+        {
+            hold.SetResult();
+        }
+    }
 
     [Activity(SagaSteps.SubmitOrder)]
     public Task<SubmittedOrder> SubmitOrderAsync(OrderStepInput input) =>
@@ -118,14 +130,19 @@ public sealed class FakeOwners(ITemporalClient client)
 
     private Task Run(string activity) => Run(activity, () => true);
 
-    private Task<T> Run<T>(string activity, Func<T> result)
+    private async Task<T> Run<T>(string activity, Func<T> result)
     {
         Calls.Enqueue(activity);
-        if (failures.TryGetValue(activity, out var failure) && failure() is { } exception)
+        if (holds.TryGetValue(activity, out var hold))
         {
-            return Task.FromException<T>(exception);
+            await hold.Task;
         }
 
-        return Task.FromResult(result());
+        if (failures.TryGetValue(activity, out var failure) && failure() is { } exception)
+        {
+            throw exception;
+        }
+
+        return result();
     }
 }

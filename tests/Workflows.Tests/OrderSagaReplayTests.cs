@@ -67,6 +67,19 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
                 }
             });
 
+        await RecordAsync("cancelled-while-capturing", histories, owners => owners.Hold(SagaSteps.CapturePayment),
+            steer: async (harness, order) =>
+            {
+                while (harness.Owners.CountOf(SagaSteps.CapturePayment) == 0)
+                {
+                    await Task.Delay(20);
+                }
+
+                await harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelSagaRequest("Changed my mind")));
+                // Since steps-finish-before-compensation the refund waits for the capture still at the gateway.
+                harness.Owners.Release(SagaSteps.CapturePayment);
+            });
+
         var replayer = new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<OrderSagaWorkflow>());
         foreach (var (name, history) in histories)
         {
