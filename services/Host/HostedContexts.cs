@@ -4,8 +4,11 @@ using Commerce.Inventory;
 using Commerce.Notification;
 using Commerce.Order;
 using Commerce.Payment;
+using Commerce.Pricing;
 using Commerce.Product;
+using Commerce.Promotion;
 using Commerce.Shipping;
+using Commerce.ShoppingCart;
 
 namespace Commerce.Host;
 
@@ -26,6 +29,9 @@ public static class HostedContexts
         new("Payment", b => b.AddPaymentContext(), e => e.MapPaymentContext()),
         new("Shipping", b => b.AddShippingContext(), e => e.MapShippingContext()),
         new("Notification", b => b.AddNotificationContext(), e => e.MapNotificationContext()),
+        new("ShoppingCart", b => b.AddShoppingCartContext(), e => e.MapShoppingCartContext()),
+        new("Pricing", b => b.AddPricingContext(), e => e.MapPricingContext()),
+        new("Promotion", b => b.AddPromotionContext(), e => e.MapPromotionContext()),
     ];
 
     /// <summary>

@@ -35,6 +35,9 @@ public static class TestIdentity
         ["payment"] = Roles.Service,
         ["shipping"] = Roles.Service,
         ["notification"] = Roles.Service,
+        ["shoppingcart"] = Roles.Service,
+        ["pricing"] = Roles.Service,
+        ["promotion"] = Roles.Service,
     };
 
     private static readonly Dictionary<string, string> Secrets =
