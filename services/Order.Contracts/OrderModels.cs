@@ -14,8 +14,15 @@ public enum OrderStatus
 
 public sealed record CreateOrderItem(Guid ProductId, int Quantity);
 
-/// <summary>Prices are not sent: each item's SKU, name and unit price are snapshotted from Product at creation.</summary>
-public sealed record CreateOrderRequest(Guid CustomerId, [property: MaxLength(CreateOrderRequest.MaxItems)] IReadOnlyList<CreateOrderItem> Items)
+/// <summary>
+/// Prices are not sent. Without a quote each item's SKU, name and unit price are snapshotted from Product at creation.
+/// With <paramref name="QuoteId"/> (a Pricing quote of this customer, not expired, for exactly these items) the
+/// quote's prices, discounts and coupon are snapshotted instead.
+/// </summary>
+public sealed record CreateOrderRequest(
+    Guid CustomerId,
+    [property: MaxLength(CreateOrderRequest.MaxItems)] IReadOnlyList<CreateOrderItem> Items,
+    Guid? QuoteId = null)
 {
     public const int MaxItems = 50;
 }
