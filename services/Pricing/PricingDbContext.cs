@@ -243,4 +243,7 @@ internal static class PricingLimits
     public const int Membership = 20;
     public const int CouponCode = 32;
     public const int MaxQuantity = 999;
+
+    /// <summary>The instant as PostgreSQL stores it (microseconds), so what an endpoint answers is what a read returns.</summary>
+    public static DateTimeOffset Stored(DateTimeOffset instant) => instant.AddTicks(-(instant.Ticks % 10));
 }

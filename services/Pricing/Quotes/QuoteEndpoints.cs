@@ -51,7 +51,8 @@ internal static partial class QuoteEndpoints
             return Problems.NotFound($"No customer {request.CustomerId}.");
         }
 
-        var now = clock.GetUtcNow();
+        // PostgreSQL keeps microseconds: the quote answered now is the quote read back later, to the tick.
+        var now = PricingLimits.Stored(clock.GetUtcNow());
         var ids = request.Lines.Select(l => l.ProductId).ToList();
         var cached = await db.Products.AsNoTracking().Where(p => ids.Contains(p.ProductId)).ToDictionaryAsync(p => p.ProductId, cancellationToken);
         foreach (var missing in ids.Where(id => !cached.ContainsKey(id)).ToList())

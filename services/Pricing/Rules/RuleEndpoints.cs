@@ -40,7 +40,7 @@ internal static class RuleEndpoints
             Currency = request.Currency,
             StartsAt = request.StartsAt,
             EndsAt = request.EndsAt,
-            CreatedAt = clock.GetUtcNow(),
+            CreatedAt = PricingLimits.Stored(clock.GetUtcNow()),
         };
         db.Rules.Add(rule);
         await db.SaveChangesAsync(cancellationToken);
