@@ -5,6 +5,9 @@ using Commerce.Product.Contracts;
 using Commerce.Promotion.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Messaging;
+using Commerce.ServiceDefaults.Retention;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Commerce.ShoppingCart.Contracts;
 
 namespace Commerce.Pricing.Tests;
@@ -114,6 +117,40 @@ public sealed class CacheTests(PricingSystem system) : IClassFixture<PricingSyst
                 .SingleOrDefault());
 
         Assert.Equal($"{latest.Sku} Espresso cup, blue Tableware 8.00 EUR Discontinued {latest.Version}", converged);
+    }
+
+    [Fact]
+    public async Task ProductsCache_Rebuild_RestoresACopyFromProductsApi()
+    {
+        var product = await system.ProductAsync(7.00m);
+        await system.Sql.ScalarAsync<int>("DELETE FROM pricing.cached_products WHERE product_id = $1 RETURNING 1", product.Id);
+
+        var rebuilt = await PricingSystem.SendAsync<CacheRebuildResponse>(system.Operator, HttpMethod.Post, "/ops/pricing/caches/rebuild", null,
+            HttpStatusCode.OK);
+
+        var products = Assert.Single(rebuilt.Caches, c => c.Cache == "products");
+        Assert.True(products.OwnerCopies >= 1 && products.Refreshed >= 1, $"{products}");
+        Assert.Equal(1, await system.Sql.CountAsync("pricing.cached_products", "product_id = $1 AND price = 7.00 AND source_version = $2",
+            product.Id, product.Version));
+    }
+
+    [Fact]
+    public async Task ExpiredQuotes_AreDeletedSevenDaysAfterTheyExpire()
+    {
+        var product = await system.ProductAsync(1.00m);
+        var (customer, _) = await system.CustomerAsync();
+        var old = await system.QuoteAsync(customer, (product.Id, 1));
+        var recent = await system.QuoteAsync(customer, (product.Id, 1));
+        var now = system.Clock.GetUtcNow();
+        await system.Sql.ScalarAsync<int>("UPDATE pricing.quotes SET expires_at = $2 WHERE id = $1 RETURNING 1", old.QuoteId, now.AddDays(-7).AddMinutes(-1));
+        await system.Sql.ScalarAsync<int>("UPDATE pricing.quotes SET expires_at = $2 WHERE id = $1 RETURNING 1", recent.QuoteId, now.AddDays(-7).AddMinutes(1));
+
+        var sweep = await system.Host.Services.GetServices<IHostedService>().OfType<RetentionSweeper>()
+            .Single(s => s.Context.Name == PricingContext.Name).SweepOnceAsync(CancellationToken.None);
+
+        Assert.True(sweep.Records[PricingContext.ExpiredQuotesRecords] >= 1);
+        Assert.Equal(0, await system.Sql.CountAsync("pricing.quotes", "id = $1", old.QuoteId));
+        Assert.Equal(1, await system.Sql.CountAsync("pricing.quotes", "id = $1", recent.QuoteId));
     }
 
     private async Task<Guid> PromoteAsync(DateTimeOffset startsAt, PromotionTerms terms, DateTimeOffset? endsAt = null)
