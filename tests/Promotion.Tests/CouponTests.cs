@@ -150,15 +150,15 @@ public sealed class CouponTests(PromotionHost host) : IClassFixture<PromotionHos
         var preferences = new CustomerPreferences("en", "USD", []);
 
         var unknownCustomer = await host.ValidateAsync(coupon.Code, customer);
-        await host.Client.DeliverAsync("promotion", TestSupport.Envelope("Customer", customer.ToString(), 1,
+        await host.Client.DeliverAsync("promotion", host.Envelope("Customer", customer, 1,
             new CustomerRegistered(customer, "Ada", "ada@example.com", null, MembershipLevel.Standard, preferences)));
-        await host.Client.DeliverAsync("promotion", TestSupport.Envelope("Customer", customer.ToString(), 2,
+        await host.Client.DeliverAsync("promotion", host.Envelope("Customer", customer, 2,
             new CustomerMembershipUpgraded(customer, MembershipLevel.Standard, MembershipLevel.Silver)));
         var silver = await host.ValidateAsync(coupon.Code, customer);
-        await host.Client.DeliverAsync("promotion", TestSupport.Envelope("Customer", customer.ToString(), 4,
+        await host.Client.DeliverAsync("promotion", host.Envelope("Customer", customer, 4,
             new CustomerMembershipUpgraded(customer, MembershipLevel.Silver, MembershipLevel.Platinum)));
         // An older upgrade arriving late changes nothing.
-        var stale = await host.Client.DeliverAsync("promotion", TestSupport.Envelope("Customer", customer.ToString(), 3,
+        var stale = await host.Client.DeliverAsync("promotion", host.Envelope("Customer", customer, 3,
             new CustomerMembershipUpgraded(customer, MembershipLevel.Silver, MembershipLevel.Gold)));
         var platinum = await host.ValidateAsync(coupon.Code, customer);
 

@@ -121,6 +121,10 @@ public class PromotionHost : IAsyncLifetime
     public async Task<CouponResponse> CouponAsync(string code) =>
         (await Client.GetFromJsonAsync<CouponResponse>($"/promotions/coupons/{code}", CommerceJson.Options))!;
 
+    /// <summary>An envelope as its publisher's dispatcher sends it, stamped with this host's clock (the inbox refuses old events).</summary>
+    public Commerce.ServiceDefaults.Messaging.EventEnvelope Envelope<TEvent>(string source, Guid aggregateId, int version, TEvent payload) =>
+        TestSupport.Envelope(source, aggregateId.ToString(), version, payload) with { OccurredAt = Clock.GetUtcNow() };
+
     public static CouponCheckLine Line(decimal total, Guid? productId = null, string category = "Peripherals") =>
         new(productId ?? Guid.NewGuid(), category, total);
 

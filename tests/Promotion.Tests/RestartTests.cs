@@ -47,7 +47,7 @@ public sealed class RestartTests(PromotionHost host) : IClassFixture<PromotionHo
         var abandoned = new CartAbandoned(cart, customer, 2, 80m, "USD", host.Clock.GetUtcNow());
 
         await host.RestartAsync(new Dictionary<string, string?>());
-        var whileOff = await host.Client.DeliverAsync("promotion", TestSupport.Envelope("ShoppingCart", cart.ToString(), 3, abandoned));
+        var whileOff = await host.Client.DeliverAsync("promotion", host.Envelope("ShoppingCart", cart, 3, abandoned));
         var couponsWhileOff = await host.Sql.CountAsync("promotion.coupons", "customer_id = $1", customer);
 
         await host.RestartAsync(new Dictionary<string, string?>
@@ -55,9 +55,9 @@ public sealed class RestartTests(PromotionHost host) : IClassFixture<PromotionHo
             ["Promotion:WinBack:Enabled"] = "true",
             ["Promotion:WinBack:PromotionId"] = winBack.Id.ToString(),
         });
-        await host.Client.DeliverAsync("promotion", TestSupport.Envelope("ShoppingCart", cart.ToString(), 5, abandoned));
+        await host.Client.DeliverAsync("promotion", host.Envelope("ShoppingCart", cart, 5, abandoned));
         // A second idle spell of the same cart: still one coupon.
-        await host.Client.DeliverAsync("promotion", TestSupport.Envelope("ShoppingCart", cart.ToString(), 7, abandoned));
+        await host.Client.DeliverAsync("promotion", host.Envelope("ShoppingCart", cart, 7, abandoned));
 
         Assert.Equal(Commerce.ServiceDefaults.Messaging.InboxOutcome.Processed, whileOff);
         Assert.Equal(0, couponsWhileOff);
@@ -78,7 +78,7 @@ public sealed class RestartTests(PromotionHost host) : IClassFixture<PromotionHo
             ["Promotion:WinBack:PromotionId"] = winBack.Id.ToString(),
         });
 
-        await host.Client.DeliverAsync("promotion", TestSupport.Envelope("ShoppingCart", cart.ToString(), 1,
+        await host.Client.DeliverAsync("promotion", host.Envelope("ShoppingCart", cart, 1,
             new CartAbandoned(cart, customer, 1, 20m, "USD", host.Clock.GetUtcNow())));
 
         var code = await host.Sql.ScalarAsync<string>("SELECT code FROM promotion.coupons WHERE customer_id = $1", customer);
