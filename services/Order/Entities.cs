@@ -25,7 +25,7 @@ public sealed class Order : IVersionedAggregate
     /// <summary>The Pricing quote the prices came from; null when they were snapshotted from Product.</summary>
     public Guid? QuoteId { get; init; }
 
-    public List<AppliedPromotion> Promotions { get; init; } = [];
+    public List<PromotionSnapshot> Promotions { get; init; } = [];
 
     /// <summary>The Idempotency-Key the order was created with, if any (unique per customer).</summary>
     public string? IdempotencyKey { get; init; }
@@ -71,7 +71,7 @@ public sealed class OrderItem
 }
 
 /// <summary>A promotion the order's quote applied, snapshotted with the order.</summary>
-public sealed class AppliedPromotion
+public sealed class PromotionSnapshot
 {
     public required Guid PromotionId { get; init; }
 

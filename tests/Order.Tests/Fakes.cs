@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Commerce.Customer.Contracts;
+using Commerce.Pricing.Contracts;
 using Commerce.Product.Contracts;
 using Refit;
 
@@ -83,4 +84,30 @@ internal static class Fail
         using var response = new HttpResponseMessage(HttpStatusCode.NotFound) { RequestMessage = request };
         return await ApiException.Create(request, HttpMethod.Get, response, new RefitSettings());
     }
+}
+
+/// <summary>Stands in for Pricing's API: the test sets the quotes Pricing "made".</summary>
+public sealed class FakePricing : IPricingApi
+{
+    public ConcurrentDictionary<Guid, QuoteResponse> Quotes { get; } = new();
+
+    public async Task<QuoteResponse> GetQuoteAsync(Guid id, CancellationToken cancellationToken = default) =>
+        Quotes.TryGetValue(id, out var quote) ? quote : throw await Fail.NotFoundAsync();
+
+    public Task<QuoteResponse> CreateQuoteAsync(CreateQuoteRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<PricingRuleResponse> CreateRuleAsync(PricingRuleRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<PricingRulePage> ListRulesAsync(bool? includeRetired = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<PricingRuleResponse> GetRuleAsync(Guid id, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<PricingRuleResponse> RetireRuleAsync(Guid id, string? ifMatch = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<ProductDemandResponse> GetDemandAsync(Guid productId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Commerce.Order.Tests;
 
-/// <summary>The host running Order alone on one test class's database, with Product and Customer faked.</summary>
+/// <summary>The host running Order alone on one test class's database, with Product, Customer and Pricing faked.</summary>
 public sealed class OrderHost : IAsyncLifetime
 {
     private readonly PostgresDatabase<CommerceTemplate> database = new();
@@ -19,6 +19,8 @@ public sealed class OrderHost : IAsyncLifetime
     public FakeProducts Products { get; } = new();
 
     public FakeCustomers Customers { get; } = new();
+
+    public FakePricing Pricing { get; } = new();
 
     /// <summary>An operator's client.</summary>
     public HttpClient Client { get; private set; } = null!;
@@ -35,6 +37,7 @@ public sealed class OrderHost : IAsyncLifetime
         {
             s.AddKeyedSingleton<IProductApi>(OrderContext.Name, Products);
             s.AddKeyedSingleton<ICustomerApi>(OrderContext.Name, Customers);
+            s.AddKeyedSingleton<Commerce.Pricing.Contracts.IPricingApi>(OrderContext.Name, Pricing);
         }).Start();
         Client = await factory.ClientAsAsync(Clients.Operator);
         Worker = await factory.ClientAsAsync(Clients.SagaWorker);

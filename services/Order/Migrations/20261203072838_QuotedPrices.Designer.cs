@@ -398,7 +398,7 @@ namespace Commerce.Order.Migrations
 
             modelBuilder.Entity("Commerce.Order.Order", b =>
                 {
-                    b.OwnsMany("Commerce.Order.AppliedPromotion", "Promotions", b1 =>
+                    b.OwnsMany("Commerce.Order.PromotionSnapshot", "Promotions", b1 =>
                         {
                             b1.Property<Guid>("OrderId");
 

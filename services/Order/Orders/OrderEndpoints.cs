@@ -368,7 +368,7 @@ internal static class OrderEndpoints
                 Discount = x.Line.LineDiscount,
             }).ToList();
         var promotions = quote.Promotions
-            .Select(p => new AppliedPromotion { PromotionId = p.PromotionId, Name = p.Name, CouponCode = p.CouponCode, Discount = p.Discount })
+            .Select(p => new PromotionSnapshot { PromotionId = p.PromotionId, Name = p.Name, CouponCode = p.CouponCode, Discount = p.Discount })
             .ToList();
         return new PriceSnapshot(items, quote.Currency, quote.OrderAdjustments.Sum(a => a.Amount), quote.CouponCode, promotions);
     }
@@ -386,7 +386,7 @@ internal static class OrderEndpoints
         order.ToResponse(await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.CustomerId == order.CustomerId, cancellationToken));
 
     /// <summary>The prices an order keeps, whatever they came from.</summary>
-    private sealed record PriceSnapshot(List<OrderItem> Items, string Currency, decimal OrderDiscount, string? CouponCode, List<AppliedPromotion> Promotions)
+    private sealed record PriceSnapshot(List<OrderItem> Items, string Currency, decimal OrderDiscount, string? CouponCode, List<PromotionSnapshot> Promotions)
     {
         public decimal Total => Items.Sum(i => i.LineTotal) - OrderDiscount;
     }
