@@ -111,6 +111,8 @@ public sealed record CouponResponse(
 public sealed record CouponCheckLine(Guid ProductId, string Category, decimal LineTotal);
 
 /// <summary>Is the code usable by this customer for these lines now? Pricing asks while quoting.</summary>
+/// <param name="Code">Matched case-insensitively; a value that is not of a coupon code's form (3 to 32 letters, digits,
+/// '-' and '_') is a 400, an unknown code a 422.</param>
 public sealed record ValidateCouponRequest(
     string Code,
     Guid CustomerId,

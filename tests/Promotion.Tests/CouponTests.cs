@@ -4,6 +4,8 @@ using System.Text;
 using Commerce.Customer.Contracts;
 using Commerce.Promotion.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ServiceDefaults.Database;
+using Commerce.ServiceDefaults.Demo;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Commerce.Promotion.Tests;
@@ -242,7 +244,36 @@ public sealed class CouponTests(PromotionHost host) : IClassFixture<PromotionHos
         var response = await host.Pricing.PostAsync("/promotions/coupons/validate", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.DoesNotContain("4242", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("4242424242424242", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SeedDemoData_Twice_GivesOneUsableWelcomeCouponInTheDemoCurrency()
+    {
+        await CommerceDatabase.SeedDemoAsync(host.Services);
+        await CommerceDatabase.SeedDemoAsync(host.Services);
+
+        var coupon = await host.CouponAsync(PromotionContext.DemoCouponCode);
+        var response = await host.ValidateAsync("welcome10", Guid.NewGuid(), DemoCatalog.Products[0].Currency, PromotionHost.Line(DemoCatalog.Products[0].Price));
+
+        Assert.Equal((1000, 5), (coupon.UsageLimit!.Value, coupon.PerCustomerLimit));
+        Assert.Equal(1, await host.Sql.CountAsync("promotion.coupons", "code = 'WELCOME10'"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var validation = (await response.Content.ReadFromJsonAsync<CouponValidation>(CommerceJson.Options))!;
+        Assert.Equal(("Demo 10% off", DiscountKind.Percentage, 10m, PromotionScope.Order), (validation.PromotionName, validation.Terms.Kind, validation.Terms.Value, validation.Terms.Scope));
+        Assert.Equal(host.Clock.GetUtcNow().AddYears(1), validation.EndsAt);
+        Assert.Equal([nameof(PromotionActivated)], await host.Sql.EventTypesAsync("promotion", validation.PromotionId.ToString()));
+    }
+
+    [Fact]
+    public async Task GetCoupon_ByAnOperator_IsRecordedInTheAuditTrail()
+    {
+        var promotion = await host.CreatePromotionAsync();
+        var coupon = await host.CreateCouponAsync(promotion.Id, customerId: Guid.NewGuid());
+
+        await host.CouponAsync(coupon.Code);
+
+        Assert.Equal(1, await host.Sql.CountAsync("promotion.audit_records", "method = 'GET' AND resource->>'code' = $1", coupon.Code));
     }
 
     private Task<HttpResponseMessage> PostCouponAsync(Guid promotionId, string body) =>

@@ -87,7 +87,9 @@ public sealed class PromotionScheduleSweeper(
             return;
         }
 
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        // A misconfigured interval (zero, negative) falls back to the default rather than stopping the schedule.
+        var interval = options.Value.Interval > TimeSpan.Zero ? options.Value.Interval : new PromotionScheduleOptions().Interval;
+        using var timer = new PeriodicTimer(interval, time);
         do
         {
             try
