@@ -146,3 +146,9 @@ public sealed class PricingWithoutPromotion : PricingSystem
         ["Services:Promotion:BaseUrl"] = "http://127.0.0.1:9/",
     };
 }
+
+/// <summary>Pricing, Product, Customer and the real Promotion in one host: coupons are checked by Promotion itself.</summary>
+public sealed class PricingWithPromotion : PricingSystem
+{
+    protected override string Contexts => "Pricing,Product,Customer,Promotion";
+}
