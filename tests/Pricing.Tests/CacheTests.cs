@@ -7,9 +7,9 @@ using Commerce.Promotion.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Messaging;
 using Commerce.ServiceDefaults.Retention;
+using Commerce.ShoppingCart.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Commerce.ShoppingCart.Contracts;
 
 namespace Commerce.Pricing.Tests;
 
