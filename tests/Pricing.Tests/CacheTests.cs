@@ -1,14 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
+using Commerce.Customer.Contracts;
 using Commerce.Pricing.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.Promotion.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Messaging;
 using Commerce.ServiceDefaults.Retention;
+using Commerce.ShoppingCart.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Commerce.ShoppingCart.Contracts;
 
 namespace Commerce.Pricing.Tests;
 
@@ -117,6 +118,29 @@ public sealed class CacheTests(PricingSystem system) : IClassFixture<PricingSyst
                 .SingleOrDefault());
 
         Assert.Equal($"{latest.Sku} Espresso cup, blue Tableware 8.00 EUR Discontinued {latest.Version}", converged);
+    }
+
+    [Fact]
+    public async Task MembershipEvents_InEveryOrderWithDuplicates_ConvergeToTheLatestLevel()
+    {
+        var (customer, _) = await system.CustomerAsync();
+        foreach (var level in new[] { MembershipLevel.Silver, MembershipLevel.Platinum })
+        {
+            await PricingSystem.SendAsync<CustomerResponse>(system.Operator, HttpMethod.Post, $"/customers/{customer}/membership",
+                new UpgradeMembershipRequest(level), HttpStatusCode.OK);
+        }
+
+        var events = (await system.Sql.OutboxEnvelopesAsync("customer", "Customer", customer.ToString()))
+            .Where(e => e.Type is nameof(CustomerRegistered) or nameof(CustomerMembershipUpgraded)).ToList();
+
+        var converged = await Convergence.AssertEveryOrderConvergesAsync(system.Operator, "pricing", events, customer.ToString(),
+            () => Guid.NewGuid().ToString(),
+            async copy => (await system.Sql.RowsAsync(
+                    "SELECT membership, source_version FROM pricing.customer_memberships WHERE customer_id = $1::uuid", copy))
+                .Select(row => string.Join(" ", row))
+                .SingleOrDefault());
+
+        Assert.Equal($"Platinum {events.Max(e => e.AggregateVersion)}", converged);
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using Commerce.Pricing.Contracts;
 using Commerce.Promotion.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.Testing;
-using Microsoft.AspNetCore.Mvc;
 using Refit;
 
 namespace Commerce.Pricing.Tests;
@@ -62,7 +61,7 @@ public sealed class CouponTests(PricingWithPromotion system) : IClassFixture<Pri
 
         using var response = await system.PostQuoteAsync(client, customer, "NO-SUCH-CODE", (product.Id, 1));
 
-        var problem = await PricingSystem.ReadAsync<ProblemDetails>(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await PricingSystem.ReadAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(response, HttpStatusCode.UnprocessableEntity);
         Assert.False(string.IsNullOrWhiteSpace(problem.Detail));
         Assert.Equal(before, await system.QuoteCountAsync());
     }
