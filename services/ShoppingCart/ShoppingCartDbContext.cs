@@ -42,6 +42,7 @@ public sealed class ShoppingCartDbContext(DbContextOptions<ShoppingCartDbContext
 
         modelBuilder.Entity<CartConversion>(b =>
         {
+            b.ToTable("cart_conversions");
             b.HasKey(c => new { c.CustomerId, c.IdempotencyKey });
             b.Property(c => c.IdempotencyKey).HasMaxLength(CartLimits.IdempotencyKey);
             b.Property(c => c.Total).HasPrecision(18, 2);

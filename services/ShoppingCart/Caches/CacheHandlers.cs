@@ -48,7 +48,15 @@ internal static class CacheHandlers
 
         await ApplyProductAsync(db, productId,
             new ProductState(current.Sku, current.Name, current.Category, current.Price, current.Currency, current.Status), current.Version, ct);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
+        {
+            // The product's event was cached meanwhile: that copy (or a newer one) stands.
+        }
+
         db.ChangeTracker.Clear();
         return await db.Products.AsNoTracking().FirstAsync(p => p.ProductId == productId, ct);
     }

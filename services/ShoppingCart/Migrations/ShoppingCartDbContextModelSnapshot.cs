@@ -451,12 +451,12 @@ namespace Commerce.ShoppingCart.Migrations
                         .HasColumnName("total");
 
                     b.HasKey("CustomerId", "IdempotencyKey")
-                        .HasName("pk_conversions");
+                        .HasName("pk_cart_conversions");
 
                     b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_conversions_created_at");
+                        .HasDatabaseName("ix_cart_conversions_created_at");
 
-                    b.ToTable("conversions", "shoppingcart");
+                    b.ToTable("cart_conversions", "shoppingcart");
                 });
 
             modelBuilder.Entity("Commerce.ShoppingCart.CartLine", b =>

@@ -38,6 +38,25 @@ namespace Commerce.ShoppingCart.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "cart_conversions",
+                schema: "shoppingcart",
+                columns: table => new
+                {
+                    customer_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    idempotency_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    cart_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    cart_version = table.Column<int>(type: "integer", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    total = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cart_conversions", x => new { x.customer_id, x.idempotency_key });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "carts",
                 schema: "shoppingcart",
                 columns: table => new
@@ -54,25 +73,6 @@ namespace Commerce.ShoppingCart.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_carts", x => x.id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "conversions",
-                schema: "shoppingcart",
-                columns: table => new
-                {
-                    customer_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    idempotency_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    cart_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    cart_version = table.Column<int>(type: "integer", nullable: false),
-                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    total = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false),
-                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_conversions", x => new { x.customer_id, x.idempotency_key });
                 });
 
             migrationBuilder.CreateTable(
@@ -233,6 +233,12 @@ namespace Commerce.ShoppingCart.Migrations
                 column: "recorded_at");
 
             migrationBuilder.CreateIndex(
+                name: "ix_cart_conversions_created_at",
+                schema: "shoppingcart",
+                table: "cart_conversions",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_carts_customer_id",
                 schema: "shoppingcart",
                 table: "carts",
@@ -244,12 +250,6 @@ namespace Commerce.ShoppingCart.Migrations
                 schema: "shoppingcart",
                 table: "carts",
                 column: "last_activity_at");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_conversions_created_at",
-                schema: "shoppingcart",
-                table: "conversions",
-                column: "created_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_inbox_events_processed_at",
@@ -296,11 +296,11 @@ namespace Commerce.ShoppingCart.Migrations
                 schema: "shoppingcart");
 
             migrationBuilder.DropTable(
-                name: "cart_lines",
+                name: "cart_conversions",
                 schema: "shoppingcart");
 
             migrationBuilder.DropTable(
-                name: "conversions",
+                name: "cart_lines",
                 schema: "shoppingcart");
 
             migrationBuilder.DropTable(

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Commerce.ShoppingCart.Migrations
 {
     [DbContext(typeof(ShoppingCartDbContext))]
-    [Migration("20261203073837_Initial")]
+    [Migration("20261203074724_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -454,12 +454,12 @@ namespace Commerce.ShoppingCart.Migrations
                         .HasColumnName("total");
 
                     b.HasKey("CustomerId", "IdempotencyKey")
-                        .HasName("pk_conversions");
+                        .HasName("pk_cart_conversions");
 
                     b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_conversions_created_at");
+                        .HasDatabaseName("ix_cart_conversions_created_at");
 
-                    b.ToTable("conversions", "shoppingcart");
+                    b.ToTable("cart_conversions", "shoppingcart");
                 });
 
             modelBuilder.Entity("Commerce.ShoppingCart.CartLine", b =>
