@@ -1,7 +1,7 @@
-using Refit;
 using Commerce.Customer.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.Promotion.Contracts;
+using Refit;
 
 namespace Commerce.ShoppingCart.Caches;
 

@@ -70,6 +70,12 @@ internal static class CartEndpoints
         ILogger<ShoppingCartDbContext> logger,
         CancellationToken ct)
     {
+        // Another customer's cart answers as one that does not exist, whatever the request holds.
+        if (!caller.MayActFor(customerId))
+        {
+            return NoSuchCart(customerId);
+        }
+
         if (request.Quantity is < 1 or > CartLimits.MaxQuantity)
         {
             return Problems.Validation("quantity", $"Between 1 and {CartLimits.MaxQuantity}.");
@@ -78,11 +84,6 @@ internal static class CartEndpoints
         if (!IfMatch.TryParse(http.Request, out _))
         {
             return IfMatch.Malformed();
-        }
-
-        if (!caller.MayActFor(customerId))
-        {
-            return NoSuchCart(customerId);
         }
 
         var product = await CacheHandlers.FindOrFetchProductAsync(db, products, productId, ct);
@@ -240,6 +241,11 @@ internal static class CartEndpoints
         ILogger<ShoppingCartDbContext> logger,
         CancellationToken ct)
     {
+        if (!caller.MayActFor(customerId))
+        {
+            return NoSuchCart(customerId);
+        }
+
         // The code is never echoed: a mistyped code may be anything the customer pasted.
         if (!IsCouponCode(request.Code))
         {
@@ -249,11 +255,6 @@ internal static class CartEndpoints
         if (!IfMatch.TryParse(http.Request, out _))
         {
             return IfMatch.Malformed();
-        }
-
-        if (!caller.MayActFor(customerId))
-        {
-            return NoSuchCart(customerId);
         }
 
         var cart = await CartPricing.LoadAsync(db, customerId, tracked: true, ct);

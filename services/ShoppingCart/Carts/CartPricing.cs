@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using Refit;
 using Commerce.Pricing.Contracts;
 using Commerce.ShoppingCart.Abandonment;
 using Commerce.ShoppingCart.Contracts;
+using Refit;
 
 namespace Commerce.ShoppingCart.Carts;
 

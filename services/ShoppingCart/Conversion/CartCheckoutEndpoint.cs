@@ -1,5 +1,4 @@
 using System.Net;
-using Refit;
 using Commerce.Checkout.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Pricing.Contracts;
@@ -7,6 +6,7 @@ using Commerce.ServiceDefaults.Security;
 using Commerce.ShoppingCart.Carts;
 using Commerce.ShoppingCart.Contracts;
 using Microsoft.AspNetCore.Mvc;
+using Refit;
 
 namespace Commerce.ShoppingCart.Conversion;
 
@@ -40,6 +40,11 @@ internal static class CartCheckoutEndpoint
         ILogger<ShoppingCartDbContext> logger,
         CancellationToken ct)
     {
+        if (!caller.MayActFor(customerId))
+        {
+            return CartEndpoints.NoSuchCart(customerId);
+        }
+
         var errors = new ValidationErrors()
             .Check(!string.IsNullOrWhiteSpace(idempotencyKey), IdempotencyHeader, "Required: one key per checkout, sent again when retrying it.")
             .Check(idempotencyKey is null || idempotencyKey.Length <= CartLimits.IdempotencyKey, IdempotencyHeader,
@@ -48,11 +53,6 @@ internal static class CartCheckoutEndpoint
         if (errors.Any)
         {
             return errors.Problem();
-        }
-
-        if (!caller.MayActFor(customerId))
-        {
-            return CartEndpoints.NoSuchCart(customerId);
         }
 
         var key = idempotencyKey!;
