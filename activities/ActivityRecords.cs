@@ -8,7 +8,19 @@ public sealed record OrderStepInput(Guid OrderId);
 
 public sealed record StockLine(Guid ProductId, string Sku, int Quantity);
 
-public sealed record SubmittedOrder(Guid OrderId, Guid CustomerId, decimal Total, string Currency, IReadOnlyList<StockLine> Lines);
+/// <param name="CouponCode">The coupon the order was priced with (its use is claimed by the apply-promotion step); null
+/// without one, and in histories recorded before coupons existed.</param>
+/// <param name="CouponDiscount">What the coupon's promotion took off the order, as its quote said.</param>
+public sealed record SubmittedOrder(
+    Guid OrderId,
+    Guid CustomerId,
+    decimal Total,
+    string Currency,
+    IReadOnlyList<StockLine> Lines,
+    string? CouponCode = null,
+    decimal CouponDiscount = 0);
+
+public sealed record ApplyPromotionInput(Guid OrderId, Guid CustomerId, string CouponCode, decimal Discount, string Currency);
 
 public sealed record CancelOrderInput(Guid OrderId, string Reason);
 

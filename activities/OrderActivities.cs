@@ -24,7 +24,9 @@ public sealed class OrderActivities([FromKeyedServices(OwnerClients.SagaWorker)]
             order.CustomerId,
             order.Total,
             order.Currency,
-            [.. order.Items.Select(item => new StockLine(item.ProductId, item.Sku, item.Quantity))]);
+            [.. order.Items.Select(item => new StockLine(item.ProductId, item.Sku, item.Quantity))],
+            order.CouponCode,
+            order.Promotions?.Where(p => p.CouponCode is not null).Sum(p => p.Discount) ?? 0);
     }
 
     [Activity("confirm-order")]

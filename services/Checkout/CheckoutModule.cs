@@ -4,6 +4,7 @@ using Commerce.Checkout.Worker;
 using Commerce.Inventory.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
+using Commerce.Promotion.Contracts;
 using Commerce.ServiceDefaults.Security;
 using Commerce.Shipping.Contracts;
 using Commerce.Workflows.OrderSaga;
@@ -75,6 +76,7 @@ public static class CheckoutModule
         builder.AddContextClient<IInventoryApi>("Inventory", OwnerClients.SagaWorker);
         builder.AddContextClient<IPaymentApi>("Payment", OwnerClients.SagaWorker);
         builder.AddContextClient<IShippingApi>("Shipping", OwnerClients.SagaWorker);
+        builder.AddContextClient<IPromotionApi>("Promotion", OwnerClients.SagaWorker);
         builder.Services.AddHostedService<SearchAttributeRegistration>();
         builder.Services
             .AddHostedTemporalWorker(OrderSagaWorkflow.TaskQueue)
@@ -83,6 +85,7 @@ public static class CheckoutModule
             .AddScopedActivities<InventoryActivities>()
             .AddScopedActivities<PaymentActivities>()
             .AddScopedActivities<ShippingActivities>()
+            .AddScopedActivities<PromotionActivities>()
             .ConfigureOptions().PostConfigure(options => options.AddFormerActivityNames());
         return builder;
     }

@@ -2,9 +2,13 @@ namespace Commerce.Order.Contracts;
 
 // Event payloads; the envelope carries event id, type, aggregate id (= order id), aggregate version, occurred-at.
 
-public sealed record OrderLine(Guid ProductId, string Sku, string ProductName, decimal UnitPrice, int Quantity);
+/// <param name="Discount">What pricing rules and promotions took off the line (0 for orders priced without a quote).</param>
+public sealed record OrderLine(Guid ProductId, string Sku, string ProductName, decimal UnitPrice, int Quantity, decimal Discount = 0);
 
-public sealed record OrderCreated(Guid OrderId, Guid CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
+/// <param name="Total">What the customer pays, after every discount.</param>
+/// <param name="CouponCode">The coupon the order was priced with, if any.</param>
+public sealed record OrderCreated(
+    Guid OrderId, Guid CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency, string? CouponCode = null);
 
 public sealed record OrderSubmitted(
     Guid OrderId,

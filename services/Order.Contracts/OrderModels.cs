@@ -44,11 +44,23 @@ public sealed record AddressSnapshot(
     string PostalCode,
     string Country);
 
-public sealed record OrderItemResponse(Guid ProductId, string Sku, string ProductName, decimal UnitPrice, int Quantity, decimal LineTotal);
+/// <param name="UnitPrice">The unit price snapshotted at creation, before the line's discounts.</param>
+/// <param name="LineTotal">UnitPrice × Quantity − Discount.</param>
+/// <param name="Discount">What the quote's pricing rules and promotions took off this line (0 without a quote).</param>
+public sealed record OrderItemResponse(
+    Guid ProductId, string Sku, string ProductName, decimal UnitPrice, int Quantity, decimal LineTotal, decimal Discount = 0);
+
+/// <summary>A promotion the order's quote applied, as snapshotted: its name, its coupon code if any, and what it took off.</summary>
+public sealed record OrderPromotion(Guid PromotionId, string Name, string? CouponCode, decimal Discount);
 
 public sealed record OrderStatusChange(OrderStatus? From, OrderStatus To, DateTimeOffset At, string? Note);
 
 /// <param name="CustomerName">From Order's cache of Customer events; null until Customer has reported.</param>
+/// <param name="Total">What the customer pays: the lines' totals less <paramref name="OrderDiscount"/>.</param>
+/// <param name="OrderDiscount">What order-wide promotions took off the lines' totals (0 without a quote).</param>
+/// <param name="CouponCode">The coupon the order was priced with; the saga claims its use at submission.</param>
+/// <param name="Promotions">The promotions its quote applied (empty without a quote).</param>
+/// <param name="QuoteId">The Pricing quote its prices were snapshotted from; null when they came from Product.</param>
 public sealed record OrderResponse(
     Guid Id,
     Guid CustomerId,
@@ -63,7 +75,11 @@ public sealed record OrderResponse(
     IReadOnlyList<OrderStatusChange> History,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    int Version);
+    int Version,
+    decimal OrderDiscount = 0,
+    string? CouponCode = null,
+    IReadOnlyList<OrderPromotion>? Promotions = null,
+    Guid? QuoteId = null);
 
 public sealed record OrderSummary(Guid Id, Guid CustomerId, OrderStatus Status, string Currency, decimal Total, int ItemCount,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version);

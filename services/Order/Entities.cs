@@ -16,6 +16,17 @@ public sealed class Order : IVersionedAggregate
 
     public required decimal Total { get; init; }
 
+    /// <summary>What order-wide promotions took off the lines' totals (Total is after it).</summary>
+    public decimal OrderDiscount { get; init; }
+
+    /// <summary>The coupon the order was priced with (upper-case); the saga claims its use at submission.</summary>
+    public string? CouponCode { get; init; }
+
+    /// <summary>The Pricing quote the prices came from; null when they were snapshotted from Product.</summary>
+    public Guid? QuoteId { get; init; }
+
+    public List<AppliedPromotion> Promotions { get; init; } = [];
+
     /// <summary>The Idempotency-Key the order was created with, if any (unique per customer).</summary>
     public string? IdempotencyKey { get; init; }
 
@@ -52,6 +63,23 @@ public sealed class OrderItem
     public required decimal UnitPrice { get; init; }
 
     public required int Quantity { get; init; }
+
+    /// <summary>What the quote's rules and promotions took off this line; the line's total is UnitPrice × Quantity less it.</summary>
+    public decimal Discount { get; init; }
+
+    public decimal LineTotal => (UnitPrice * Quantity) - Discount;
+}
+
+/// <summary>A promotion the order's quote applied, snapshotted with the order.</summary>
+public sealed class AppliedPromotion
+{
+    public required Guid PromotionId { get; init; }
+
+    public required string Name { get; init; }
+
+    public string? CouponCode { get; init; }
+
+    public required decimal Discount { get; init; }
 }
 
 public sealed class OrderHistoryEntry

@@ -1,6 +1,7 @@
 using Commerce.Customer.Contracts;
 using Commerce.Order.Caches;
 using Commerce.Order.Orders;
+using Commerce.Pricing.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults.Audit;
 
@@ -16,6 +17,7 @@ public static class OrderContext
         builder.AddCommerceContext<OrderDbContext>(Name).HandleCacheEvents();
         builder.AddContextClient<IProductApi>("Product", Name);
         builder.AddContextClient<ICustomerApi>("Customer", Name);
+        builder.AddContextClient<IPricingApi>("Pricing", Name);
         return builder;
     }
 

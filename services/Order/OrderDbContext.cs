@@ -23,6 +23,9 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
             b.Property(o => o.Status).HasConversion<string>().HasMaxLength(20);
             b.Property(o => o.Currency).HasMaxLength(3);
             b.Property(o => o.Total).HasPrecision(18, 2);
+            b.Property(o => o.OrderDiscount).HasPrecision(18, 2);
+            b.Property(o => o.CouponCode).HasMaxLength(OrderLimits.CouponCode);
+            b.OwnsMany(o => o.Promotions, p => p.ToJson("promotions"));
             b.Property(o => o.IdempotencyKey).HasMaxLength(OrderLimits.Key);
             b.Property(o => o.Version).IsConcurrencyToken();
             // A key is the customer's own: another customer's same key is another order, never a 409 that tells them
@@ -41,6 +44,8 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
                 i.Property(x => x.Sku).HasMaxLength(64);
                 i.Property(x => x.ProductName).HasMaxLength(200);
                 i.Property(x => x.UnitPrice).HasPrecision(18, 2);
+                i.Property(x => x.Discount).HasPrecision(18, 2);
+                i.Ignore(x => x.LineTotal);
             });
             b.OwnsMany(o => o.History, h =>
             {
@@ -81,6 +86,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
 internal static class OrderLimits
 {
     public const int Key = 100;
+    public const int CouponCode = 32;
     public const int Text = 500;
     public const int MaxItems = CreateOrderRequest.MaxItems;
     public const int MaxQuantity = 1000;

@@ -177,6 +177,7 @@ public abstract class WholeSystem : IAsyncLifetime
         ["Services:Inventory:BaseUrl"] = Address.ToString(),
         ["Services:Payment:BaseUrl"] = Address.ToString(),
         ["Services:Shipping:BaseUrl"] = Address.ToString(),
+        ["Services:Promotion:BaseUrl"] = Address.ToString(),
     };
 
     /// <summary>The system's host settings: the test defaults of every system, then <see cref="Settings"/>, then <paramref name="extra"/>.</summary>

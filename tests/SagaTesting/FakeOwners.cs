@@ -38,6 +38,12 @@ public sealed class FakeOwners(ITemporalClient client)
     /// <summary>When set, the carrier "delivers" as soon as the order is marked shipped, as a fast carrier would.</summary>
     public bool CarrierDeliversAtOnce { get; set; } = true;
 
+    /// <summary>When set, the fake Order answers every submitted order as priced with this coupon (a 5.00 discount).</summary>
+    public string? CouponCode { get; set; }
+
+    /// <summary>What the apply-promotion step was asked, attempt by attempt.</summary>
+    public ConcurrentQueue<ApplyPromotionInput> CouponClaims { get; } = new();
+
     public int CountOf(string activity) => Calls.Count(call => call == activity);
 
     /// <summary>Every attempt of <paramref name="activity"/> fails with what <paramref name="failure"/> returns (null: succeeds).</summary>
@@ -64,7 +70,17 @@ public sealed class FakeOwners(ITemporalClient client)
 
     [Activity(SagaSteps.SubmitOrder)]
     public Task<SubmittedOrder> SubmitOrderAsync(OrderStepInput input) =>
-        Run(SagaSteps.SubmitOrder, () => new SubmittedOrder(input.OrderId, OrderCustomer, 42.50m, "EUR", Lines));
+        Run(SagaSteps.SubmitOrder, () => new SubmittedOrder(input.OrderId, OrderCustomer, 42.50m, "EUR", Lines, CouponCode, CouponCode is null ? 0 : 5m));
+
+    [Activity(SagaSteps.ApplyPromotion)]
+    public Task ApplyPromotionAsync(ApplyPromotionInput input)
+    {
+        CouponClaims.Enqueue(input);
+        return Run(SagaSteps.ApplyPromotion);
+    }
+
+    [Activity(SagaSteps.ReleasePromotion)]
+    public Task ReleasePromotionAsync(OrderStepInput input) => Run(SagaSteps.ReleasePromotion);
 
     /// <summary>
     /// ExpiresAt on the server's clock, as Inventory's would be: virtual time runs ahead of the wall clock (which only

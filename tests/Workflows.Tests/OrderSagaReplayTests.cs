@@ -80,6 +80,18 @@ public sealed class OrderSagaReplayTests(SagaServer server) : IClassFixture<Saga
                 harness.Owners.Release(SagaSteps.CapturePayment);
             });
 
+        await RecordAsync("coupon-claimed-then-cancelled", histories, owners =>
+            {
+                owners.CouponCode = "SAVE5";
+                owners.FailAlways(SagaSteps.CreateShipment);
+            },
+            cancelSignalReason: "Changed my mind");
+        await RecordAsync("coupon-refused", histories, owners =>
+        {
+            owners.CouponCode = "SAVE5";
+            owners.Reject(SagaSteps.ApplyPromotion, BusinessFailures.RuleViolated, "used up");
+        });
+
         var replayer = new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<OrderSagaWorkflow>());
         foreach (var (name, history) in histories)
         {

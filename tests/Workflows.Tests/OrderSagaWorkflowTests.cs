@@ -37,6 +37,62 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task Submit_WithCoupon_ClaimsItsUseBeforeReservingThenRunsToDelivered()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CouponCode = "SAVE5";
+        var order = SagaHarness.NewOrder();
+
+        var decision = await harness.SubmitAsync(order);
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.True(decision.Decision?.Accepted);
+        Assert.Equal(SagaStages.Delivered, result.Outcome);
+        Assert.Equal([SagaSteps.SubmitOrder, SagaSteps.ApplyPromotion, SagaSteps.ReserveInventory], harness.Owners.Calls.Take(3));
+        var claim = Assert.Single(harness.Owners.CouponClaims);
+        Assert.Equal((order.OrderId, FakeOwners.OrderCustomer, "SAVE5", 5m, "EUR"), (claim.OrderId, claim.CustomerId, claim.CouponCode, claim.Discount, claim.Currency));
+        Assert.Equal(0, harness.Owners.CountOf(SagaSteps.ReleasePromotion));
+    }
+
+    [Fact]
+    public async Task Submit_CouponNoLongerUsable_RejectedBeforeAnythingIsReservedOrCharged()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CouponCode = "SAVE5";
+        harness.Owners.Reject(SagaSteps.ApplyPromotion, BusinessFailures.RuleViolated, "422: Coupon SAVE5 has been used up.");
+        var order = SagaHarness.NewOrder();
+
+        var decision = await harness.SubmitAsync(order);
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.False(decision.Decision?.Accepted);
+        Assert.Contains("used up", decision.Decision?.RejectionReason, StringComparison.Ordinal);
+        Assert.Equal(SagaStages.Rejected, result.Outcome);
+        Assert.Equal(
+            [SagaSteps.SubmitOrder, SagaSteps.ApplyPromotion, SagaSteps.ReleasePromotion, SagaSteps.CancelOrder],
+            harness.Owners.Calls);
+    }
+
+    [Fact]
+    public async Task Cancel_AfterAcceptanceWithCoupon_GivesTheUseBackAfterTheOtherUndos()
+    {
+        await using var harness = SagaHarness.Start(server);
+        harness.Owners.CouponCode = "SAVE5";
+        harness.Owners.Hold(SagaSteps.CapturePayment);
+        var order = SagaHarness.NewOrder();
+
+        Assert.True((await harness.SubmitAsync(order)).Decision?.Accepted);
+        await harness.Handle(order).ExecuteUpdateAsync(saga => saga.CancelAsync(new CancelSagaRequest("Changed my mind")));
+        harness.Owners.Release(SagaSteps.CapturePayment);
+        var result = await harness.Handle(order).GetResultAsync();
+
+        Assert.Equal(SagaStages.Cancelled, result.Outcome);
+        Assert.Equal(
+            [SagaSteps.ReversePayment, SagaSteps.ReleaseInventory, SagaSteps.ReleasePromotion, SagaSteps.CancelOrder],
+            harness.Owners.Calls.SkipWhile(call => call != SagaSteps.ReversePayment));
+    }
+
+    [Fact]
     public async Task Submit_AuthorizesNamingTheCustomerOrderAnsweredFor()
     {
         await using var harness = SagaHarness.Start(server);
@@ -388,8 +444,8 @@ public sealed class OrderSagaWorkflowTests(SagaServer server) : IClassFixture<Sa
             .Where(method => method.IsDefined(typeof(ActivityAttribute), inherit: false))
             .Select(method => ActivityDefinition.Create(method, _ => null).Name);
 
-        // The steps that existed before the rename, plus the one added since.
-        string[] steps = [.. SagaSteps.FormerActivityNames.Keys, SagaSteps.CommitInventory];
+        // The steps that existed before the rename, plus those added since.
+        string[] steps = [.. SagaSteps.FormerActivityNames.Keys, SagaSteps.CommitInventory, SagaSteps.ApplyPromotion, SagaSteps.ReleasePromotion];
         Assert.Equal(steps.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
     }
 

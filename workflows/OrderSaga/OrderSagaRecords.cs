@@ -72,6 +72,7 @@ public static class SagaStages
 public static class SagaSteps
 {
     public const string SubmitOrder = "submit-order";
+    public const string ApplyPromotion = "apply-promotion";
     public const string ReserveInventory = "reserve-inventory";
     public const string AuthorizePayment = "authorize-payment";
     public const string CommitInventory = "commit-inventory";
@@ -83,13 +84,14 @@ public static class SagaSteps
     public const string AwaitDelivery = "await-delivery";
     public const string CompleteOrder = "complete-order";
     public const string ReversePayment = "reverse-payment";
+    public const string ReleasePromotion = "release-promotion";
     public const string ReleaseInventory = "release-inventory";
     public const string CancelOrder = "cancel-order";
 
     /// <summary>
     /// The activity names sagas started before activities were named after their steps recorded in their histories.
     /// Those sagas keep scheduling them, so workers register every activity under both names. Steps added since
-    /// (commit-inventory) have only their own name.
+    /// (commit-inventory, apply-promotion, release-promotion) have only their own name.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> FormerActivityNames = new Dictionary<string, string>
     {

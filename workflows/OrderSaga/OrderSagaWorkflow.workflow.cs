@@ -7,7 +7,7 @@ using Temporalio.Workflows;
 namespace Commerce.Workflows.OrderSaga;
 
 /// <summary>
-/// One order from submission to delivery: reserve stock, authorize payment, confirm (commit the reservation, confirm
+/// One order from submission to delivery: claim its coupon's use, reserve stock, authorize payment, confirm (commit the reservation, confirm
 /// the order), capture, ship, await the carrier. Before confirmation, business rejections (out of stock, declined)
 /// compensate at once; technical failures that outlast a step's retries park the order for an operator instead of
 /// failing the workflow. After confirmation every failure parks: nothing is compensated unless a person cancels.
@@ -50,6 +50,12 @@ public sealed class OrderSagaWorkflow
     /// parked the order. Sagas started earlier gave the step up at once.
     /// </summary>
     private const string StepsFinishBeforeCompensation = "steps-finish-before-compensation";
+
+    /// <summary>
+    /// From here on an order priced with a coupon claims the coupon's use right after submission, before anything is
+    /// reserved or charged, and gives it back when the order is rejected or cancelled.
+    /// </summary>
+    private const string CouponClaimedAtSubmission = "coupon-claimed-at-submission";
 
     private const string ReservationExpiredReason = "The stock reservation expired before the order was confirmed.";
     private const string OperatorCancellation = "Cancelled by an operator.";
@@ -251,6 +257,12 @@ public sealed class OrderSagaWorkflow
     {
         undo.Push(reason => UndoAsync(SagaSteps.CancelOrder, new CancelOrderInput(OrderId, reason)));
         var order = await StepAsync<SubmittedOrder>(SagaSteps.SubmitOrder, new OrderStepInput(OrderId));
+
+        if (order.CouponCode is { } coupon && Workflow.Patched(CouponClaimedAtSubmission))
+        {
+            undo.Push(_ => UndoAsync(SagaSteps.ReleasePromotion, new OrderStepInput(OrderId)));
+            await StepAsync(SagaSteps.ApplyPromotion, new ApplyPromotionInput(OrderId, order.CustomerId, coupon, order.CouponDiscount, order.Currency));
+        }
 
         undo.Push(_ => UndoAsync(SagaSteps.ReleaseInventory, new OrderStepInput(OrderId)));
         var reservation = await StepAsync<StockReservation>(SagaSteps.ReserveInventory, new ReserveStockInput(OrderId, order.Lines));

@@ -102,6 +102,11 @@ namespace Commerce.Order.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("CouponCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("coupon_code");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -120,6 +125,15 @@ namespace Commerce.Order.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<decimal>("OrderDiscount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("order_discount");
+
+                    b.Property<Guid?>("QuoteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("quote_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -381,6 +395,34 @@ namespace Commerce.Order.Migrations
 
             modelBuilder.Entity("Commerce.Order.Order", b =>
                 {
+                    b.OwnsMany("Commerce.Order.AppliedPromotion", "Promotions", b1 =>
+                        {
+                            b1.Property<Guid>("OrderId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("CouponCode");
+
+                            b1.Property<decimal>("Discount");
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.Property<Guid>("PromotionId");
+
+                            b1.HasKey("OrderId", "__synthesizedOrdinal");
+
+                            b1.ToTable("orders", "order");
+
+                            b1
+                                .ToJson("promotions")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
+                        });
+
                     b.OwnsOne("Commerce.Order.Address", "BillingAddress", b1 =>
                         {
                             b1.Property<Guid>("OrderId");
@@ -500,6 +542,11 @@ namespace Commerce.Order.Migrations
                                 .HasColumnType("uuid")
                                 .HasColumnName("id");
 
+                            b1.Property<decimal>("Discount")
+                                .HasPrecision(18, 2)
+                                .HasColumnType("numeric(18,2)")
+                                .HasColumnName("discount");
+
                             b1.Property<int>("LineNumber")
                                 .HasColumnType("integer")
                                 .HasColumnName("line_number");
@@ -551,6 +598,8 @@ namespace Commerce.Order.Migrations
                     b.Navigation("History");
 
                     b.Navigation("Items");
+
+                    b.Navigation("Promotions");
 
                     b.Navigation("ShippingAddress");
                 });

@@ -1,5 +1,6 @@
 using Commerce.Customer.Contracts;
 using Commerce.Order.Contracts;
+using Commerce.Pricing.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.Rules;
 using Commerce.ServiceDefaults.Security;
@@ -52,7 +53,7 @@ internal static class OrderEndpoints
 
     private static async Task<Results<Created<OrderResponse>, Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateOrderRequest request, Caller caller, HttpRequest http, OrderDbContext db, [FromKeyedServices(OrderContext.Name)] ICustomerApi customers,
-        [FromKeyedServices(OrderContext.Name)] IProductApi products, TimeProvider time,
+        [FromKeyedServices(OrderContext.Name)] IProductApi products, [FromKeyedServices(OrderContext.Name)] IPricingApi pricing, TimeProvider time,
         ILogger<OrderDbContext> logger, CancellationToken cancellationToken)
     {
         var key = http.Headers["Idempotency-Key"].ToString();
@@ -107,41 +108,20 @@ internal static class OrderEndpoints
                 detail: "The customer could not be checked; nothing was created. Retry later.");
         }
 
-        // The price snapshot: what Product says now, never changed afterwards.
-        var snapshots = new List<ProductResponse>();
-        foreach (var item in request.Items)
+        // The price snapshot, never changed afterwards: the quote's prices and discounts when the order names one,
+        // else what Product says now.
+        var priced = request.QuoteId is { } quoteId
+            ? await SnapshotQuoteAsync(request, quoteId, pricing, time.GetUtcNow(), cancellationToken)
+            : await SnapshotProductsAsync(request, products, cancellationToken);
+        if (priced.Problem is { } refused)
         {
-            try
-            {
-                snapshots.Add(await products.GetProductAsync(item.ProductId, cancellationToken));
-            }
-            catch (ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
-            {
-                return Problems.Unprocessable($"Product {item.ProductId} does not exist.");
-            }
-            catch (Exception exception) when (exception is ApiException or HttpRequestException or TaskCanceledException
-                                                  && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning(exception, "Product unreachable while creating an order");
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Product unavailable",
-                    detail: "Product prices could not be fetched; nothing was created. Retry later.");
-            }
+            return refused;
         }
 
-        if (snapshots.FirstOrDefault(p => p.Status != ProductStatus.Active) is { } inactive)
+        var snapshot = priced.Snapshot!;
+        if (snapshot.Total >= Amounts.Limit)
         {
-            return Problems.Unprocessable($"Product {inactive.Id} ({inactive.Sku}) is {inactive.Status} and cannot be ordered.");
-        }
-
-        if (snapshots.Select(p => p.Currency).Distinct(StringComparer.Ordinal).Count() > 1)
-        {
-            return Problems.Unprocessable("All products of an order must be priced in one currency.");
-        }
-
-        var total = request.Items.Zip(snapshots).Sum(x => x.Second.Price * x.First.Quantity);
-        if (total >= Amounts.Limit)
-        {
-            return Problems.Unprocessable($"The order's total ({total} {snapshots[0].Currency}) is not below {Amounts.Limit}; split the order.");
+            return Problems.Unprocessable($"The order's total ({snapshot.Total} {snapshot.Currency}) is not below {Amounts.Limit}; split the order.");
         }
 
         var now = time.GetUtcNow();
@@ -150,26 +130,21 @@ internal static class OrderEndpoints
             Id = Guid.CreateVersion7(),
             CustomerId = request.CustomerId,
             Status = OrderStatus.Created,
-            Currency = snapshots[0].Currency,
-            Total = total,
+            Currency = snapshot.Currency,
+            Total = snapshot.Total,
+            OrderDiscount = snapshot.OrderDiscount,
+            CouponCode = snapshot.CouponCode,
+            QuoteId = request.QuoteId,
+            Promotions = [.. snapshot.Promotions],
             IdempotencyKey = idempotencyKey,
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
-            Items = [.. request.Items.Zip(snapshots).Select((x, i) => new OrderItem
-            {
-                Id = Guid.CreateVersion7(),
-                LineNumber = i + 1,
-                ProductId = x.Second.Id,
-                Sku = x.Second.Sku,
-                ProductName = x.Second.Name,
-                UnitPrice = x.Second.Price,
-                Quantity = x.First.Quantity,
-            })],
+            Items = [.. snapshot.Items],
             History = [new OrderHistoryEntry { Id = Guid.CreateVersion7(), From = null, To = OrderStatus.Created, At = now }],
         };
         db.Orders.Add(order);
-        db.AddEvent(new OrderCreated(order.Id, order.CustomerId, OrderTransitions.Lines(order), order.Total, order.Currency),
+        db.AddEvent(new OrderCreated(order.Id, order.CustomerId, OrderTransitions.Lines(order), order.Total, order.Currency, order.CouponCode),
             order.Id, order.Version, now);
         try
         {
@@ -297,6 +272,107 @@ internal static class OrderEndpoints
     private static Task<Change<TEvent>> Published<TEvent>(TEvent @event)
         where TEvent : notnull => Task.FromResult(Change.Publish(@event));
 
+    /// <summary>Each item's SKU, name and unit price as Product has them now.</summary>
+    private static async Task<Priced> SnapshotProductsAsync(CreateOrderRequest request, IProductApi products, CancellationToken cancellationToken)
+    {
+        var snapshots = new List<ProductResponse>();
+        foreach (var item in request.Items)
+        {
+            try
+            {
+                snapshots.Add(await products.GetProductAsync(item.ProductId, cancellationToken));
+            }
+            catch (ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return Problems.Unprocessable($"Product {item.ProductId} does not exist.");
+            }
+            catch (Exception exception) when (exception is ApiException or HttpRequestException or TaskCanceledException
+                                                  && !cancellationToken.IsCancellationRequested)
+            {
+                return Problems.Unavailable("Product unavailable", "Product prices could not be fetched; nothing was created. Retry later.");
+            }
+        }
+
+        if (snapshots.FirstOrDefault(p => p.Status != ProductStatus.Active) is { } inactive)
+        {
+            return Problems.Unprocessable($"Product {inactive.Id} ({inactive.Sku}) is {inactive.Status} and cannot be ordered.");
+        }
+
+        if (snapshots.Select(p => p.Currency).Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            return Problems.Unprocessable("All products of an order must be priced in one currency.");
+        }
+
+        var items = request.Items.Zip(snapshots).Select((x, i) => new OrderItem
+        {
+            Id = Guid.CreateVersion7(),
+            LineNumber = i + 1,
+            ProductId = x.Second.Id,
+            Sku = x.Second.Sku,
+            ProductName = x.Second.Name,
+            UnitPrice = x.Second.Price,
+            Quantity = x.First.Quantity,
+        }).ToList();
+        return new PriceSnapshot(items, snapshots[0].Currency, 0, null, []);
+    }
+
+    /// <summary>
+    /// The quote's lines, discounts and coupon, when it is this customer's, still valid and for exactly these items:
+    /// what the customer was shown is what the order keeps.
+    /// </summary>
+    private static async Task<Priced> SnapshotQuoteAsync(
+        CreateOrderRequest request, Guid quoteId, IPricingApi pricing, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        QuoteResponse quote;
+        try
+        {
+            quote = await pricing.GetQuoteAsync(quoteId, cancellationToken);
+        }
+        catch (ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return Problems.Unprocessable($"Quote {quoteId} does not exist.");
+        }
+        catch (Exception exception) when (exception is ApiException or HttpRequestException or TaskCanceledException
+                                              && !cancellationToken.IsCancellationRequested)
+        {
+            return Problems.Unavailable("Pricing unavailable", "The quote could not be fetched; nothing was created. Retry later.");
+        }
+
+        // Pricing answers a customer's quote to its customer only; the check here covers operators ordering for one.
+        if (quote.CustomerId != request.CustomerId)
+        {
+            return Problems.Unprocessable($"Quote {quoteId} does not exist.");
+        }
+
+        if (quote.ExpiresAt <= now)
+        {
+            return Problems.Unprocessable($"Quote {quoteId} expired at {quote.ExpiresAt:O}; ask for a new one.");
+        }
+
+        if (quote.Lines.Count != request.Items.Count
+            || !request.Items.All(i => quote.Lines.Any(l => l.ProductId == i.ProductId && l.Quantity == i.Quantity)))
+        {
+            return Problems.Unprocessable($"Quote {quoteId} is for other items than the order's.");
+        }
+
+        var items = request.Items.Select(item => (Item: item, Line: quote.Lines.First(l => l.ProductId == item.ProductId)))
+            .Select((x, i) => new OrderItem
+            {
+                Id = Guid.CreateVersion7(),
+                LineNumber = i + 1,
+                ProductId = x.Line.ProductId,
+                Sku = x.Line.Sku,
+                ProductName = x.Line.Name,
+                UnitPrice = x.Line.UnitPrice,
+                Quantity = x.Line.Quantity,
+                Discount = x.Line.LineDiscount,
+            }).ToList();
+        var promotions = quote.Promotions
+            .Select(p => new AppliedPromotion { PromotionId = p.PromotionId, Name = p.Name, CouponCode = p.CouponCode, Discount = p.Discount })
+            .ToList();
+        return new PriceSnapshot(items, quote.Currency, quote.OrderAdjustments.Sum(a => a.Amount), quote.CouponCode, promotions);
+    }
+
     /// <summary>The customer's order created with <paramref name="key"/>: keys are scoped to the customer.</summary>
     private static Task<Order?> FindByKeyAsync(OrderDbContext db, Guid customerId, string key, CancellationToken cancellationToken) =>
         db.Orders.AsNoTracking().Include(o => o.Items).Include(o => o.History)
@@ -308,4 +384,18 @@ internal static class OrderEndpoints
 
     private static async Task<OrderResponse> WithCustomerAsync(OrderDbContext db, Order order, CancellationToken cancellationToken) =>
         order.ToResponse(await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.CustomerId == order.CustomerId, cancellationToken));
+
+    /// <summary>The prices an order keeps, whatever they came from.</summary>
+    private sealed record PriceSnapshot(List<OrderItem> Items, string Currency, decimal OrderDiscount, string? CouponCode, List<AppliedPromotion> Promotions)
+    {
+        public decimal Total => Items.Sum(i => i.LineTotal) - OrderDiscount;
+    }
+
+    /// <summary>A snapshot, or why there is none.</summary>
+    private sealed record Priced(PriceSnapshot? Snapshot, ProblemHttpResult? Problem)
+    {
+        public static implicit operator Priced(PriceSnapshot snapshot) => new(snapshot, null);
+
+        public static implicit operator Priced(ProblemHttpResult problem) => new(null, problem);
+    }
 }

@@ -60,7 +60,7 @@ internal static class OrderTransitions
     }
 
     internal static IReadOnlyList<OrderLine> Lines(Order order) =>
-        [.. order.Items.OrderBy(i => i.LineNumber).Select(i => new OrderLine(i.ProductId, i.Sku, i.ProductName, i.UnitPrice, i.Quantity))];
+        [.. order.Items.OrderBy(i => i.LineNumber).Select(i => new OrderLine(i.ProductId, i.Sku, i.ProductName, i.UnitPrice, i.Quantity, i.Discount))];
 
     private static AddressResponse? Pick(CustomerResponse customer, Guid? id, AddressKind kind, AddressResponse? fallback) =>
         id is { } wanted ? customer.Addresses.FirstOrDefault(a => a.Id == wanted && a.Kind == kind) : fallback;
@@ -83,8 +83,9 @@ internal static class OrderMapping
 
     public static OrderResponse ToResponse(this Order o, CachedCustomer? customer) => new(
         o.Id, o.CustomerId, customer?.Name, customer?.Email, o.Status, o.Currency, o.Total,
-        [.. o.Items.OrderBy(i => i.LineNumber).Select(i => new OrderItemResponse(i.ProductId, i.Sku, i.ProductName, i.UnitPrice, i.Quantity, i.UnitPrice * i.Quantity))],
+        [.. o.Items.OrderBy(i => i.LineNumber).Select(i => new OrderItemResponse(i.ProductId, i.Sku, i.ProductName, i.UnitPrice, i.Quantity, i.LineTotal, i.Discount))],
         o.BillingAddress?.ToContract(), o.ShippingAddress?.ToContract(),
         [.. o.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new OrderStatusChange(h.From, h.To, h.At, h.Note))],
-        o.CreatedAt, o.UpdatedAt, o.Version);
+        o.CreatedAt, o.UpdatedAt, o.Version, o.OrderDiscount, o.CouponCode,
+        [.. o.Promotions.Select(p => new OrderPromotion(p.PromotionId, p.Name, p.CouponCode, p.Discount))], o.QuoteId);
 }
