@@ -247,9 +247,12 @@ internal static class CartEndpoints
         }
 
         // The code is never echoed: a mistyped code may be anything the customer pasted.
-        if (!IsCouponCode(request.Code))
+        var errors = new ValidationErrors()
+            .Check(IsCouponCode(request.Code), "code", $"3 to {CartLimits.CouponCode} letters, digits, '-' or '_'.")
+            .NoCardNumber(request.Code, "code");
+        if (errors.Any)
         {
-            return Problems.Validation("code", $"3 to {CartLimits.CouponCode} letters, digits, '-' or '_'.");
+            return errors.Problem();
         }
 
         if (!IfMatch.TryParse(http.Request, out _))
