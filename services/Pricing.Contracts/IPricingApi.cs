@@ -26,4 +26,8 @@ public interface IPricingApi
     /// <summary>The rule stops applying (idempotent).</summary>
     [Post("/pricing/rules/{id}/retire")]
     Task<PricingRuleResponse> RetireRuleAsync(Guid id, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Operators: the demand ShoppingCart's events showed for a product; 404 when no cart ever added it.</summary>
+    [Get("/pricing/demand/{productId}")]
+    Task<ProductDemandResponse> GetDemandAsync(Guid productId, CancellationToken cancellationToken = default);
 }

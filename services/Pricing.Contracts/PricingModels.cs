@@ -112,3 +112,11 @@ public sealed record QuoteResponse(
     string? CouponCode,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// How much shoppers want a product, counted from ShoppingCart's ItemAddedToCart events (operators; the rules may use it).
+/// </summary>
+/// <param name="UnitsAdded">Units added to carts in all (each raise of a line's quantity counts what it added).</param>
+/// <param name="Carts">Carts the product was put into (a line's first addition to a cart).</param>
+/// <param name="LastAddedAt">When a cart last added it.</param>
+public sealed record ProductDemandResponse(Guid ProductId, long UnitsAdded, long Carts, DateTimeOffset LastAddedAt);
