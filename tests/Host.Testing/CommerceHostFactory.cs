@@ -8,7 +8,7 @@ namespace Commerce.Host.Testing;
 /// <summary>
 /// The real host on a real loopback port (Kestrel, so the outbox dispatcher, Refit clients and token validation reach
 /// co-hosted contexts over HTTP exactly as in production), running <paramref name="contexts"/> against one test
-/// database. Fast test defaults: 20 ms outbox polling and retry base, 3 attempts, reservation sweeper off (tests sweep
+/// database. Fast test defaults: 20 ms outbox polling and retry base, 3 attempts, reservation and cart abandonment sweepers off (tests sweep
 /// explicitly), rate limits out of reach, the test identities (<see cref="TestIdentity"/>). <paramref name="settings"/> override any of them.
 /// A host without Customer validates tokens from a companion host running only Customer (the token server) on the
 /// same database, unless <paramref name="settings"/> name an Authentication:Authority.
@@ -61,6 +61,7 @@ public class CommerceHostFactory : WebApplicationFactory<Program>
         ["Commerce:Outbox:RetryBaseDelay"] = "00:00:00.020",
         ["Commerce:Outbox:MaxAttempts"] = "3",
         ["Inventory:Reservations:SweeperEnabled"] = "false",
+        ["ShoppingCart:Abandonment:Enabled"] = "false",
         // The suites sign in and submit far more often than a shopper: tests of the limits set their own.
         ["Commerce:RateLimits:SignIn:PermitLimit"] = "1000000",
         ["Commerce:RateLimits:OrderSubmission:PermitLimit"] = "1000000",
