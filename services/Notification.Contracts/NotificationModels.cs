@@ -68,4 +68,6 @@ public static class TemplateKeys
     public const string OrderDelivered = "order-delivered";
     public const string OrderCancelled = "order-cancelled";
     public const string PaymentFailed = "payment-failed";
+    public const string CartAbandoned = "cart-abandoned";
+    public const string CouponIssued = "coupon-issued";
 }

@@ -6,6 +6,8 @@ using Commerce.Notification.Sending;
 using Commerce.Notification.Templates;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
+using Commerce.Promotion.Contracts;
+using Commerce.ShoppingCart.Contracts;
 
 namespace Commerce.Notification;
 
@@ -46,6 +48,23 @@ public static class NotificationContext
                     ["amount"] = e.Event.Amount.ToString("0.00", CultureInfo.InvariantCulture),
                     ["currency"] = e.Event.Currency,
                     ["failureCode"] = e.Event.FailureCode,
+                }, ct),
+                ignoreStaleVersions: false)
+            // Each abandoned idle spell is its own reminder (the cart publishes one per spell); a win-back coupon its own message.
+            .HandleEvent<CartAbandoned>("ShoppingCart", (e, db, ct) =>
+                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.CartAbandoned, new()
+                {
+                    ["itemCount"] = e.Event.ItemCount.ToString(CultureInfo.InvariantCulture),
+                    ["subtotal"] = e.Event.Subtotal.ToString("0.00", CultureInfo.InvariantCulture),
+                    ["currency"] = e.Event.Currency,
+                }, ct),
+                ignoreStaleVersions: false)
+            .HandleEvent<CouponIssued>("Promotion", (e, db, ct) =>
+                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.CouponIssued, new()
+                {
+                    ["code"] = e.Event.Code,
+                    ["promotionName"] = e.Event.PromotionName,
+                    ["validUntil"] = e.Event.ValidUntil.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 }, ct),
                 ignoreStaleVersions: false)
             // The delivery log answers "was the customer told?" for a quarter; pending messages stay until they finish.

@@ -132,6 +132,20 @@ namespace Commerce.Notification.Migrations
                         },
                         new
                         {
+                            Key = "cart-abandoned",
+                            Body = "Hi {{customerName}}, you left {{itemCount}} item(s) worth {{subtotal}} {{currency}} in your cart.",
+                            Subject = "Your cart is waiting",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Key = "coupon-issued",
+                            Body = "Hi {{customerName}}, use {{code}} for {{promotionName}} until {{validUntil}}.",
+                            Subject = "A coupon for you",
+                            Version = 1
+                        },
+                        new
+                        {
                             Key = "payment-failed",
                             Body = "Hi {{customerName}}, we could not charge {{amount}} {{currency}} for order {{orderId}} ({{failureCode}}).",
                             Subject = "Payment for order {{orderId}} failed",

@@ -11,6 +11,8 @@ public static class DefaultTemplates
         new() { Key = TemplateKeys.OrderShipped, Subject = "Order {{orderId}} shipped", Body = "Hi {{customerName}}, your order {{orderId}} is on its way." },
         new() { Key = TemplateKeys.OrderDelivered, Subject = "Order {{orderId}} delivered", Body = "Hi {{customerName}}, your order {{orderId}} has been delivered." },
         new() { Key = TemplateKeys.OrderCancelled, Subject = "Order {{orderId}} cancelled", Body = "Hi {{customerName}}, your order {{orderId}} was cancelled: {{reason}}." },
+        new() { Key = TemplateKeys.CartAbandoned, Subject = "Your cart is waiting", Body = "Hi {{customerName}}, you left {{itemCount}} item(s) worth {{subtotal}} {{currency}} in your cart." },
+        new() { Key = TemplateKeys.CouponIssued, Subject = "A coupon for you", Body = "Hi {{customerName}}, use {{code}} for {{promotionName}} until {{validUntil}}." },
         new() { Key = TemplateKeys.PaymentFailed, Subject = "Payment for order {{orderId}} failed", Body = "Hi {{customerName}}, we could not charge {{amount}} {{currency}} for order {{orderId}} ({{failureCode}})." },
     ];
 }
