@@ -94,6 +94,9 @@ public sealed class HostProcess : IAsyncDisposable
             {
                 if (host.process.HasExited)
                 {
+                    // Exited is not the end of its output: the last lines (why it stopped) are still being read. The
+                    // parameterless wait returns once both redirected streams are drained.
+                    await host.process.WaitForExitAsync();
                     throw new InvalidOperationException(
                         $"The host process ({contexts}) exited with {host.process.ExitCode}:\n{string.Join('\n', host.output)}");
                 }
