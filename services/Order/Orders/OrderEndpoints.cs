@@ -111,8 +111,8 @@ internal static class OrderEndpoints
         // The price snapshot, never changed afterwards: the quote's prices and discounts when the order names one,
         // else what Product says now.
         var priced = request.QuoteId is { } quoteId
-            ? await SnapshotQuoteAsync(request, quoteId, pricing, time.GetUtcNow(), cancellationToken)
-            : await SnapshotProductsAsync(request, products, cancellationToken);
+            ? await SnapshotQuoteAsync(request, quoteId, pricing, time.GetUtcNow(), logger, cancellationToken)
+            : await SnapshotProductsAsync(request, products, logger, cancellationToken);
         if (priced.Problem is { } refused)
         {
             return refused;
@@ -273,7 +273,8 @@ internal static class OrderEndpoints
         where TEvent : notnull => Task.FromResult(Change.Publish(@event));
 
     /// <summary>Each item's SKU, name and unit price as Product has them now.</summary>
-    private static async Task<Priced> SnapshotProductsAsync(CreateOrderRequest request, IProductApi products, CancellationToken cancellationToken)
+    private static async Task<Priced> SnapshotProductsAsync(
+        CreateOrderRequest request, IProductApi products, ILogger logger, CancellationToken cancellationToken)
     {
         var snapshots = new List<ProductResponse>();
         foreach (var item in request.Items)
@@ -289,6 +290,7 @@ internal static class OrderEndpoints
             catch (Exception exception) when (exception is ApiException or HttpRequestException or TaskCanceledException
                                                   && !cancellationToken.IsCancellationRequested)
             {
+                logger.LogWarning(exception, "Product unreachable while creating an order");
                 return Problems.Unavailable("Product unavailable", "Product prices could not be fetched; nothing was created. Retry later.");
             }
         }
@@ -321,7 +323,7 @@ internal static class OrderEndpoints
     /// what the customer was shown is what the order keeps.
     /// </summary>
     private static async Task<Priced> SnapshotQuoteAsync(
-        CreateOrderRequest request, Guid quoteId, IPricingApi pricing, DateTimeOffset now, CancellationToken cancellationToken)
+        CreateOrderRequest request, Guid quoteId, IPricingApi pricing, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
     {
         QuoteResponse quote;
         try
@@ -335,6 +337,7 @@ internal static class OrderEndpoints
         catch (Exception exception) when (exception is ApiException or HttpRequestException or TaskCanceledException
                                               && !cancellationToken.IsCancellationRequested)
         {
+            logger.LogWarning(exception, "Pricing unreachable while creating an order");
             return Problems.Unavailable("Pricing unavailable", "The quote could not be fetched; nothing was created. Retry later.");
         }
 
