@@ -116,10 +116,11 @@ public sealed class CartTests(CartFixture fixture) : IClassFixture<CartFixture>
         var (customerId, client) = await fixture.NewCustomerAsync();
         var product = await fixture.NewProductAsync();
         await fixture.Products.DiscontinueAsync(product.Id);
-        // The cart decides by its cache: once Product's events are delivered it knows the product is discontinued.
+        // The cart decides by its cache: once ProductDiscontinued is delivered it knows. (Waiting only for "no active
+        // copy" would also pass before ProductCreated arrived, which could then make the copy active.)
         await CartFixture.EventuallyAsync(
-            async () => await fixture.Sql.CountAsync("shoppingcart.products", "product_id = $1 AND active", product.Id) == 0,
-            "ProductDiscontinued to reach the cache (or no copy, so Product is asked)");
+            async () => await fixture.Sql.CountAsync("shoppingcart.products", "product_id = $1 AND NOT active", product.Id) == 1,
+            "ProductDiscontinued to reach the cache");
 
         using var discontinued = await client.PutAsJsonAsync($"/carts/{customerId}/items/{product.Id}", new SetCartItemRequest(1), CommerceJson.Options);
         using var unknown = await client.PutAsJsonAsync($"/carts/{customerId}/items/{Guid.NewGuid()}", new SetCartItemRequest(1), CommerceJson.Options);
