@@ -341,7 +341,7 @@ internal static class OrderEndpoints
             return Problems.Unavailable("Pricing unavailable", "The quote could not be fetched; nothing was created. Retry later.");
         }
 
-        // Pricing answers a customer's quote to its customer only; the check here covers operators ordering for one.
+        // Order reads quotes as its own client, for every customer: this check is what keeps a quote to its customer.
         if (quote.CustomerId != request.CustomerId)
         {
             return Problems.Unprocessable($"Quote {quoteId} does not exist.");
@@ -358,17 +358,17 @@ internal static class OrderEndpoints
             return Problems.Unprocessable($"Quote {quoteId} is for other items than the order's.");
         }
 
-        var items = request.Items.Select(item => (Item: item, Line: quote.Lines.First(l => l.ProductId == item.ProductId)))
-            .Select((x, i) => new OrderItem
+        var items = request.Items.Select(item => quote.Lines.First(l => l.ProductId == item.ProductId))
+            .Select((line, i) => new OrderItem
             {
                 Id = Guid.CreateVersion7(),
                 LineNumber = i + 1,
-                ProductId = x.Line.ProductId,
-                Sku = x.Line.Sku,
-                ProductName = x.Line.Name,
-                UnitPrice = x.Line.UnitPrice,
-                Quantity = x.Line.Quantity,
-                Discount = x.Line.LineDiscount,
+                ProductId = line.ProductId,
+                Sku = line.Sku,
+                ProductName = line.Name,
+                UnitPrice = line.UnitPrice,
+                Quantity = line.Quantity,
+                Discount = line.LineDiscount,
             }).ToList();
         var promotions = quote.Promotions
             .Select(p => new PromotionSnapshot { PromotionId = p.PromotionId, Name = p.Name, CouponCode = p.CouponCode, Discount = p.Discount })
