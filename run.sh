@@ -28,7 +28,7 @@ fi
 stop_postgres() { "${as_server_user[@]}" "$POSTGRES_BIN_DIR/pg_ctl" -D "$data" stop -m fast >/dev/null 2>&1 || true; }
 trap stop_postgres EXIT
 "${as_server_user[@]}" "$POSTGRES_BIN_DIR/pg_ctl" -D "$data" -l "$state/postgres.log" -w start \
-  -o "-p $POSTGRES_PORT -c listen_addresses=127.0.0.1 -k $state" >/dev/null
+  -o "-p $POSTGRES_PORT -c listen_addresses=127.0.0.1 -c max_connections=300 -k $state" >/dev/null
 echo "PostgreSQL listening on 127.0.0.1:$POSTGRES_PORT (data in .local/postgres, log in .local/postgres.log)"
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"

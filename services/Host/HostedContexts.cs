@@ -1,5 +1,6 @@
 using Commerce.Checkout;
 using Commerce.Customer;
+using Commerce.Delivery;
 using Commerce.Inventory;
 using Commerce.Notification;
 using Commerce.Order;
@@ -7,6 +8,8 @@ using Commerce.Payment;
 using Commerce.Pricing;
 using Commerce.Product;
 using Commerce.Promotion;
+using Commerce.Review;
+using Commerce.Seller;
 using Commerce.Shipping;
 using Commerce.ShoppingCart;
 
@@ -32,6 +35,9 @@ public static class HostedContexts
         new("ShoppingCart", b => b.AddShoppingCartContext(), e => e.MapShoppingCartContext()),
         new("Pricing", b => b.AddPricingContext(), e => e.MapPricingContext()),
         new("Promotion", b => b.AddPromotionContext(), e => e.MapPromotionContext()),
+        new("Seller", b => b.AddSellerContext(), e => e.MapSellerContext()),
+        new("Review", b => b.AddReviewContext(), e => e.MapReviewContext()),
+        new("Delivery", b => b.AddDeliveryContext(), e => e.MapDeliveryContext()),
     ];
 
     /// <summary>

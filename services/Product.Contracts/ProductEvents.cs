@@ -8,7 +8,8 @@ namespace Commerce.Product.Contracts;
 /// so a cache that keeps the state of the newest version it has seen is the product's latest state whatever order
 /// the events arrive in. Null only in events written before it existed (subscribers then ask Product's API).
 /// </summary>
-public sealed record ProductState(string Sku, string Name, string Category, decimal Price, string Currency, ProductStatus Status);
+/// <param name="SellerId">The seller who sells it; null for the shop's own products.</param>
+public sealed record ProductState(string Sku, string Name, string Category, decimal Price, string Currency, ProductStatus Status, Guid? SellerId = null);
 
 /// <summary>A new product; its fields are its whole state (status Active).</summary>
 public sealed record ProductCreated(
@@ -17,7 +18,8 @@ public sealed record ProductCreated(
     string Name,
     string Category,
     decimal Price,
-    string Currency);
+    string Currency,
+    Guid? SellerId = null);
 
 public sealed record ProductUpdated(Guid ProductId, string Sku, string Name, string Description, string Category, ProductState? State = null);
 

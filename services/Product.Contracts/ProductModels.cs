@@ -18,7 +18,8 @@ public sealed record CreateProductRequest(
     string Currency,
     string? Description = null,
     [property: MaxLength(CreateProductRequest.MaxAttributes)] IReadOnlyList<ProductAttribute>? Attributes = null,
-    [property: MaxLength(CreateProductRequest.MaxImageUrls)] IReadOnlyList<string>? ImageUrls = null)
+    [property: MaxLength(CreateProductRequest.MaxImageUrls)] IReadOnlyList<string>? ImageUrls = null,
+    Guid? SellerId = null)
 {
     public const int MaxAttributes = 50;
 
@@ -48,7 +49,15 @@ public sealed record ProductResponse(
     IReadOnlyList<ProductAttribute> Attributes,
     IReadOnlyList<string> ImageUrls,
     long? AvailableQuantity,
-    int Version);
+    int Version,
+    ProductSeller? Seller = null,
+    ProductRating? Rating = null);
+
+/// <summary>Who sells the product (null: the shop itself), from Seller's events.</summary>
+public sealed record ProductSeller(Guid Id, string DisplayName, bool Active);
+
+/// <summary>The product's approved reviews summed up (from Review's events): the count per star, index 0 = one star.</summary>
+public sealed record ProductRating(int Count, decimal Average, IReadOnlyList<int> Stars);
 
 /// <param name="Version">The product's version, as in its ETag and its events (what a rebuilt cache records).</param>
 public sealed record ProductSummary(
@@ -60,7 +69,9 @@ public sealed record ProductSummary(
     string Currency,
     ProductStatus Status,
     long? AvailableQuantity,
-    int Version);
+    int Version,
+    ProductSeller? Seller = null,
+    ProductRating? Rating = null);
 
 public sealed record ProductPage(IReadOnlyList<ProductSummary> Items, int Page, int PageSize, int TotalCount);
 

@@ -10,6 +10,10 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
 
     public DbSet<StockLevel> StockLevels => Set<StockLevel>();
 
+    public DbSet<SellerCopy> Sellers => Set<SellerCopy>();
+
+    public DbSet<ProductRatingCopy> Ratings => Set<ProductRatingCopy>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -29,6 +33,7 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
             product.HasIndex(p => p.Price);
             product.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
             product.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
+            product.HasIndex(p => p.SellerId);
             product.Property(p => p.Version).IsConcurrencyToken();
             product.OwnsMany(p => p.Attributes, attribute => attribute.ToJson("attributes"));
         });
@@ -39,6 +44,21 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
             stock.HasKey(s => new { s.Sku, s.Warehouse });
             stock.Property(s => s.Sku).HasMaxLength(Limits.Sku);
             stock.Property(s => s.Warehouse).HasMaxLength(Limits.Warehouse);
+        });
+
+        modelBuilder.Entity<SellerCopy>(seller =>
+        {
+            seller.ToTable("sellers");
+            seller.HasKey(s => s.SellerId);
+            seller.Property(s => s.DisplayName).HasMaxLength(Limits.SellerName);
+            seller.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
+        });
+
+        modelBuilder.Entity<ProductRatingCopy>(rating =>
+        {
+            rating.ToTable("product_ratings");
+            rating.HasKey(r => r.ProductId);
+            rating.Property(r => r.Average).HasPrecision(3, 2);
         });
 
         modelBuilder.UseSnakeCaseNames();
@@ -69,6 +89,9 @@ public sealed class CatalogProduct : IVersionedAggregate
     public List<SpecificationAttribute> Attributes { get; set; } = [];
 
     public List<string> ImageUrls { get; set; } = [];
+
+    /// <summary>The seller who sells it and alone (with operators) may change it; null for the shop's own products.</summary>
+    public Guid? SellerId { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 
@@ -102,8 +125,48 @@ public sealed class StockLevel : ICachedCopy
     public required DateTimeOffset UpdatedAt { get; set; }
 }
 
+/// <summary>
+/// Product's cache of a seller (from Seller's events, whole state each time): what a product page shows of its
+/// seller, and whether the seller may change its products (a suspended one may not).
+/// </summary>
+public sealed class SellerCopy : ICachedCopy
+{
+    public required Guid SellerId { get; init; }
+
+    public required Guid AccountId { get; set; }
+
+    public required string DisplayName { get; set; }
+
+    public required Seller.Contracts.SellerStatus Status { get; set; }
+
+    public required int SourceVersion { get; set; }
+
+    public required DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// Product's cache of a product's rating (from Review's ReviewApproved, whole summary each time), so a product page
+/// shows it without asking Review. <see cref="SourceVersion"/> counts the summary's changes in Review.
+/// </summary>
+public sealed class ProductRatingCopy : ICachedCopy
+{
+    public required Guid ProductId { get; init; }
+
+    public required int Count { get; set; }
+
+    public required decimal Average { get; set; }
+
+    /// <summary>Approved reviews per star, index 0 = one star.</summary>
+    public required int[] Stars { get; set; }
+
+    public required int SourceVersion { get; set; }
+
+    public required DateTimeOffset UpdatedAt { get; set; }
+}
+
 internal static class Limits
 {
+    public const int SellerName = 100;
     public const int Sku = 64;
     public const int Warehouse = 64;
     public const int Name = 200;

@@ -30,6 +30,7 @@ public sealed class CommerceContextRegistration
     /// <summary>The login role the context connects as; owner of <see cref="Schema"/>, and of nothing else.</summary>
     public string Role { get; }
 
+    /// <summary>The context's connection string as its DbContext uses it, pool defaults included (so ClearPool finds its pool).</summary>
     public string ConnectionString { get; }
 
     public Type DbContextType { get; }

@@ -72,13 +72,13 @@ public static class ServiceDefaultsExtensions
         var schema = name.ToLowerInvariant();
         // `dotnet ef` builds the host only to find the model and never connects.
         var connectionString = ConnectionStringFor(builder.Configuration, name, defaultPasswordAllowed: builder.Environment.IsDevelopment() || EF.IsDesignTime);
-        var registration = new CommerceContextRegistration(name, schema, connectionString, typeof(TDbContext));
+        var registration = new CommerceContextRegistration(name, schema, WithPoolDefaults(connectionString), typeof(TDbContext));
         var services = builder.Services;
 
         services.AddSingleton(registration);
         // The options depend on nothing per request: build them once (singleton) rather than once per scope.
         services.AddDbContext<TDbContext>(options => options
-                .UseNpgsql(WithPoolDefaults(registration.ConnectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
+                .UseNpgsql(registration.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
                 .AddInterceptors(new OutboxSignalInterceptor(registration.Signal)),
             optionsLifetime: ServiceLifetime.Singleton);
         registration.ResolveDbContext = sp => sp.GetRequiredService<TDbContext>();
@@ -189,25 +189,42 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// A context's own connections: statements used often are prepared once per physical connection (Npgsql
-    /// auto-prepare), and a connection taken from the pool is not reset (no RESET ALL / CLOSE ALL / ... before the
-    /// next command) since contexts keep no session state; an open transaction is still rolled back on return.
-    /// A connection string that sets either keyword keeps its own value.
+    /// A context's own connections are at most <see cref="MaxPoolSizePerContext"/> per process: every context keeps a
+    /// pool of its own (its own role), and at Npgsql's default of 100 thirteen pools grown by a burst hold idle
+    /// connections the others can no longer open, so PostgreSQL refuses new ones ("too many clients") long after the
+    /// burst. Requests beyond the cap wait for a connection instead; on two cores more would only queue in PostgreSQL.
+    /// Statements used often are prepared once per physical connection (Npgsql auto-prepare), and a connection taken
+    /// from the pool is not reset (no RESET ALL / CLOSE ALL / ... before the next command) since contexts keep no
+    /// session state; an open transaction is still rolled back on return.
+    /// A connection string that sets any of these keywords keeps its own value.
     /// </summary>
+    /// <summary>Thirteen contexts at this many fit PostgreSQL's <c>max_connections</c> of 300 (run.sh) with room for tools.</summary>
+    public const int MaxPoolSizePerContext = 20;
+
     internal static string WithPoolDefaults(string connectionString)
     {
+        // What the string itself says: Npgsql's own builder answers ContainsKey true for every keyword it knows.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("Max Auto Prepare"))
+        if (!Sets(given, "Maximum Pool Size", nameof(builder.MaxPoolSize)))
+        {
+            builder.MaxPoolSize = MaxPoolSizePerContext;
+        }
+
+        if (!Sets(given, "Max Auto Prepare", nameof(builder.MaxAutoPrepare)))
         {
             builder.MaxAutoPrepare = 64;
         }
 
-        if (!builder.ContainsKey("No Reset On Close"))
+        if (!Sets(given, "No Reset On Close", nameof(builder.NoResetOnClose)))
         {
             builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;
+
+        static bool Sets(System.Data.Common.DbConnectionStringBuilder given, string keyword, string property) =>
+            given.ContainsKey(keyword) || given.ContainsKey(property);
     }
 
     /// <summary>

@@ -4,7 +4,11 @@ using Commerce.Host;
 using Commerce.Host.Testing;
 using Commerce.ServiceDefaults.Database;
 using Commerce.ServiceDefaults.Security;
+using Commerce.ServiceDefaults;
 using Commerce.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Commerce.Architecture.Tests;
 
@@ -44,8 +48,18 @@ public sealed class HostingTests
         await CommerceDatabase.SeedDemoAsync(host.Services);
 
         Assert.NotEmpty(document.RootElement.GetProperty("paths").EnumerateObject());
+        AssertPoolDefaults(host.Services, context);
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (ready.StatusCode, live.StatusCode));
         Assert.Equal(seededOnce, await RowCountsAsync(sql, schema));
+    }
+
+    /// <summary>The context's connections are capped, auto-prepare and skip the reset, as its connection string sets none of it.</summary>
+    private static void AssertPoolDefaults(IServiceProvider services, string context)
+    {
+        using var scope = services.CreateScope();
+        var registration = scope.ServiceProvider.GetServices<CommerceContextRegistration>().Single(r => r.Name == context);
+        var connection = new NpgsqlConnectionStringBuilder(((DbContext)scope.ServiceProvider.GetRequiredService(registration.DbContextType)).Database.GetConnectionString());
+        Assert.Equal((ServiceDefaultsExtensions.MaxPoolSizePerContext, 64, true), (connection.MaxPoolSize, connection.MaxAutoPrepare, connection.NoResetOnClose));
     }
 
     private static async Task<Dictionary<string, long>> RowCountsAsync(Sql sql, string schema)

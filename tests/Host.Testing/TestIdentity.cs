@@ -38,6 +38,9 @@ public static class TestIdentity
         ["shoppingcart"] = Roles.Service,
         ["pricing"] = Roles.Service,
         ["promotion"] = Roles.Service,
+        ["seller"] = Roles.Service,
+        ["review"] = Roles.Service,
+        ["delivery"] = Roles.Service,
     };
 
     private static readonly Dictionary<string, string> Secrets =

@@ -20,6 +20,9 @@ public static class Access
     /// </summary>
     public static AuthorizationPolicy CustomersAnd(params string[] clientIds) => Policy([Roles.Customer, Roles.Operator], clientIds);
 
+    /// <summary>A seller's account (the endpoint then answers 404 for another seller's things) or an operator (audited).</summary>
+    public static AuthorizationPolicy Sellers { get; } = Policy([Roles.Seller, Roles.Operator], []);
+
     /// <summary>Operators only: ops tools, dead letters, stuck orders, every customer's data.</summary>
     public static AuthorizationPolicy Operators { get; } = Policy([Roles.Operator], []);
 

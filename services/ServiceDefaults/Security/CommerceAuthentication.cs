@@ -99,6 +99,9 @@ public sealed class ClaimNames
     public string Role { get; set; } = "role";
 
     public string ClientId { get; set; } = "client_id";
+
+    /// <summary>The seller a customer account manages (with role <see cref="Roles.Seller"/>).</summary>
+    public string Seller { get; set; } = "seller_id";
 }
 
 public sealed class ClientSettings
@@ -115,6 +118,9 @@ public static class Roles
     public const string Customer = "customer";
     public const string Operator = "operator";
     public const string Service = "service";
+
+    /// <summary>A customer account that manages a seller: alongside <see cref="Customer"/>, with the seller's id in its own claim.</summary>
+    public const string Seller = "seller";
 }
 
 /// <summary>The client ids of the system's own processes.</summary>
@@ -133,7 +139,7 @@ public static class Clients
 }
 
 /// <summary>Who is calling, read off the validated token's claims.</summary>
-public sealed record Caller(string? Subject, string? ClientId, IReadOnlySet<string> Roles)
+public sealed record Caller(string? Subject, string? ClientId, IReadOnlySet<string> Roles, string? SellerClaim = null)
 {
     public bool IsOperator => Roles.Contains(Security.Roles.Operator);
 
@@ -141,6 +147,15 @@ public sealed record Caller(string? Subject, string? ClientId, IReadOnlySet<stri
 
     /// <summary>The signed-in customer's id, when the caller is a customer.</summary>
     public Guid? CustomerId => IsCustomer && Guid.TryParse(Subject, out var id) ? id : null;
+
+    /// <summary>The seller the signed-in account manages, when it is a seller's.</summary>
+    public Guid? SellerId => Roles.Contains(Security.Roles.Seller) && Guid.TryParse(SellerClaim, out var id) ? id : null;
+
+    /// <summary>
+    /// May manage what belongs to <paramref name="sellerId"/>: that seller's account, or an operator. Callers get 404
+    /// otherwise, so another seller's ids cannot be probed.
+    /// </summary>
+    public bool MayActForSeller(Guid sellerId) => IsOperator || SellerId == sellerId;
 
     public bool IsClient(string clientId) => string.Equals(ClientId, clientId, StringComparison.OrdinalIgnoreCase);
 
@@ -165,6 +180,7 @@ public sealed record Caller(string? Subject, string? ClientId, IReadOnlySet<stri
         return new Caller(
             user.FindFirst(names.Subject)?.Value,
             user.FindFirst(names.ClientId)?.Value,
-            user.FindAll(names.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+            user.FindAll(names.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+            user.FindFirst(names.Seller)?.Value);
     }
 }
