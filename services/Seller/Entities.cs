@@ -28,15 +28,11 @@ public sealed class SellerProfile : IVersionedAggregate
 
     public required DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>The profile's version: its ETag, and the version of every profile event.</summary>
-    public int Version { get; set; } = 1;
-
     /// <summary>
-    /// How many SellerStockLow events the seller has had: their version on the seller's stream. Apart from
-    /// <see cref="Version"/> so a stock alert neither changes the profile's ETag nor races a profile edit; moved only
-    /// by an atomic UPDATE (see <see cref="LowStock.LowStockTracking"/>), never through the tracked entity.
+    /// +1 on every event on the seller's stream: profile changes, and SellerStockLow too, so one stream never carries two
+    /// events at one version and every subscriber may order the seller's events by it. The profile's ETag.
     /// </summary>
-    public int LowStockAlerts { get; set; }
+    public int Version { get; set; } = 1;
 
     public SellerState State => new(AccountId, DisplayName, ContactEmail, Status);
 

@@ -60,13 +60,12 @@ internal static class LowStockTracking
             return;
         }
 
-        // The seller's alert count is the event's version on the seller's stream: apart from the profile's version, so
-        // alerts never collide with each other, move no ETag and race no profile edit. Subscribers take every one
-        // (ignoreStaleVersions: false): each is its own notice. Atomic, in the inbox's transaction.
-        var sequence = await db.Database
-            .SqlQuery<int>($"UPDATE seller.sellers SET low_stock_alerts = low_stock_alerts + 1 WHERE id = {sellerId} RETURNING low_stock_alerts AS \"Value\"")
-            .ToListAsync(cancellationToken);
-        if (sequence.Count == 0)
+        // On the seller's stream at the seller's next version (the contract's "version = the seller's version"): one
+        // stream never carries two events at one version, so no subscriber's ordering of the seller's events can drop
+        // one. The price is an ETag that moves with a notice; a profile edit racing this save fails one of the two
+        // (409 to the editor, or this delivery, which Inventory retries).
+        var seller = await db.Sellers.FirstOrDefaultAsync(s => s.Id == sellerId, cancellationToken);
+        if (seller is null)
         {
             incoming.Services.GetRequiredService<ILogger<SellerDbContext>>().LogWarning(
                 "Product {ProductId} names seller {SellerId}, which Seller does not know: low stock of {Sku} recorded, nobody notified",
@@ -74,8 +73,9 @@ internal static class LowStockTracking
             return;
         }
 
+        seller.Version++;
         db.AddEvent(new SellerStockLow(sellerId, product.ProductId, e.Sku, product.Name, e.Warehouse, e.Available, e.ReorderPoint),
-            sellerId, sequence[0], incoming.OccurredAt);
+            sellerId, seller.Version, incoming.OccurredAt);
     }
 
     public static async Task LevelChangedAsync(IncomingEvent<StockLevelChanged> incoming, SellerDbContext db, CancellationToken cancellationToken)
