@@ -139,8 +139,7 @@ namespace Commerce.Seller.Migrations
                     suspension_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     registered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    low_stock_alerts = table.Column<int>(type: "integer", nullable: false)
+                    version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -154,10 +154,6 @@ namespace Commerce.Seller.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("display_name");
 
-                    b.Property<int>("LowStockAlerts")
-                        .HasColumnType("integer")
-                        .HasColumnName("low_stock_alerts");
-
                     b.Property<DateTimeOffset>("RegisteredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("registered_at");
