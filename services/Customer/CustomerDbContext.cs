@@ -15,7 +15,7 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
 
     public DbSet<CustomerProfile> Customers => Set<CustomerProfile>();
 
-    public DbSet<SellerAccount> SellerAccounts => Set<SellerAccount>();
+    public DbSet<SellerAccountCopy> SellerAccounts => Set<SellerAccountCopy>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -62,7 +62,7 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
             address.Property(a => a.Country).HasMaxLength(2).IsFixedLength();
         });
 
-        modelBuilder.Entity<SellerAccount>(seller =>
+        modelBuilder.Entity<SellerAccountCopy>(seller =>
         {
             seller.ToTable("seller_accounts");
             seller.HasKey(s => s.SellerId);

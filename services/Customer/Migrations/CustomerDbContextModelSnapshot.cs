@@ -273,7 +273,7 @@ namespace Commerce.Customer.Migrations
                     b.ToTable("credentials", "customer");
                 });
 
-            modelBuilder.Entity("Commerce.Customer.SignIn.SellerAccount", b =>
+            modelBuilder.Entity("Commerce.Customer.SignIn.SellerAccountCopy", b =>
                 {
                     b.Property<Guid>("SellerId")
                         .ValueGeneratedOnAdd()

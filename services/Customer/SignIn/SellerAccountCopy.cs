@@ -7,7 +7,7 @@ namespace Commerce.Customer.SignIn;
 /// server puts the seller's id in that account's access tokens. Kept whatever the seller's status, because Product,
 /// not the token, decides what a suspended seller may do.
 /// </summary>
-public sealed class SellerAccount : ICachedCopy
+public sealed class SellerAccountCopy : ICachedCopy
 {
     public required Guid SellerId { get; init; }
 
@@ -18,8 +18,8 @@ public sealed class SellerAccount : ICachedCopy
     public required DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>Keeps <see cref="SellerAccount"/> at Seller's latest state, whatever order its events arrive in.</summary>
-internal static class SellerAccounts
+/// <summary>Keeps <see cref="SellerAccountCopy"/> at Seller's latest state, whatever order its events arrive in.</summary>
+internal static class SellerAccountCopies
 {
     public static CommerceContextBuilder<CustomerDbContext> HandleSellerEvents(this CommerceContextBuilder<CustomerDbContext> context) => context
         .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => ApplyAsync(db, e.Event.SellerId, e.Event.State, e, ct))
@@ -37,10 +37,10 @@ internal static class SellerAccounts
     {
         var now = incoming.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var version = incoming.AggregateVersion;
-        return db.ApplyAsync<SellerAccount>(
+        return db.ApplyAsync<SellerAccountCopy>(
             s => s.SellerId == sellerId,
             version,
-            () => new SellerAccount { SellerId = sellerId, AccountId = state.AccountId, SourceVersion = version, UpdatedAt = now },
+            () => new SellerAccountCopy { SellerId = sellerId, AccountId = state.AccountId, SourceVersion = version, UpdatedAt = now },
             s => s.SetProperty(a => a.AccountId, state.AccountId).SetProperty(a => a.UpdatedAt, now),
             cancellationToken);
     }
