@@ -77,3 +77,53 @@ public sealed class AuthorizationTests(SellerAccessFixture fixture) : IClassFixt
             fixture.Callers);
     }
 }
+
+/// <summary>
+/// The same routes as sellers call them, with real seller tokens (Customer puts seller_id in the managing account's
+/// token): the "customer" column is the seller whose profile the row names, "other customer" another seller, who
+/// gets 404 for what is not its own. Each row gets sellers of its own, so one row's suspension decides no other's answer.
+/// </summary>
+public sealed class SellerTokenAuthorizationTests(SellerWithCustomerFixture fixture) : IClassFixture<SellerWithCustomerFixture>
+{
+    private const string Profile = """{"displayName":"Own shop","contactEmail":"own@example.com"}""";
+
+    public static TheoryData<AccessCase> Routes =>
+    [
+        // Both already are sellers: one seller per account.
+        new("POST register", HttpMethod.Post, "/sellers", Expect(otherSeller: 409, seller: 409, @operator: 403), Profile),
+        new("GET mine", HttpMethod.Get, "/sellers/me", Expect(otherSeller: 200, seller: 200, @operator: 404)),
+        new("GET seller", HttpMethod.Get, "/sellers/{seller}", Expect(otherSeller: 404, seller: 200, @operator: 200)),
+        new("GET storefront", HttpMethod.Get, "/sellers/{seller}/storefront", Expect(otherSeller: 200, seller: 200, @operator: 200, anonymous: 200, wrongService: 200)),
+        new("GET list", HttpMethod.Get, "/sellers", Expect(otherSeller: 403, seller: 403, @operator: 200)),
+        new("PUT seller", HttpMethod.Put, "/sellers/{seller}", Expect(otherSeller: 404, seller: 200, @operator: 200), Profile),
+        new("POST suspend", HttpMethod.Post, "/sellers/{seller}/suspend", Expect(otherSeller: 403, seller: 403, @operator: 200), """{"reason":"Matrix"}"""),
+        new("POST reinstate", HttpMethod.Post, "/sellers/{seller}/reinstate", Expect(otherSeller: 403, seller: 403, @operator: 200)),
+        new("GET low stock", HttpMethod.Get, "/sellers/{seller}/low-stock", Expect(otherSeller: 404, seller: 200, @operator: 200)),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Route_AsEachSeller_AnswersItsPolicy(AccessCase route)
+    {
+        var seller = await fixture.App.SellerClientAsync("Owner");
+        var callers = new Dictionary<CallerKind, HttpClient>
+        {
+            [CallerKind.Anonymous] = fixture.Anonymous,
+            [CallerKind.OtherCustomer] = (await fixture.App.SellerClientAsync("Stranger")).Client,
+            [CallerKind.Customer] = seller.Client,
+            [CallerKind.Operator] = fixture.Client,
+            [CallerKind.WrongService] = await fixture.App.ClientAsAsync(TestIdentity.StrangerClient),
+        };
+
+        await AccessMatrix.AssertAsync(route with { Path = route.Path.Replace("{seller}", seller.SellerId.ToString(), StringComparison.Ordinal) }, callers);
+    }
+
+    private static Dictionary<CallerKind, int> Expect(int otherSeller, int seller, int @operator, int anonymous = 401, int wrongService = 403) => new()
+    {
+        [CallerKind.Anonymous] = anonymous,
+        [CallerKind.OtherCustomer] = otherSeller,
+        [CallerKind.Customer] = seller,
+        [CallerKind.Operator] = @operator,
+        [CallerKind.WrongService] = wrongService,
+    };
+}

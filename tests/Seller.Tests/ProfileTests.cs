@@ -166,3 +166,31 @@ public sealed class ProfileTests(SellerFixture fixture) : IClassFixture<SellerFi
         return fixture.Client.SendAsync(request);
     }
 }
+
+/// <summary>A seller managing its own profile with its own token (roles customer and seller, claim seller_id).</summary>
+public sealed class SellerTokenTests(SellerWithCustomerFixture fixture) : IClassFixture<SellerWithCustomerFixture>
+{
+    [Fact]
+    public async Task Seller_ReadsAndEditsItsOwnProfile_NotAnothers_AndNotWhileSuspended()
+    {
+        var seller = await fixture.App.SellerClientAsync("Own shop");
+        var other = await fixture.App.SellerClientAsync("Other shop");
+        var change = new UpdateSellerRequest("Own shop, renamed", "renamed@example.com", "+1 555 0100", null);
+
+        var mine = await seller.Client.GetFromJsonAsync<SellerResponse>("/sellers/me", CommerceJson.Options);
+        using var updated = await seller.Client.PutAsJsonAsync($"/sellers/{seller.SellerId}", change, CommerceJson.Options);
+        using var others = await seller.Client.PutAsJsonAsync($"/sellers/{other.SellerId}", change, CommerceJson.Options);
+        (await fixture.Client.PostAsJsonAsync($"/sellers/{seller.SellerId}/suspend", new SuspendSellerRequest("Checks"), CommerceJson.Options))
+            .EnsureSuccessStatusCode();
+        using var whileSuspended = await seller.Client.PutAsJsonAsync($"/sellers/{seller.SellerId}", change with { DisplayName = "Sneaky" }, CommerceJson.Options);
+
+        Assert.Equal((seller.SellerId, seller.AccountId), (mine!.Id, mine.AccountId));
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("Own shop, renamed", (await updated.Content.ReadFromJsonAsync<SellerResponse>(CommerceJson.Options))!.DisplayName);
+        Assert.Equal(HttpStatusCode.NotFound, others.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, whileSuspended.StatusCode);
+        Assert.Equal("Other shop", (await fixture.Client.GetFromJsonAsync<SellerResponse>($"/sellers/{other.SellerId}", CommerceJson.Options))!.DisplayName);
+        Assert.Equal(new[] { nameof(SellerRegistered), nameof(SellerProfileUpdated), nameof(SellerSuspended) },
+            (await fixture.Sql.EventsAsync("seller", seller.SellerId)).Select(e => e.Type));
+    }
+}

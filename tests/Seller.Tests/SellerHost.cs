@@ -34,3 +34,12 @@ public class SellerFixture : ContextFixture
         return (await response.Content.ReadFromJsonAsync<SellerResponse>(CommerceJson.Options))!;
     }
 }
+
+/// <summary>
+/// Seller with Customer in the same host, so Customer takes Seller's events at once and signs the managing account in
+/// with the seller's id (the token server of a Seller-only host is a companion no Seller event reaches).
+/// </summary>
+public sealed class SellerWithCustomerFixture : SellerFixture
+{
+    protected override string Contexts => "Seller,Customer";
+}
