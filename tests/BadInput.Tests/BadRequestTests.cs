@@ -256,6 +256,18 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("shipping get: unknown id", "GET", "/shipments/{unknown}", null, "404"),
         new("shipping by order: unknown order", "GET", "/shipments/by-order/{unknown}", null, "404"),
 
+        // Delivery
+        new("delivery plan: month 13", "POST", "/delivery/routes/plan", """{"day":"2030-13-01"}"""),
+        new("delivery plan: SQL injection as day", "POST", "/delivery/routes/plan", """{"day":"2030-02-01'; DROP TABLE delivery.routes;--"}"""),
+        new("delivery plan: day out of range", "POST", "/delivery/routes/plan", """{"day":"0001-01-01"}"""),
+        new("delivery plan: extra field", "POST", "/delivery/routes/plan", """{"day":"2030-02-01","region":"US-94"}"""),
+        new("delivery routes: no day", "GET", "/delivery/routes"),
+        new("delivery routes: day not yyyy-MM-dd", "GET", "/delivery/routes?day=01/02/2030"),
+        new("delivery routes: SQL injection in region", "GET", "/delivery/routes?day=2030-02-01&region=US-94'%20OR%20'1'='1"),
+        new("delivery routes: script as region", "GET", "/delivery/routes?day=2030-02-01&region=%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
+        new("delivery route: unknown id", "GET", "/delivery/routes/{unknown}", null, "404"),
+        new("delivery shipment: on no route", "GET", "/delivery/shipments/{unknown}", null, "404"),
+
         // Notification
         new("notification send: unknown customer", "POST", "/notifications", """{"customerId":"{unknown}","templateKey":"order-confirmed"}""", "422"),
         new("notification send: unknown template", "POST", "/notifications", """{"customerId":"{customer}","templateKey":"no-such-template"}""", "422"),
