@@ -1,8 +1,8 @@
+using System.Net.Http.Json;
 using Commerce.Seller.Contracts;
 using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Database;
 using Commerce.ServiceDefaults.Demo;
-using System.Net.Http.Json;
 
 namespace Commerce.Seller.Tests;
 
