@@ -13,6 +13,7 @@ public static class CustomerContext
     public static IHostApplicationBuilder AddCustomerContext(this IHostApplicationBuilder builder)
     {
         builder.AddCommerceContext<CustomerDbContext>(Name)
+            .HandleSellerEvents()
             .SeedDemoData(CustomerDemoData.SeedAsync)
             // The token server records every token it issues (so a refresh token can be revoked and its reuse caught);
             // a record outlives its token by a day, an ad-hoc authorization its last token by thirty.

@@ -15,6 +15,8 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
 
     public DbSet<CustomerProfile> Customers => Set<CustomerProfile>();
 
+    public DbSet<SellerAccountCopy> SellerAccounts => Set<SellerAccountCopy>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -58,6 +60,14 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
             address.Property(a => a.Region).HasMaxLength(Limits.City);
             address.Property(a => a.PostalCode).HasMaxLength(Limits.PostalCode);
             address.Property(a => a.Country).HasMaxLength(2).IsFixedLength();
+        });
+
+        modelBuilder.Entity<SellerAccountCopy>(seller =>
+        {
+            seller.ToTable("seller_accounts");
+            seller.HasKey(s => s.SellerId);
+            // The token endpoint looks the seller up by account at every sign-in and refresh.
+            seller.HasIndex(s => s.AccountId);
         });
 
         modelBuilder.UseSnakeCaseNames();

@@ -70,4 +70,9 @@ public static class TemplateKeys
     public const string PaymentFailed = "payment-failed";
     public const string CartAbandoned = "cart-abandoned";
     public const string CouponIssued = "coupon-issued";
+
+    /// <summary>To a seller's contact e-mail: one of its products fell to its reorder point in a warehouse.</summary>
+    public const string SellerLowStock = "seller-low-stock";
+
+    public const string ReviewRejected = "review-rejected";
 }

@@ -7,6 +7,8 @@ using Commerce.Notification.Templates;
 using Commerce.Order.Contracts;
 using Commerce.Payment.Contracts;
 using Commerce.Promotion.Contracts;
+using Commerce.Review.Contracts;
+using Commerce.Seller.Contracts;
 using Commerce.ShoppingCart.Contracts;
 
 namespace Commerce.Notification;
@@ -67,6 +69,17 @@ public static class NotificationContext
                     ["validUntil"] = e.Event.ValidUntil.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 }, ct),
                 ignoreStaleVersions: false)
+            .HandleEvent<ReviewRejected>("Review", (e, db, ct) =>
+                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.ReviewRejected,
+                    new() { ["productName"] = e.Event.ProductName, ["reason"] = e.Event.Reason }, ct),
+                ignoreStaleVersions: false)
+            .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => SellerContacts.ApplyAsync(db, e.Event.SellerId, e.AggregateVersion, e.Event.State, ct))
+            .HandleEvent<SellerProfileUpdated>("Seller", (e, db, ct) => SellerContacts.ApplyAsync(db, e.Event.SellerId, e.AggregateVersion, e.Event.State, ct))
+            .HandleEvent<SellerSuspended>("Seller", (e, db, ct) => SellerContacts.ApplyAsync(db, e.Event.SellerId, e.AggregateVersion, e.Event.State, ct))
+            .HandleEvent<SellerReinstated>("Seller", (e, db, ct) => SellerContacts.ApplyAsync(db, e.Event.SellerId, e.AggregateVersion, e.Event.State, ct))
+            // Each alert opens a low spell and is its own notice, sent even when a newer event of the seller's stream
+            // (a profile change) overtook it.
+            .HandleEvent<SellerStockLow>("Seller", NotifySellerStockLowAsync, ignoreStaleVersions: false)
             // The delivery log answers "was the customer told?" for a quarter; pending messages stay until they finish.
             .RetainRecords(SentNotificationsRecords, TimeSpan.FromDays(90), (db, cutoff) => db.Notifications
                 .Where(n => (n.Status == DeliveryStatus.Sent || n.Status == DeliveryStatus.Failed) && n.CreatedAt < cutoff)
@@ -89,6 +102,24 @@ public static class NotificationContext
 
     public static IEndpointRouteBuilder MapNotificationContext(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapTemplates().MapNotifications();
+
+    private static async Task NotifySellerStockLowAsync(IncomingEvent<SellerStockLow> incoming, NotificationDbContext db, CancellationToken cancellationToken)
+    {
+        var e = incoming.Event;
+        var composer = incoming.Services.GetRequiredService<NotificationComposer>();
+        var message = await composer.ComposeForSellerAsync(e.SellerId, TemplateKeys.SellerLowStock, new Dictionary<string, string>
+        {
+            ["productName"] = e.ProductName,
+            ["sku"] = e.Sku,
+            ["warehouse"] = e.Warehouse,
+            ["available"] = e.Available.ToString(CultureInfo.InvariantCulture),
+            ["reorderPoint"] = e.ReorderPoint.ToString(CultureInfo.InvariantCulture),
+        }, $"event:{incoming.EventId}", cancellationToken);
+        // The seller's registration precedes every alert at Seller, but deliveries may overtake each other: failing
+        // makes Seller retry this one after the contact has arrived.
+        _ = message ?? throw new InvalidOperationException($"Seller {e.SellerId} is not in the contact cache yet; retry.");
+        incoming.Services.GetRequiredService<NotificationDispatcher>().Wake();
+    }
 
     /// <remarks>The composer works on the same scoped DbContext the inbox saves, so the messages commit with the event id.</remarks>
     private static async Task NotifyAsync<TEvent>(

@@ -13,6 +13,8 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
 
     public DbSet<NotificationMessage> Notifications => Set<NotificationMessage>();
 
+    public DbSet<SellerContact> SellerContacts => Set<SellerContact>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -37,6 +39,15 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
             contact.Property(c => c.Email).HasMaxLength(254);
             contact.Property(c => c.Phone).HasMaxLength(20);
             contact.Property(c => c.Language).HasMaxLength(35);
+        });
+
+        modelBuilder.Entity<SellerContact>(contact =>
+        {
+            contact.ToTable("seller_contacts");
+            contact.HasKey(c => c.SellerId);
+            contact.Property(c => c.DisplayName).HasMaxLength(100);
+            contact.Property(c => c.ContactEmail).HasMaxLength(254);
+            contact.Property(c => c.Status).HasMaxLength(20);
         });
 
         modelBuilder.Entity<NotificationMessage>(notification =>
@@ -97,6 +108,25 @@ public sealed class CustomerContact : ICachedCopy
     public List<DeliveryChannel> Channels { get; set; } = [];
 
     public bool Deleted { get; set; }
+
+    public required int SourceVersion { get; set; }
+}
+
+/// <summary>
+/// How to reach a seller (Seller's events carry its whole shared state; <see cref="SourceVersion"/> is the seller's
+/// version). Messages to a seller go by e-mail to its contact address, logged under its managing account.
+/// </summary>
+public sealed class SellerContact : ICachedCopy
+{
+    public required Guid SellerId { get; init; }
+
+    public required Guid AccountId { get; set; }
+
+    public required string DisplayName { get; set; }
+
+    public required string ContactEmail { get; set; }
+
+    public required string Status { get; set; }
 
     public required int SourceVersion { get; set; }
 }

@@ -88,6 +88,9 @@ public sealed record ProductSearch
 
     public ProductStatus? Status { get; init; }
 
+    /// <summary>Only the products this seller sells.</summary>
+    public Guid? SellerId { get; init; }
+
     public int? Page { get; init; }
 
     public int? PageSize { get; init; }

@@ -1,3 +1,10 @@
+using Commerce.Inventory.Contracts;
+using Commerce.Product.Contracts;
+using Commerce.Seller.Contracts;
+using Commerce.Seller.LowStock;
+using Commerce.Seller.Profiles;
+using Commerce.ServiceDefaults.Demo;
+
 namespace Commerce.Seller;
 
 public static class SellerContext
@@ -6,14 +13,43 @@ public static class SellerContext
 
     public static IHostApplicationBuilder AddSellerContext(this IHostApplicationBuilder builder)
     {
-        builder.AddCommerceContext<SellerDbContext>(Name);
+        builder.AddCommerceContext<SellerDbContext>(Name)
+            .HandleEvent<ProductCreated>("Product", ProductCopies.CreatedAsync)
+            .HandleEvent<ProductUpdated>("Product", ProductCopies.UpdatedAsync)
+            .HandleEvent<ProductPriceChanged>("Product", ProductCopies.PriceChangedAsync)
+            .HandleEvent<ProductDiscontinued>("Product", ProductCopies.DiscontinuedAsync)
+            .HandleEvent<LowStockAlert>("Inventory", LowStockTracking.AlertAsync)
+            .HandleEvent<StockLevelChanged>("Inventory", LowStockTracking.LevelChangedAsync)
+            .SeedDemoData(SeedDemoSellersAsync);
+        // Profiles are the sellers' records and low-stock rows one per SKU and warehouse: nothing grows without bound.
         return builder;
     }
 
     /// <summary>/sellers/...</summary>
     public static IEndpointRouteBuilder MapSellerContext(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapContextGroup(Name, "/sellers");
+        var sellers = endpoints.MapContextGroup(Name, "/sellers");
+        sellers.MapSellers();
+        sellers.MapLowStock();
         return endpoints;
+    }
+
+    /// <summary>
+    /// The demo sellers (<see cref="DemoCatalog.Sellers"/>: fixed ids, managed by demo customers' accounts), registered
+    /// as a customer registers one, so SellerRegistered reaches Product and Notification; matched by id, so seeding
+    /// twice changes nothing.
+    /// </summary>
+    private static async Task SeedDemoSellersAsync(SellerDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var ids = DemoCatalog.Sellers.Select(s => s.Id).ToList();
+        var existing = await db.Sellers.Where(s => ids.Contains(s.Id)).Select(s => s.Id).ToListAsync(cancellationToken);
+        foreach (var demo in DemoCatalog.Sellers.Where(s => !existing.Contains(s.Id)))
+        {
+            SellerEndpoints.Register(db, demo.Id, demo.AccountId,
+                new RegisterSellerRequest(demo.DisplayName, demo.ContactEmail, Description: $"{demo.DisplayName} (demo seller)."), now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -45,7 +45,15 @@ public sealed record ShipmentResponse(
     IReadOnlyList<TrackingEventResponse> TrackingEvents,
     DateTimeOffset CreatedAt,
     DateTimeOffset? DeliveredAt,
-    int Version);
+    int Version,
+    ShipmentStop? Route = null);
+
+/// <summary>
+/// Where the shipment is on Delivery's delivery route (cached from Delivery's ShipmentRouted): stop
+/// <paramref name="StopNumber"/> of <paramref name="Stops"/> on route <paramref name="RouteId"/> of <paramref name="Day"/>.
+/// Null while it is on no route.
+/// </summary>
+public sealed record ShipmentStop(Guid RouteId, DateOnly Day, string Region, int StopNumber, int Stops);
 
 /// <summary>What the carrier pushes to POST /shipments/carrier/webhook. <see cref="EventId"/> deduplicates redeliveries.</summary>
 public sealed record CarrierTrackingUpdate(

@@ -1,4 +1,6 @@
+using Commerce.Delivery.Contracts;
 using Commerce.Shipping.Carrier;
+using Commerce.Shipping.Routes;
 using Commerce.Shipping.Shipments;
 
 namespace Commerce.Shipping;
@@ -13,6 +15,8 @@ public static class ShippingContext
     public static IHostApplicationBuilder AddShippingContext(this IHostApplicationBuilder builder)
     {
         builder.AddCommerceContext<ShippingDbContext>(Name)
+            // Every stop of a route is announced under the route's id and version: each one must be applied.
+            .HandleEvent<ShipmentRouted>("Delivery", ShipmentRoutes.ApplyAsync, ignoreStaleVersions: false)
             // A signature is remembered until its timestamp is outside the tolerance, when the timestamp check refuses a
             // replay by itself; an age configured below the tolerance would let replays through.
             .RetainRecords(AcceptedWebhookSignaturesRecords, CarrierWebhookSignature.Tolerance, (db, cutoff) => db.AcceptedWebhookSignatures

@@ -17,6 +17,9 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
     /// <summary>The simulated carrier's own storage; nothing of Shipping's reads it (see <see cref="SimulatedCarrierParcel"/>).</summary>
     public DbSet<SimulatedCarrierParcel> SimulatedCarrierParcels => Set<SimulatedCarrierParcel>();
 
+    /// <summary>Delivery's route and stop for each shipment it routed (a cache fed by ShipmentRouted).</summary>
+    public DbSet<ShipmentRouteCopy> ShipmentRoutes => Set<ShipmentRouteCopy>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -82,8 +85,42 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
             parcel.HasIndex(p => p.NextPushAt).HasFilter("next_push_at IS NOT NULL");
         });
 
+        modelBuilder.Entity<ShipmentRouteCopy>(route =>
+        {
+            route.ToTable("shipment_routes");
+            // One row per shipment, no foreign key: a ShipmentRouted may be applied in any order, also before anything
+            // else here would look at it.
+            route.HasKey(r => r.ShipmentId);
+            route.Property(r => r.Region).HasMaxLength(ShipmentRouteCopy.RegionLength);
+        });
+
         modelBuilder.UseSnakeCaseNames();
     }
+}
+
+/// <summary>
+/// Delivery's placing of a shipment on a route, as its latest ShipmentRouted said. Route versions are per route, so
+/// they cannot order two routes' events for one shipment: the plan's time can (<see cref="RoutedAt"/>, the event's
+/// occurred-at, ties broken by route id), and the later plan wins whatever order the events arrive in.
+/// </summary>
+public sealed class ShipmentRouteCopy
+{
+    public const int RegionLength = 40;
+
+    public required Guid ShipmentId { get; init; }
+
+    public required Guid RouteId { get; set; }
+
+    public required DateOnly Day { get; set; }
+
+    public required string Region { get; set; }
+
+    public required int StopNumber { get; set; }
+
+    public required int Stops { get; set; }
+
+    /// <summary>When Delivery planned the route (the ShipmentRouted event's occurred-at).</summary>
+    public required DateTimeOffset RoutedAt { get; set; }
 }
 
 public sealed class Shipment

@@ -15,7 +15,7 @@ namespace Commerce.Architecture.Tests;
 /// </summary>
 public sealed class EndpointPolicyTests : IAsyncLifetime
 {
-    /// <summary>The published anonymous routes: health, sign-in, registration, catalog browsing, the signed carrier webhook, API docs in Development.</summary>
+    /// <summary>The published anonymous routes: health, sign-in, registration, catalog browsing, seller storefronts, the signed carrier webhook, API docs in Development.</summary>
     private static readonly HashSet<string> Anonymous =
     [
         "GET /health/live",
@@ -24,6 +24,7 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
         "POST /customers/",
         "GET /products/",
         "GET /products/{id:guid}",
+        "GET /sellers/{id:guid}/storefront",
         "POST /shipments/carrier/webhook",
         "GET /openapi/{documentName}.json",
     ];

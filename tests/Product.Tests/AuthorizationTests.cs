@@ -5,10 +5,11 @@ using System.Text.Json;
 namespace Commerce.Product.Tests;
 
 /// <summary>
-/// Issue 11's authorization matrix for Product's routes, with real tokens (a customer's from the token server beside
-/// the host): the catalog is browsed by anyone, changed by operators. No product belongs to a customer, so there is
-/// no "other customer" column. Each caller is tried on a product of its own, so one caller's change (a
-/// discontinuation) never decides another's answer.
+/// Issue 11's authorization matrix for Product's routes, with real tokens from the token server beside the host: the
+/// catalog is browsed by anyone and changed by sellers (their own products) and operators. The "customer" column is the
+/// seller whose product it is, "other customer" another seller (its own products only: another's answers 404); a
+/// shopper who sells nothing is refused every change. Each caller is tried on a product of its own, so one caller's
+/// change (a discontinuation) never decides another's answer.
 /// </summary>
 public sealed class AuthorizationTests(ProductFixture fixture) : IClassFixture<ProductFixture>
 {
@@ -18,24 +19,29 @@ public sealed class AuthorizationTests(ProductFixture fixture) : IClassFixture<P
     /// <summary>Each route with the status every caller gets; Order reads products (snapshots at order creation, its cache rebuild).</summary>
     public static TheoryData<AccessCase> Routes =>
     [
-        new("GET /products", HttpMethod.Get, "/products?text=kettle", Expect(200, 200, 200, 200, 200)),
-        new("GET /products/{id}", HttpMethod.Get, "/products/{product}", Expect(200, 200, 200, 200, 200)),
-        new("POST /products", HttpMethod.Post, "/products", Expect(401, 403, 201, 403, 403), Product),
-        new("PUT /products/{id}", HttpMethod.Put, "/products/{product}", Expect(401, 403, 200, 403, 403),
-            """{"name":"Kettle 2","description":"Boils.","category":"Kitchen"}"""),
-        new("PUT /products/{id}/price", HttpMethod.Put, "/products/{product}/price", Expect(401, 403, 200, 403, 403),
-            """{"price":19.99,"currency":"USD"}"""),
-        new("POST /products/{id}/discontinue", HttpMethod.Post, "/products/{product}/discontinue", Expect(401, 403, 200, 403, 403)),
+        new("GET /products", HttpMethod.Get, "/products?text=kettle", Expect(200, 200, 200, 200, 200, 200)),
+        new("GET /products/{id}", HttpMethod.Get, "/products/{product}", Expect(200, 200, 200, 200, 200, 200)),
+        // Another seller creates a product too: its own (a product never names a seller other than its creator's).
+        new("POST /products", HttpMethod.Post, "/products", Expect(401, 201, 201, 201, 403, 403), Product),
+        new("PUT /products/{id}", HttpMethod.Put, "/products/{product}", Expect(401, 404, 200, 200, 403, 403), Update),
+        new("PUT /products/{id}/price", HttpMethod.Put, "/products/{product}/price", Expect(401, 404, 200, 200, 403, 403), Price),
+        new("POST /products/{id}/discontinue", HttpMethod.Post, "/products/{product}/discontinue", Expect(401, 404, 200, 200, 403, 403)),
     ];
+
+    private const string Update = """{"name":"Kettle 2","description":"Boils.","category":"Kitchen"}""";
+
+    private const string Price = """{"price":19.99,"currency":"USD"}""";
 
     [Theory]
     [MemberData(nameof(Routes))]
     public async Task Route_AsEachCaller_AnswersWhatItsPolicySays(AccessCase route)
     {
+        var seller = await fixture.App.SellerFromEventAsync("Owner", subscribers: "product");
         var callers = new Dictionary<CallerKind, HttpClient>
         {
             [CallerKind.Anonymous] = fixture.Anonymous,
-            [CallerKind.Customer] = await CustomerAsync(),
+            [CallerKind.OtherCustomer] = (await fixture.App.SellerFromEventAsync("Stranger", subscribers: "product")).Client,
+            [CallerKind.Customer] = seller.Client,
             [CallerKind.Operator] = fixture.Client,
             [CallerKind.WrongService] = await fixture.App.ClientAsAsync(TestIdentity.StrangerClient),
             [CallerKind.RightService] = await fixture.App.ClientAsAsync("order"),
@@ -43,7 +49,7 @@ public sealed class AuthorizationTests(ProductFixture fixture) : IClassFixture<P
 
         foreach (var (caller, status) in route.Expected)
         {
-            var product = await CreateAsync();
+            var product = await CreateAsync(seller.Client);
             await AccessMatrix.AssertAsync(route with
             {
                 Path = Fill(route.Path, product),
@@ -53,9 +59,24 @@ public sealed class AuthorizationTests(ProductFixture fixture) : IClassFixture<P
         }
     }
 
-    private async Task<Guid> CreateAsync()
+    [Theory]
+    [InlineData("POST", "/products", Product)]
+    [InlineData("PUT", "/products/{product}", Update)]
+    [InlineData("PUT", "/products/{product}/price", Price)]
+    [InlineData("POST", "/products/{product}/discontinue", null)]
+    public async Task ChangeRoute_AsAShopperWhoSellsNothing_Answers403(string method, string path, string? body)
     {
-        using var response = await fixture.Client.PostAsync("/products", new StringContent(Fill(Product, Guid.Empty), Encoding.UTF8, "application/json"));
+        var product = await CreateAsync(fixture.Client);
+
+        await AccessMatrix.AssertAsync(
+            new AccessCase($"{method} {path}", new HttpMethod(method), Fill(path, product), new Dictionary<CallerKind, int> { [CallerKind.Customer] = 403 },
+                body is null ? null : Fill(body, product)),
+            new Dictionary<CallerKind, HttpClient> { [CallerKind.Customer] = await CustomerAsync() });
+    }
+
+    private async Task<Guid> CreateAsync(HttpClient creator)
+    {
+        using var response = await creator.PostAsync("/products", new StringContent(Fill(Product, Guid.Empty), Encoding.UTF8, "application/json"));
         return (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
@@ -73,11 +94,13 @@ public sealed class AuthorizationTests(ProductFixture fixture) : IClassFixture<P
         .Replace("{product}", product.ToString(), StringComparison.Ordinal)
         .Replace("{sku}", $"KETTLE-{Guid.NewGuid():N}", StringComparison.Ordinal);
 
-    /// <summary>The statuses in the matrix's column order (no other customer: nothing here is a customer's).</summary>
-    private static Dictionary<CallerKind, int> Expect(int anonymous, int customer, int @operator, int wrongService, int rightService) => new()
+    /// <summary>The statuses in the matrix's column order; "customer" is the product's seller, "other customer" another seller.</summary>
+    private static Dictionary<CallerKind, int> Expect(
+        int anonymous, int otherSeller, int seller, int @operator, int wrongService, int rightService) => new()
     {
         [CallerKind.Anonymous] = anonymous,
-        [CallerKind.Customer] = customer,
+        [CallerKind.OtherCustomer] = otherSeller,
+        [CallerKind.Customer] = seller,
         [CallerKind.Operator] = @operator,
         [CallerKind.WrongService] = wrongService,
         [CallerKind.RightService] = rightService,

@@ -273,6 +273,34 @@ namespace Commerce.Customer.Migrations
                     b.ToTable("credentials", "customer");
                 });
 
+            modelBuilder.Entity("Commerce.Customer.SignIn.SellerAccountCopy", b =>
+                {
+                    b.Property<Guid>("SellerId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("SellerId")
+                        .HasName("pk_seller_accounts");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_seller_accounts_account_id");
+
+                    b.ToTable("seller_accounts", "customer");
+                });
+
             modelBuilder.Entity("Commerce.ServiceDefaults.Audit.AuditRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -66,7 +66,8 @@ public static class TokenEndpoint
             }
 
             await credentials.ResetAccessFailedCountAsync(credential);
-            return SignIn(customer.Id.ToString(), Roles.Customer, request.ClientId, request.GetScopes(), settings.Value.Audience);
+            return SignIn(customer.Id.ToString(), Roles.Customer, request.ClientId, request.GetScopes(), settings.Value.Audience,
+                await db.SellerOfAsync(customer.Id, cancellationToken), settings.Value.Claims);
         }
 
         if (request.IsRefreshTokenGrantType())
@@ -79,17 +80,33 @@ public static class TokenEndpoint
                 return Refuse("The customer can no longer sign in.");
             }
 
-            return SignIn(subject, Roles.Customer, request.ClientId, refreshed.GetScopes(), settings.Value.Audience);
+            // Looked up again, not copied from the refresh token: an account that became a seller since signing in gets the claim.
+            return SignIn(subject, Roles.Customer, request.ClientId, refreshed.GetScopes(), settings.Value.Audience,
+                await db.SellerOfAsync(customerId, cancellationToken), settings.Value.Claims);
         }
 
         return Results.Forbid(Error(Errors.UnsupportedGrantType, "Unsupported grant type."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
-    private static IResult SignIn(string subject, string role, string? clientId, IEnumerable<string> scopes, string audience)
+    /// <param name="sellerId">The seller the customer's account manages: role seller and its id beside role customer.</param>
+    private static IResult SignIn(
+        string subject,
+        string role,
+        string? clientId,
+        IEnumerable<string> scopes,
+        string audience,
+        Guid? sellerId = null,
+        ClaimNames? names = null)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, subject);
-        identity.SetClaims(Claims.Role, [role]);
+        identity.SetClaims(Claims.Role, sellerId is null ? [role] : [role, Roles.Seller]);
+        if (sellerId is { } seller)
+        {
+            // Named as resource servers read it (Authentication:Claims:Seller), like Caller.SellerId does.
+            identity.SetClaim((names ?? new ClaimNames()).Seller, seller.ToString());
+        }
+
         if (clientId is not null)
         {
             identity.SetClaim(Claims.ClientId, clientId);

@@ -150,6 +150,20 @@ namespace Commerce.Notification.Migrations
                             Body = "Hi {{customerName}}, we could not charge {{amount}} {{currency}} for order {{orderId}} ({{failureCode}}).",
                             Subject = "Payment for order {{orderId}} failed",
                             Version = 1
+                        },
+                        new
+                        {
+                            Key = "seller-low-stock",
+                            Body = "Hi {{sellerName}}, {{productName}} ({{sku}}) is down to {{available}} in {{warehouse}} (reorder point {{reorderPoint}}).",
+                            Subject = "Low stock: {{productName}} ({{sku}})",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Key = "review-rejected",
+                            Body = "Hi {{customerName}}, your review of {{productName}} was not published: {{reason}}.",
+                            Subject = "Your review of {{productName}}",
+                            Version = 1
                         });
                 });
 
@@ -256,6 +270,45 @@ namespace Commerce.Notification.Migrations
                         .HasDatabaseName("ix_notifications_idempotency_key_channel");
 
                     b.ToTable("notifications", "notification");
+                });
+
+            modelBuilder.Entity("Commerce.Notification.SellerContact", b =>
+                {
+                    b.Property<Guid>("SellerId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("ContactEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("contact_email");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("display_name");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("SellerId")
+                        .HasName("pk_seller_contacts");
+
+                    b.ToTable("seller_contacts", "notification");
                 });
 
             modelBuilder.Entity("Commerce.ServiceDefaults.Audit.AuditRecord", b =>

@@ -91,6 +91,41 @@ public sealed partial class NotificationComposer(NotificationDbContext db, IServ
     }
 
     /// <summary>
+    /// One e-mail to a seller's contact address from the seller contact cache, logged under the account that manages the
+    /// seller. Null when the seller is not cached yet (its registration is still on its way).
+    /// </summary>
+    public async Task<NotificationMessage?> ComposeForSellerAsync(
+        Guid sellerId, string templateKey, IReadOnlyDictionary<string, string> data, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var contact = await db.SellerContacts.AsNoTracking().FirstOrDefaultAsync(c => c.SellerId == sellerId, cancellationToken);
+        if (contact is null)
+        {
+            return null;
+        }
+
+        var template = await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Key == templateKey, cancellationToken)
+            ?? throw new InvalidOperationException($"No template {templateKey}.");
+        var values = new Dictionary<string, string>(data, StringComparer.OrdinalIgnoreCase) { ["sellerName"] = contact.DisplayName };
+        var now = clock.GetUtcNow();
+        var message = new NotificationMessage
+        {
+            Id = Guid.CreateVersion7(),
+            CustomerId = contact.AccountId,
+            TemplateKey = templateKey,
+            Channel = DeliveryChannel.Email,
+            Recipient = contact.ContactEmail,
+            Subject = Render(template.Subject, values, PlainText),
+            Body = Render(template.Body, values, Html),
+            IdempotencyKey = idempotencyKey,
+            RequestFingerprint = RequestFingerprint(contact.AccountId, templateKey, data, DeliveryChannel.Email),
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+        db.Notifications.Add(message);
+        return message;
+    }
+
+    /// <summary>
     /// Everything that decides what a request queues, in one unambiguous form (a JSON array; values in key order, so
     /// the order a client wrote them in does not count), hashed.
     /// </summary>

@@ -14,5 +14,7 @@ public static class DefaultTemplates
         new() { Key = TemplateKeys.CartAbandoned, Subject = "Your cart is waiting", Body = "Hi {{customerName}}, you left {{itemCount}} item(s) worth {{subtotal}} {{currency}} in your cart." },
         new() { Key = TemplateKeys.CouponIssued, Subject = "A coupon for you", Body = "Hi {{customerName}}, use {{code}} for {{promotionName}} until {{validUntil}}." },
         new() { Key = TemplateKeys.PaymentFailed, Subject = "Payment for order {{orderId}} failed", Body = "Hi {{customerName}}, we could not charge {{amount}} {{currency}} for order {{orderId}} ({{failureCode}})." },
+        new() { Key = TemplateKeys.SellerLowStock, Subject = "Low stock: {{productName}} ({{sku}})", Body = "Hi {{sellerName}}, {{productName}} ({{sku}}) is down to {{available}} in {{warehouse}} (reorder point {{reorderPoint}})." },
+        new() { Key = TemplateKeys.ReviewRejected, Subject = "Your review of {{productName}}", Body = "Hi {{customerName}}, your review of {{productName}} was not published: {{reason}}." },
     ];
 }

@@ -1,5 +1,6 @@
 using Commerce.Product.Contracts;
 using Commerce.Rules;
+using Commerce.Seller.Contracts;
 using Commerce.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Mvc;
 
@@ -13,14 +14,14 @@ public static class ProductEndpoints
         // The catalog is the shop window: anyone browses it, signed in or not (Order reads it too).
         products.MapGet("/", Search).WithName("SearchProducts").AllowAnonymous();
         products.MapGet("/{id:guid}", Get).WithName("GetProduct").ProducesProblems(404).AllowAnonymous();
-        // Only the shop's operators change it (sellers editing their own products come with the Seller context).
-        products.MapPost("/", Create).WithName("CreateProduct").ProducesProblems(409).RequireAuthorization(Access.Operators);
+        // Sellers change their own products (others' answer 404; a suspended seller's 403), operators any product.
+        products.MapPost("/", Create).WithName("CreateProduct").ProducesProblems(409, 422).RequireAuthorization(Access.Sellers);
         products.MapPut("/{id:guid}", Update).WithName("UpdateProduct").AcceptsIfMatch().ProducesProblems(404)
-            .RequireAuthorization(Access.Operators);
+            .RequireAuthorization(Access.Sellers);
         products.MapPut("/{id:guid}/price", ChangePrice).WithName("ChangeProductPrice").AcceptsIfMatch().ProducesProblems(404)
-            .RequireAuthorization(Access.Operators);
+            .RequireAuthorization(Access.Sellers);
         products.MapPost("/{id:guid}/discontinue", Discontinue).WithName("DiscontinueProduct").AcceptsIfMatch().ProducesProblems(404)
-            .RequireAuthorization(Access.Operators);
+            .RequireAuthorization(Access.Sellers);
         return routes;
     }
 
@@ -88,6 +89,11 @@ public static class ProductEndpoints
             filtered = filtered.Where(p => p.Status == status);
         }
 
+        if (query.SellerId is { } sellerId)
+        {
+            filtered = filtered.Where(p => p.SellerId == sellerId);
+        }
+
         var total = await filtered.CountAsync(cancellationToken);
         var items = await filtered
             .OrderBy(p => p.Name).ThenBy(p => p.Id)
@@ -102,7 +108,15 @@ public static class ProductEndpoints
                 p.Currency,
                 p.Status,
                 db.StockLevels.Any(s => s.Sku == p.Sku) ? db.StockLevels.Where(s => s.Sku == p.Sku).Sum(s => (long)s.Available) : null,
-                p.Version))
+                p.Version,
+                // Correlated subqueries of the same SELECT: the page's sellers and ratings come with it, not per row.
+                p.SellerId == null
+                    ? null
+                    : new ProductSeller(
+                        p.SellerId.Value,
+                        db.Sellers.Where(s => s.SellerId == p.SellerId).Select(s => s.DisplayName).FirstOrDefault() ?? "",
+                        db.Sellers.Any(s => s.SellerId == p.SellerId && s.Status == SellerStatus.Active)),
+                db.Ratings.Where(r => r.ProductId == p.Id).Select(r => new ProductRating(r.Count, r.Average, r.Stars)).FirstOrDefault()))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new ProductPage(items, page, pageSize, total));
     }
@@ -122,6 +136,7 @@ public static class ProductEndpoints
 
     private static async Task<Results<Created<ProductResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateProductRequest request,
+        Caller caller,
         ProductDbContext db,
         TimeProvider clock,
         HttpContext context,
@@ -135,6 +150,32 @@ public static class ProductEndpoints
         if (validation.Any)
         {
             return validation.Problem();
+        }
+
+        Guid? sellerId;
+        if (caller.IsOperator)
+        {
+            // An operator lists a product for a seller Product knows, or for the shop itself (no seller).
+            sellerId = request.SellerId;
+            if (sellerId is { } chosen && !await db.Sellers.AnyAsync(s => s.SellerId == chosen, cancellationToken))
+            {
+                return Problems.Unprocessable($"Product knows no seller {chosen}.", "Unknown seller");
+            }
+        }
+        else
+        {
+            if (await SellerRefusalAsync(caller, db, cancellationToken) is { } refusal)
+            {
+                return refusal;
+            }
+
+            // Seller ids are public (storefronts show them): naming another one is a rule broken, not a probe to hide.
+            if (request.SellerId is { } requested && requested != caller.SellerId)
+            {
+                return Problems.Unprocessable("A seller lists products only for itself.", "Another seller's product");
+            }
+
+            sellerId = caller.SellerId;
         }
 
         var sku = request.Sku.Trim();
@@ -155,12 +196,13 @@ public static class ProductEndpoints
             Currency = request.Currency,
             Attributes = ToAttributes(request.Attributes),
             ImageUrls = [.. request.ImageUrls ?? []],
+            SellerId = sellerId,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Products.Add(product);
         db.AddEvent(
-            new ProductCreated(product.Id, product.Sku, product.Name, product.Category, product.Price, product.Currency),
+            new ProductCreated(product.Id, product.Sku, product.Name, product.Category, product.Price, product.Currency, product.SellerId),
             product.Id,
             product.Version,
             now);
@@ -173,7 +215,7 @@ public static class ProductEndpoints
             return Problems.Conflict($"A product with SKU {sku} exists.");
         }
 
-        logger.LogInformation("Created product {ProductId} with SKU {Sku}", product.Id, product.Sku);
+        logger.LogInformation("Created product {ProductId} with SKU {Sku} for seller {SellerId}", product.Id, product.Sku, product.SellerId);
         context.Response.Headers.ETag = ETags.For(product.Version);
         return TypedResults.Created($"/products/{product.Id}", await ToResponseAsync(db, product, cancellationToken));
     }
@@ -181,13 +223,14 @@ public static class ProductEndpoints
     private static Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> Update(
         Guid id,
         UpdateProductRequest request,
+        Caller caller,
         ProductDbContext db,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
         ValidateDescriptive(validation, request.Name, request.Description, request.Category, request.Attributes, request.ImageUrls);
-        return ChangeAsync(id, validation, db, context, product =>
+        return ChangeAsync(id, validation, caller, db, context, product =>
         {
             product.Name = request.Name.Trim();
             product.Description = request.Description?.Trim() ?? "";
@@ -201,13 +244,14 @@ public static class ProductEndpoints
     private static Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> ChangePrice(
         Guid id,
         ChangePriceRequest request,
+        Caller caller,
         ProductDbContext db,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         var validation = new ValidationErrors();
         ValidatePrice(validation, request.Price, request.Currency);
-        return ChangeAsync(id, validation, db, context, product =>
+        return ChangeAsync(id, validation, caller, db, context, product =>
         {
             if (product.Price == request.Price && product.Currency == request.Currency)
             {
@@ -222,8 +266,8 @@ public static class ProductEndpoints
     }
 
     private static Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> Discontinue(
-        Guid id, ProductDbContext db, HttpContext context, CancellationToken cancellationToken) =>
-        ChangeAsync(id, new ValidationErrors(), db, context, product =>
+        Guid id, Caller caller, ProductDbContext db, HttpContext context, CancellationToken cancellationToken) =>
+        ChangeAsync(id, new ValidationErrors(), caller, db, context, product =>
         {
             product.Status = ProductStatus.Discontinued;
             return Change.Publish(new ProductDiscontinued(product.Id, product.Sku, StateOf(product)));
@@ -231,11 +275,13 @@ public static class ProductEndpoints
 
     /// <summary>
     /// Rejects invalid input, then changes the product through the shared pipeline; a discontinued product no
-    /// longer changes, and UpdatedAt moves only when something did.
+    /// longer changes, and UpdatedAt moves only when something did. A seller sees only its own products (another's
+    /// answers 404, as if there were none) and changes them only while it is active.
     /// </summary>
     private static async Task<Results<Ok<ProductResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync<TEvent>(
         Guid id,
         ValidationErrors validation,
+        Caller caller,
         ProductDbContext db,
         HttpContext context,
         Func<CatalogProduct, Change<TEvent>> change,
@@ -248,8 +294,18 @@ public static class ProductEndpoints
         }
 
         var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        var changed = await db.ChangeAsync(context, product, $"No product {id}.", (p, now) =>
+        if (product is not null && !caller.IsOperator && (caller.SellerId is null || product.SellerId != caller.SellerId))
         {
+            product = null;
+        }
+
+        var changed = await db.ChangeAsync<CatalogProduct, TEvent>(context, product, $"No product {id}.", async (p, now) =>
+        {
+            if (!caller.IsOperator && await SellerRefusalAsync(caller, db, cancellationToken) is { } refusal)
+            {
+                return refusal;
+            }
+
             if (p.Status == ProductStatus.Discontinued)
             {
                 return Problems.Conflict($"Product {id} is discontinued and can no longer change.");
@@ -264,6 +320,26 @@ public static class ProductEndpoints
             return made;
         }, cancellationToken);
         return changed.Problem is { } problem ? problem : TypedResults.Ok(await ToResponseAsync(db, changed.Aggregate!, cancellationToken));
+    }
+
+    /// <summary>
+    /// Null when the calling seller may change its products: Product knows it (from Seller's events) and it is active.
+    /// Otherwise a 403 problem: a suspended seller's products stay listed but frozen.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> SellerRefusalAsync(Caller caller, ProductDbContext db, CancellationToken cancellationToken)
+    {
+        var status = caller.SellerId is { } sellerId
+            ? await db.Sellers.AsNoTracking().Where(s => s.SellerId == sellerId).Select(s => (SellerStatus?)s.Status).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        return status switch
+        {
+            SellerStatus.Active => null,
+            SellerStatus.Suspended => TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden, title: "Seller suspended", detail: "A suspended seller cannot change its products."),
+            _ => TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden, title: "Seller unknown",
+                detail: "Product does not know this seller (yet): it learns of a new seller from Seller's events within moments."),
+        };
     }
 
     private static void ValidateDescriptive(
@@ -327,7 +403,7 @@ public static class ProductEndpoints
     }
 
     private static ProductState StateOf(CatalogProduct product) =>
-        new(product.Sku, product.Name, product.Category, product.Price, product.Currency, product.Status);
+        new(product.Sku, product.Name, product.Category, product.Price, product.Currency, product.Status, product.SellerId);
 
     private static List<SpecificationAttribute> ToAttributes(IReadOnlyList<ProductAttribute>? attributes) =>
         attributes?.Select(a => new SpecificationAttribute { Name = a.Name.Trim(), Value = a.Value.Trim() }).ToList() ?? [];
@@ -342,6 +418,14 @@ public static class ProductEndpoints
     {
         var warehouses = await db.StockLevels.Where(s => s.Sku == product.Sku).Select(s => s.Available).ToListAsync(cancellationToken);
         long? available = warehouses.Count == 0 ? null : warehouses.Sum(a => (long)a);
+        var seller = product.SellerId is { } sellerId
+            ? await db.Sellers.AsNoTracking().Where(s => s.SellerId == sellerId)
+                .Select(s => new ProductSeller(s.SellerId, s.DisplayName, s.Status == SellerStatus.Active)).FirstOrDefaultAsync(cancellationToken)
+              // Sold by a seller Product has not heard of yet: its id, and not shown as active.
+              ?? new ProductSeller(sellerId, "", false)
+            : null;
+        var rating = await db.Ratings.AsNoTracking().Where(r => r.ProductId == product.Id)
+            .Select(r => new ProductRating(r.Count, r.Average, r.Stars)).FirstOrDefaultAsync(cancellationToken);
         return new ProductResponse(
             product.Id,
             product.Sku,
@@ -354,7 +438,9 @@ public static class ProductEndpoints
             [.. product.Attributes.Select(a => new ProductAttribute(a.Name, a.Value))],
             product.ImageUrls,
             available,
-            product.Version);
+            product.Version,
+            seller,
+            rating);
     }
 
     /// <summary>GET /products query string (binds by property name).</summary>
@@ -364,6 +450,7 @@ public static class ProductEndpoints
         decimal? MinPrice,
         decimal? MaxPrice,
         ProductStatus? Status,
+        Guid? SellerId,
         int? Page,
         int? PageSize);
 }

@@ -24,6 +24,13 @@ public static class DemoCatalog
         new(new Guid("0c000000-0000-0000-0000-000000000002"), "Alan Turing", "alan@example.com"),
         new(new Guid("0c000000-0000-0000-0000-000000000003"), "Grace Hopper", "grace@example.com"),
     ];
+
+    /// <summary>Seller registers these (each managed by a demo customer's account); Product's demo products belong to them.</summary>
+    public static IReadOnlyList<DemoSeller> Sellers { get; } =
+    [
+        new(new Guid("5e11e500-0000-0000-0000-000000000001"), Customers[0].Id, "Lovelace Peripherals", "sales@lovelace.example.com"),
+        new(new Guid("5e11e500-0000-0000-0000-000000000002"), Customers[1].Id, "Turing Displays & Audio", "shop@turing.example.com"),
+    ];
 }
 
 /// <param name="StockEast">Units on hand in WH-EAST.</param>
@@ -31,3 +38,6 @@ public static class DemoCatalog
 public sealed record DemoProduct(Guid Id, string Sku, string Name, string Category, decimal Price, string Currency, int StockEast, int StockWest);
 
 public sealed record DemoCustomer(Guid Id, string Name, string Email);
+
+/// <param name="AccountId">The demo customer whose account manages the seller.</param>
+public sealed record DemoSeller(Guid Id, Guid AccountId, string DisplayName, string ContactEmail);

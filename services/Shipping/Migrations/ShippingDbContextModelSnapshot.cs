@@ -426,6 +426,45 @@ namespace Commerce.Shipping.Migrations
                     b.ToTable("shipments", "shipping");
                 });
 
+            modelBuilder.Entity("Commerce.Shipping.ShipmentRouteCopy", b =>
+                {
+                    b.Property<Guid>("ShipmentId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("region");
+
+                    b.Property<Guid>("RouteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("route_id");
+
+                    b.Property<DateTimeOffset>("RoutedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("routed_at");
+
+                    b.Property<int>("StopNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("stop_number");
+
+                    b.Property<int>("Stops")
+                        .HasColumnType("integer")
+                        .HasColumnName("stops");
+
+                    b.HasKey("ShipmentId")
+                        .HasName("pk_shipment_routes");
+
+                    b.ToTable("shipment_routes", "shipping");
+                });
+
             modelBuilder.Entity("Commerce.Shipping.TrackingEvent", b =>
                 {
                     b.Property<Guid>("Id")

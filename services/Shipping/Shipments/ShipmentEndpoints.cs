@@ -3,6 +3,7 @@ using Commerce.ServiceDefaults.Audit;
 using Commerce.ServiceDefaults.Security;
 using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Contracts;
+using Commerce.Shipping.Routes;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Commerce.Shipping.Shipments;
@@ -98,7 +99,11 @@ public static class ShipmentEndpoints
             OccurredAt = now,
         });
         db.Shipments.Add(shipment);
-        db.AddEvent(new ShipmentCreated(shipment.Id, shipment.OrderId, shipment.Carrier, shipment.TrackingNumber), shipment.Id, shipment.Version, now);
+        // Where it goes travels with the event: Delivery routes shipments by postal code without asking for addresses.
+        db.AddEvent(
+            new ShipmentCreated(shipment.Id, shipment.OrderId, shipment.Carrier, shipment.TrackingNumber,
+                shipment.Address.PostalCode, shipment.Address.Country, shipment.Address.Region),
+            shipment.Id, shipment.Version, now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -171,7 +176,7 @@ public static class ShipmentEndpoints
         }
 
         context.Response.Headers.ETag = ETags.For(shipment.Version);
-        return TypedResults.Ok(ToResponse(shipment));
+        return TypedResults.Ok(ToResponse(shipment, await ShipmentRoutes.StopOfAsync(db, shipment.Id, cancellationToken)));
     }
 
     private static async Task<Results<Ok<ShipmentResponse>, ProblemHttpResult>> GetForOrder(
@@ -184,7 +189,7 @@ public static class ShipmentEndpoints
         }
 
         context.Response.Headers.ETag = ETags.For(shipment.Version);
-        return TypedResults.Ok(ToResponse(shipment));
+        return TypedResults.Ok(ToResponse(shipment, await ShipmentRoutes.StopOfAsync(db, shipment.Id, cancellationToken)));
     }
 
     /// <summary>
@@ -283,7 +288,7 @@ public static class ShipmentEndpoints
 
         await transaction.CommitAsync(cancellationToken);
         var shipment = await db.Shipments.AsNoTracking().FirstAsync(s => s.TrackingNumber == update.TrackingNumber, cancellationToken);
-        return TypedResults.Ok(ToResponse(shipment));
+        return TypedResults.Ok(ToResponse(shipment, await ShipmentRoutes.StopOfAsync(db, shipment.Id, cancellationToken)));
     }
 
     /// <summary>401 naming the scheme that would be accepted, as every 401 must (RFC 9110).</summary>
@@ -354,7 +359,7 @@ public static class ShipmentEndpoints
         return validation;
     }
 
-    private static ShipmentResponse ToResponse(Shipment s) =>
+    private static ShipmentResponse ToResponse(Shipment s, ShipmentStop? route = null) =>
         new(
             s.Id,
             s.OrderId,
@@ -366,5 +371,6 @@ public static class ShipmentEndpoints
             [.. s.TrackingEvents.OrderBy(t => t.Status).ThenBy(t => t.OccurredAt).Select(t => new TrackingEventResponse(t.Status, t.Location, t.OccurredAt))],
             s.CreatedAt,
             s.DeliveredAt,
-            s.Version);
+            s.Version,
+            route);
 }
