@@ -51,7 +51,9 @@ internal static class ReplyEndpoints
                 }
 
                 var author = caller.IsOperator ? ReplyAuthor.Operator : ReplyAuthor.Seller;
-                r.Replies.Add(new Reply
+                // Added through its set: reached only through the navigation, a reply with its id already set would be
+                // taken for an existing row to update.
+                db.Replies.Add(new Reply
                 {
                     Id = Guid.CreateVersion7(),
                     ReviewId = r.Id,
