@@ -57,7 +57,8 @@ public sealed class ShipmentRouteTests(ManualCarrierFixture fixture) : IClassFix
 
     private async Task<InboxOutcome> RoutedAsync(ShipmentResponse shipment, Guid routeId, int stop, int version, DateTimeOffset plannedAt) =>
         await fixture.Client.DeliverAsync("shipping", TestSupport.Envelope("Delivery", routeId.ToString(), version,
-            new ShipmentRouted(shipment.Id, shipment.OrderId, routeId, Day, "US-94", stop, 7)) with { OccurredAt = plannedAt });
+            new ShipmentRouted(shipment.Id, shipment.OrderId, routeId, Day, "US-94", stop, 7)) with
+        { OccurredAt = plannedAt });
 
     private async Task<ShipmentResponse> CreateAsync(string postalCode)
     {
