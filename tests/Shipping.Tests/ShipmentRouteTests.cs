@@ -55,9 +55,12 @@ public sealed class ShipmentRouteTests(ManualCarrierFixture fixture) : IClassFix
         Assert.Equal(1, await fixture.Sql.CountAsync("shipping.shipment_routes", "shipment_id = $1", shipment.Id));
     }
 
-    private async Task<InboxOutcome> RoutedAsync(ShipmentResponse shipment, Guid routeId, int stop, int version, DateTimeOffset plannedAt) =>
-        await fixture.Client.DeliverAsync("shipping", TestSupport.Envelope("Delivery", routeId.ToString(), version,
-            new ShipmentRouted(shipment.Id, shipment.OrderId, routeId, Day, "US-94", stop, 7)) with { OccurredAt = plannedAt });
+    private async Task<InboxOutcome> RoutedAsync(ShipmentResponse shipment, Guid routeId, int stop, int version, DateTimeOffset plannedAt)
+    {
+        var envelope = TestSupport.Envelope("Delivery", routeId.ToString(), version,
+            new ShipmentRouted(shipment.Id, shipment.OrderId, routeId, Day, "US-94", stop, 7));
+        return await fixture.Client.DeliverAsync("shipping", envelope with { OccurredAt = plannedAt });
+    }
 
     private async Task<ShipmentResponse> CreateAsync(string postalCode)
     {
