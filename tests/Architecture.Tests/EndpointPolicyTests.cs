@@ -15,7 +15,7 @@ namespace Commerce.Architecture.Tests;
 /// </summary>
 public sealed class EndpointPolicyTests : IAsyncLifetime
 {
-    /// <summary>The published anonymous routes: health, sign-in, registration, catalog browsing, seller storefronts, the signed carrier webhook, API docs in Development.</summary>
+    /// <summary>The published anonymous routes: health, sign-in, registration, catalog browsing, seller storefronts, product reviews and ratings, the signed carrier webhook, API docs in Development.</summary>
     private static readonly HashSet<string> Anonymous =
     [
         "GET /health/live",
@@ -25,6 +25,8 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
         "GET /products/",
         "GET /products/{id:guid}",
         "GET /sellers/{id:guid}/storefront",
+        "GET /reviews/products/{productId:guid}",
+        "GET /reviews/products/{productId:guid}/rating",
         "POST /shipments/carrier/webhook",
         "GET /openapi/{documentName}.json",
     ];
