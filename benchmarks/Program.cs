@@ -4,6 +4,7 @@ using Commerce.Benchmarks;
 
 // dotnet run -c Release --project benchmarks -- orders [--orders N] [--concurrency C] [--warmup W]
 // dotnet run -c Release --project benchmarks -- hot-sku [--reservers C] [--stock S]
+// dotnet run -c Release --project benchmarks -- routes [--stops 300,1000] [--seed S]
 var mode = args.FirstOrDefault();
 int Option(string name, int fallback)
 {
@@ -30,8 +31,13 @@ switch (mode)
     case "hot-sku":
         await HotSkuBenchmark.RunAsync(Option("--reservers", 32), Option("--stock", 3000));
         break;
+    case "routes":
+        var stops = Array.IndexOf(args, "--stops") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "300,1000";
+        RoutesBenchmark.Run([.. stops.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))], Option("--seed", 42));
+        break;
     default:
-        Console.Error.WriteLine("usage: orders [--orders N] [--concurrency C] [--warmup W] | hot-sku [--reservers C] [--stock S]");
+        Console.Error.WriteLine(
+            "usage: orders [--orders N] [--concurrency C] [--warmup W] | hot-sku [--reservers C] [--stock S] | routes [--stops 300,1000] [--seed S]");
         return 2;
 }
 

@@ -9,7 +9,7 @@ public interface IDeliveryApi
 
     /// <summary>Operators: a day's routes, optionally one region.</summary>
     [Get("/delivery/routes")]
-    Task<IReadOnlyList<RouteResponse>> ListRoutesAsync(DateOnly day, string? region = null, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<RouteResponse>> ListRoutesAsync([Query(Format = "yyyy-MM-dd")] DateOnly day, string? region = null, CancellationToken cancellationToken = default);
 
     /// <summary>Operators.</summary>
     [Get("/delivery/routes/{id}")]

@@ -98,6 +98,6 @@ public sealed class DeliveryRoute
 
     public required DateTimeOffset PlannedAt { get; init; }
 
-    /// <summary>The version ShipmentRouted events carry; a route is planned once and never changed.</summary>
+    /// <summary>Stop k's ShipmentRouted is version k of the route, so a planned route is at version <see cref="Stops"/>; it never changes after.</summary>
     public int Version { get; set; } = 1;
 }

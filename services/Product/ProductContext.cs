@@ -28,7 +28,9 @@ public static class ProductContext
             .HandleEvent<ReviewApproved>("Review", ApplyRatingAsync, ignoreStaleVersions: false)
             .SeedDemoData(ProductDemoData.SeedAsync);
         builder.AddContextClient<IInventoryApi>("Inventory", Name);
-        builder.AddContextClient<ISellerApi>("Seller", Name);
+        // Only the sellers rebuild reads Seller, at an operator's request (POST /ops/product/caches/rebuild): it lists
+        // sellers with that operator's token, as Seller lists them to operators only.
+        builder.AddContextClient<ISellerApi>("Seller", Name, actForRequestCaller: true);
         return builder;
     }
 
@@ -97,7 +99,7 @@ public static class ProductContext
             cancellationToken);
     }
 
-    /// <summary>Asks Seller for every seller, a page at a time (Seller's listing must admit Product's client).</summary>
+    /// <summary>Asks Seller for every seller, a page at a time, as the operator who asked for the rebuild.</summary>
     private static async Task<(int OwnerCopies, int Refreshed)> RebuildSellersAsync(
         ProductDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {

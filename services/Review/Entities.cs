@@ -121,6 +121,16 @@ public sealed class CachedProduct : ICachedCopy
     public required int SourceVersion { get; set; }
 }
 
+/// <summary>A seller's display name as of <see cref="SourceVersion"/> (from Seller's events): what its replies are signed with.</summary>
+public sealed class CachedSeller : ICachedCopy
+{
+    public required Guid SellerId { get; init; }
+
+    public required string DisplayName { get; set; }
+
+    public required int SourceVersion { get; set; }
+}
+
 /// <summary>The customer's display name; a deleted customer stays as a tombstone so an older event cannot bring the name back.</summary>
 public sealed class CachedCustomer : ICachedCopy
 {

@@ -20,6 +20,8 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
 
     public DbSet<CachedCustomer> Customers => Set<CachedCustomer>();
 
+    public DbSet<CachedSeller> Sellers => Set<CachedSeller>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -87,6 +89,13 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
             b.ToTable("customers");
             b.HasKey(c => c.CustomerId);
             b.Property(c => c.Name).HasMaxLength(ReviewLimits.Name);
+        });
+
+        modelBuilder.Entity<CachedSeller>(b =>
+        {
+            b.ToTable("sellers");
+            b.HasKey(s => s.SellerId);
+            b.Property(s => s.DisplayName).HasMaxLength(ReviewLimits.Name);
         });
 
         modelBuilder.UseSnakeCaseNames();

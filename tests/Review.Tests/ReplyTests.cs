@@ -30,6 +30,40 @@ public sealed class ReplyTests(ReviewFixture fixture) : IClassFixture<ReviewFixt
     }
 
     [Fact]
+    public async Task Reply_TheProductsSeller_IsSignedWithTheSellersNameAndAnotherSellerGets404()
+    {
+        var seller = await fixture.App.SellerFromEventAsync("Kettle Corner", subscribers: "review");
+        var stranger = await fixture.App.SellerFromEventAsync("Other Shop", subscribers: "review");
+        var productId = await fixture.NewProductAsync(sellerId: seller.SellerId);
+        var review = await fixture.PendingReviewAsync(productId);
+        await fixture.ApproveAsync(review.Id);
+
+        using var others = await stranger.Client.PostAsJsonAsync($"/reviews/{review.Id}/replies", new ReplyRequest("Not mine"), CommerceJson.Options);
+        using var unknown = await seller.Client.PostAsJsonAsync($"/reviews/{Guid.NewGuid()}/replies", new ReplyRequest("Nobody"), CommerceJson.Options);
+        using var response = await seller.Client.PostAsJsonAsync($"/reviews/{review.Id}/replies", new ReplyRequest("Glad you like it"),
+            CommerceJson.Options);
+
+        Assert.Equal(HttpStatusCode.NotFound, others.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reply = Assert.Single((await ReviewFixture.ReadAsync<ReviewResponse>(response)).Replies);
+        Assert.Equal((ReplyAuthor.Seller, "Kettle Corner", "Glad you like it"), (reply.Author, reply.AuthorName, reply.Text));
+    }
+
+    [Fact]
+    public async Task Reply_SellerOnTheShopsOwnProduct_Is404()
+    {
+        var seller = await fixture.App.SellerFromEventAsync("Third Party", subscribers: "review");
+        var review = await fixture.PendingReviewAsync(await fixture.NewProductAsync());
+        await fixture.ApproveAsync(review.Id);
+
+        using var response = await seller.Client.PostAsJsonAsync($"/reviews/{review.Id}/replies", new ReplyRequest("Hi"), CommerceJson.Options);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(0, await fixture.Sql.CountAsync("review.review_replies", "review_id = $1", review.Id));
+    }
+
+    [Fact]
     public async Task Reply_PendingReview_Is409()
     {
         var review = await fixture.PendingReviewAsync(await fixture.NewProductAsync());

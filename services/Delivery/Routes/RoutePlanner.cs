@@ -70,6 +70,9 @@ public sealed class RoutePlanner(DeliveryDbContext db, TimeProvider time, IOptio
                     LengthKm = RouteOptimizer.TourLength(depot, groupPoints, order),
                     NaiveLengthKm = RouteOptimizer.TourLength(depot, groupPoints, [.. Enumerable.Range(0, group.Length)]),
                     PlannedAt = now,
+                    // Each stop's announcement is a version of the route's stream (one stream never has two events at
+                    // one version): stop k is version k, so a planned route is at the version of its last stop.
+                    Version = group.Length,
                 };
                 db.Routes.Add(route);
                 var stops = order.Select(i => shipments[group[i]]).ToList();
@@ -79,7 +82,7 @@ public sealed class RoutePlanner(DeliveryDbContext db, TimeProvider time, IOptio
                     stop.RouteId = route.Id;
                     stop.StopNumber = number;
                     db.AddEvent(new ShipmentRouted(stop.ShipmentId, stop.OrderId, route.Id, day, route.Region, number, route.Stops),
-                        route.Id, route.Version, now);
+                        route.Id, number, now);
                 }
 
                 planned.Add(ToResponse(route, stops));

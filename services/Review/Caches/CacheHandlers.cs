@@ -1,12 +1,13 @@
 using Commerce.Customer.Contracts;
 using Commerce.Order.Contracts;
 using Commerce.Product.Contracts;
+using Commerce.Seller.Contracts;
 
 namespace Commerce.Review.Caches;
 
 /// <summary>
 /// Review's copies of other contexts' data: purchases (Order: who bought what, delivered or cancelled), products
-/// (Product: name and seller) and customers' display names (Customer). Product and customer copies are whole states
+/// (Product: name and seller), customers' display names (Customer) and sellers' display names (Seller). Product and customer copies are whole states
 /// written by the owner's version (<see cref="CachedCopies.ApplyAsync{TCopy}"/>); purchases merge facts that never
 /// revert (see <see cref="Purchase"/>), so every order event is handled whatever its version.
 /// </summary>
@@ -23,7 +24,22 @@ internal static class CacheHandlers
         .HandleEvent<ProductDiscontinued>("Product", (e, db, ct) => ApplyProductAsync(e, e.Event.ProductId, e.Event.State, db, ct))
         .HandleEvent<CustomerRegistered>("Customer", (e, db, ct) => ApplyCustomerAsync(db, e.Event.CustomerId, e.Event.Name, e.AggregateVersion, ct))
         .HandleEvent<CustomerProfileUpdated>("Customer", (e, db, ct) => ApplyCustomerAsync(db, e.Event.CustomerId, e.Event.Name, e.AggregateVersion, ct))
-        .HandleEvent<CustomerDeleted>("Customer", ForgetCustomerAsync);
+        .HandleEvent<CustomerDeleted>("Customer", ForgetCustomerAsync)
+        .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct))
+        .HandleEvent<SellerProfileUpdated>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct))
+        .HandleEvent<SellerSuspended>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct))
+        .HandleEvent<SellerReinstated>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct));
+
+    private static Task<bool> ApplySellerAsync(ReviewDbContext db, Guid id, SellerState state, int version, CancellationToken ct)
+    {
+        var name = Cap(state.DisplayName);
+        return db.ApplyAsync<CachedSeller>(
+            s => s.SellerId == id,
+            version,
+            () => new CachedSeller { SellerId = id, DisplayName = name, SourceVersion = version },
+            s => s.SetProperty(c => c.DisplayName, name),
+            ct);
+    }
 
     private static async Task PurchasedAsync(ReviewDbContext db, OrderCreated order, CancellationToken ct)
     {

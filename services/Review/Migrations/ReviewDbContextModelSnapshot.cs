@@ -78,6 +78,29 @@ namespace Commerce.Review.Migrations
                     b.ToTable("products", "review");
                 });
 
+            modelBuilder.Entity("Commerce.Review.CachedSeller", b =>
+                {
+                    b.Property<Guid>("SellerId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.HasKey("SellerId")
+                        .HasName("pk_sellers");
+
+                    b.ToTable("sellers", "review");
+                });
+
             modelBuilder.Entity("Commerce.Review.ProductRating", b =>
                 {
                     b.Property<Guid>("ProductId")

@@ -9,7 +9,7 @@ internal static class ReplyEndpoints
     /// <summary>What a reply by an operator is signed with.</summary>
     public const string OperatorName = "Customer service";
 
-    /// <summary>What a seller's reply is signed with (Review caches no seller names).</summary>
+    /// <summary>What a seller's reply is signed with until Seller's event names the seller here.</summary>
     public const string SellerName = "Seller";
 
     public static RouteGroupBuilder MapReplies(this RouteGroupBuilder reviews)
@@ -43,6 +43,9 @@ internal static class ReplyEndpoints
             }
         }
 
+        var sellerName = caller.SellerId is { } callerSeller && !caller.IsOperator
+            ? await db.Sellers.Where(s => s.SellerId == callerSeller).Select(s => s.DisplayName).FirstOrDefaultAsync(cancellationToken)
+            : null;
         var changed = await db.ChangeAsync<ProductReview, ReviewApproved>(http, review, $"No review {id}.", (r, now) =>
             {
                 if (r.Status != ReviewStatus.Approved)
@@ -51,12 +54,14 @@ internal static class ReplyEndpoints
                 }
 
                 var author = caller.IsOperator ? ReplyAuthor.Operator : ReplyAuthor.Seller;
-                r.Replies.Add(new Reply
+                // Added through its set: reached only through the navigation, a reply with its id already set would be
+                // taken for an existing row to update.
+                db.Replies.Add(new Reply
                 {
                     Id = Guid.CreateVersion7(),
                     ReviewId = r.Id,
                     Author = author,
-                    AuthorName = author == ReplyAuthor.Operator ? OperatorName : SellerName,
+                    AuthorName = author == ReplyAuthor.Operator ? OperatorName : sellerName ?? SellerName,
                     Text = text!,
                     RepliedAt = now,
                 });

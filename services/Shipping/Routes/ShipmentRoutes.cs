@@ -9,8 +9,9 @@ public static class ShipmentRoutes
     /// <summary>
     /// Caches where Delivery put the shipment. One guarded upsert: the copy is replaced only by a later plan's event
     /// (occurred-at, then route id, so two routes planned at the same instant still converge on one), whatever order the
-    /// events arrive in, and a redelivery changes nothing. Every shipment of a route shares the route's version, so
-    /// the handler is registered to see every version (the inbox's stale check is per route, not per shipment).
+    /// events arrive in, and a redelivery changes nothing. A route announces its stops as successive versions of the
+    /// route, so the handler is registered to see every version: the inbox's stale check, per route, would drop stop 3
+    /// arriving after stop 7.
     /// </summary>
     internal static async Task ApplyAsync(IncomingEvent<ShipmentRouted> incoming, ShippingDbContext db, CancellationToken cancellationToken)
     {

@@ -177,6 +177,20 @@ namespace Commerce.Review.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "sellers",
+                schema: "review",
+                columns: table => new
+                {
+                    seller_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    source_version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sellers", x => x.seller_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "outbox_deliveries",
                 schema: "review",
                 columns: table => new
@@ -360,6 +374,10 @@ namespace Commerce.Review.Migrations
 
             migrationBuilder.DropTable(
                 name: "review_replies",
+                schema: "review");
+
+            migrationBuilder.DropTable(
+                name: "sellers",
                 schema: "review");
 
             migrationBuilder.DropTable(

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Commerce.Review.Migrations
 {
     [DbContext(typeof(ReviewDbContext))]
-    [Migration("20261203121949_Initial")]
+    [Migration("20261203125655_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -79,6 +79,29 @@ namespace Commerce.Review.Migrations
                         .HasName("pk_products");
 
                     b.ToTable("products", "review");
+                });
+
+            modelBuilder.Entity("Commerce.Review.CachedSeller", b =>
+                {
+                    b.Property<Guid>("SellerId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("seller_id");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.HasKey("SellerId")
+                        .HasName("pk_sellers");
+
+                    b.ToTable("sellers", "review");
                 });
 
             modelBuilder.Entity("Commerce.Review.ProductRating", b =>
