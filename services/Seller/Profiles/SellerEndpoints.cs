@@ -216,7 +216,7 @@ public static partial class SellerEndpoints
         var errors = new ValidationErrors()
             .Text(displayName, "displayName", SellerLimits.DisplayName).NoCardNumber(displayName, "displayName")
             .Text(contactEmail, "contactEmail", SellerLimits.Email);
-        if (!string.IsNullOrWhiteSpace(contactEmail) && !EmailPattern().IsMatch(contactEmail.Trim()))
+        if (!string.IsNullOrWhiteSpace(contactEmail) && !Checks.IsEmailAddress(contactEmail))
         {
             errors.Add("contactEmail", "Not an e-mail address.");
         }
@@ -230,12 +230,6 @@ public static partial class SellerEndpoints
     }
 
     private static string? Optional(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-    // As Customer checks e-mail addresses: no whitespace, control characters or RFC 5322 specials, which is how markup
-    // and mail-header injection arrive (the address is where Notification writes to).
-    [GeneratedRegex(@"^[^@\s\p{Cc}<>()\[\]\\,;:""]+@[^@\s\p{Cc}<>()\[\]\\,;:""]+\.[^@\s\p{Cc}<>()\[\]\\,;:""]+$")]
-    private static partial Regex EmailPattern();
-
     [GeneratedRegex(@"^(?=.*[0-9])[0-9+ \-]{1,30}$")]
     private static partial Regex PhonePattern();
 }
