@@ -64,8 +64,9 @@ public sealed record OrderReservation(string Status, DateTimeOffset? ExpiresAt =
 
 /// <summary>The order's payment as Payment last reported it.</summary>
 /// <param name="Status">Authorized, Captured, Failed, Voided or Refunded.</param>
+/// <param name="Amount">What was authorized, then what was captured; null while only a later refund has been reported.</param>
 /// <param name="Refunded">What has been refunded in all; null until a refund.</param>
-public sealed record OrderPayment(string Status, decimal Amount, string Currency, decimal? Refunded = null);
+public sealed record OrderPayment(string Status, decimal? Amount, string Currency, decimal? Refunded = null);
 
 /// <summary>The order's shipment as Shipping last reported it.</summary>
 /// <param name="Carrier">Null until the shipment's creation is reported.</param>

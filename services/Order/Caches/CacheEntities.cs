@@ -63,7 +63,8 @@ public sealed class CachedPayment : ICachedCopy
     /// <summary>Authorized, Captured, Failed, Voided or Refunded.</summary>
     public required string Status { get; set; }
 
-    public decimal Amount { get; set; }
+    /// <summary>Authorized, then captured (a refund does not change it); null while only a refund has been reported.</summary>
+    public decimal? Amount { get; set; }
 
     public required string Currency { get; set; }
 

@@ -27,15 +27,15 @@ internal static class ProgressHandlers
             ApplyReservationAsync(db, e, e.Event.Key, e.Event.OrderId, "Fulfilled", null, ct))
         .HandleEvent<PaymentAuthorized>("Payment", (e, db, ct) =>
             ApplyPaymentAsync(db, e, e.Event.PaymentId, e.Event.OrderId, "Authorized", e.Event.Amount, e.Event.Currency, null, ct))
-        .HandleEvent<PaymentCaptured>("Payment", (e, db, ct) =>
-            ApplyPaymentAsync(db, e, e.Event.PaymentId, e.Event.OrderId, "Captured", e.Event.Amount, e.Event.Currency, null, ct))
+        // Handled at every version: a refund may overtake it, and a refund does not carry the amount captured.
+        .HandleEvent<PaymentCaptured>("Payment", ApplyCapturedAsync, ignoreStaleVersions: false)
         .HandleEvent<PaymentFailed>("Payment", (e, db, ct) =>
             ApplyPaymentAsync(db, e, e.Event.PaymentId, e.Event.OrderId, "Failed", e.Event.Amount, e.Event.Currency, null, ct))
         .HandleEvent<PaymentVoided>("Payment", (e, db, ct) =>
             ApplyPaymentAsync(db, e, e.Event.PaymentId, e.Event.OrderId, "Voided", e.Event.Amount, e.Event.Currency, null, ct))
-        // A refund follows the capture and carries the running total refunded, so each version's state is whole.
+        // A refund carries the running total refunded (whole), but not the amount captured: that one stays as it is.
         .HandleEvent<PaymentRefunded>("Payment", (e, db, ct) =>
-            ApplyPaymentAsync(db, e, e.Event.PaymentId, e.Event.OrderId, "Refunded", e.Event.Amount, e.Event.Currency, e.Event.TotalRefunded, ct))
+            ApplyPaymentAsync(db, e, e.Event.PaymentId, e.Event.OrderId, "Refunded", null, e.Event.Currency, e.Event.TotalRefunded, ct))
         // Handled at every version: a tracking update may overtake it, and only this event names the carrier.
         .HandleEvent<ShipmentCreated>("Shipping", ApplyShipmentCreatedAsync, ignoreStaleVersions: false)
         .HandleEvent<TrackingUpdated>("Shipping", (e, db, ct) => ApplyShipmentAsync(db, e, e.Event.ShipmentId, e.Event.OrderId,
@@ -67,8 +67,9 @@ internal static class ProgressHandlers
                 .SetProperty(r => r.ExpiresAt, expiresAt).SetProperty(r => r.UpdatedAt, e.OccurredAt),
             ct);
 
+    /// <param name="amount">Authorized, captured or voided; null for a refund, which leaves the amount captured as it is.</param>
     private static Task<bool> ApplyPaymentAsync<TEvent>(
-        OrderDbContext db, IncomingEvent<TEvent> e, Guid paymentId, Guid orderId, string status, decimal amount, string currency, decimal? refunded,
+        OrderDbContext db, IncomingEvent<TEvent> e, Guid paymentId, Guid orderId, string status, decimal? amount, string currency, decimal? refunded,
         CancellationToken ct) =>
         db.ApplyAsync<CachedPayment>(
             p => p.PaymentId == paymentId,
@@ -78,9 +79,28 @@ internal static class ProgressHandlers
                 PaymentId = paymentId, OrderId = orderId, Status = status, Amount = amount, Currency = currency, Refunded = refunded,
                 UpdatedAt = e.OccurredAt,
             },
-            s => s.SetProperty(p => p.OrderId, orderId).SetProperty(p => p.Status, status).SetProperty(p => p.Amount, amount)
-                .SetProperty(p => p.Currency, currency).SetProperty(p => p.Refunded, refunded).SetProperty(p => p.UpdatedAt, e.OccurredAt),
+            s =>
+            {
+                s.SetProperty(p => p.OrderId, orderId).SetProperty(p => p.Status, status)
+                    .SetProperty(p => p.Currency, currency).SetProperty(p => p.Refunded, refunded).SetProperty(p => p.UpdatedAt, e.OccurredAt);
+                if (amount is not null)
+                {
+                    s.SetProperty(p => p.Amount, amount);
+                }
+            },
             ct);
+
+    private static async Task ApplyCapturedAsync(IncomingEvent<PaymentCaptured> e, OrderDbContext db, CancellationToken ct)
+    {
+        var (id, amount) = (e.Event.PaymentId, e.Event.Amount);
+        if (!await ApplyPaymentAsync(db, e, id, e.Event.OrderId, "Captured", amount, e.Event.Currency, null, ct))
+        {
+            // A refund got here first and could not say what was captured. A payment is captured once, and only a captured
+            // payment is refunded, so filling in the missing amount gives the same copy whatever the order.
+            await db.Payments.Where(p => p.PaymentId == id && p.Amount == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Amount, amount), ct);
+        }
+    }
 
     private static async Task ApplyShipmentCreatedAsync(IncomingEvent<ShipmentCreated> e, OrderDbContext db, CancellationToken ct)
     {

@@ -248,7 +248,7 @@ namespace Commerce.Order.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("payment_id");
 
-                    b.Property<decimal>("Amount")
+                    b.Property<decimal?>("Amount")
                         .HasPrecision(18, 2)
                         .HasColumnType("numeric(18,2)")
                         .HasColumnName("amount");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Commerce.Order.Migrations
 {
     [DbContext(typeof(OrderDbContext))]
-    [Migration("20261203151238_EventFlowCaches")]
+    [Migration("20261203153507_EventFlowCaches")]
     partial class EventFlowCaches
     {
         /// <inheritdoc />
@@ -251,7 +251,7 @@ namespace Commerce.Order.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("payment_id");
 
-                    b.Property<decimal>("Amount")
+                    b.Property<decimal?>("Amount")
                         .HasPrecision(18, 2)
                         .HasColumnType("numeric(18,2)")
                         .HasColumnName("amount");

@@ -76,7 +76,7 @@ namespace Commerce.Order.Migrations
                     payment_id = table.Column<Guid>(type: "uuid", nullable: false),
                     order_id = table.Column<Guid>(type: "uuid", nullable: false),
                     status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    amount = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false),
+                    amount = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: true),
                     currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
                     refunded = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: true),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
