@@ -14,7 +14,7 @@ public static class OrderContext
     public static IHostApplicationBuilder AddOrderContext(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddCommerceContext<OrderDbContext>(Name).HandleCacheEvents();
+        builder.AddCommerceContext<OrderDbContext>(Name).HandleCacheEvents().HandleProgressEvents();
         builder.AddContextClient<IProductApi>("Product", Name);
         builder.AddContextClient<ICustomerApi>("Customer", Name);
         builder.AddContextClient<IPricingApi>("Pricing", Name);

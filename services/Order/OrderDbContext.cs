@@ -1,3 +1,4 @@
+using Commerce.Order.Caches;
 using Commerce.Order.Contracts;
 
 namespace Commerce.Order;
@@ -11,6 +12,18 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
     public DbSet<CachedCustomer> Customers => Set<CachedCustomer>();
 
     public DbSet<CachedProduct> Products => Set<CachedProduct>();
+
+    public DbSet<CachedAddress> Addresses => Set<CachedAddress>();
+
+    public DbSet<CachedReservation> Reservations => Set<CachedReservation>();
+
+    public DbSet<CachedPayment> Payments => Set<CachedPayment>();
+
+    public DbSet<CachedShipment> Shipments => Set<CachedShipment>();
+
+    public DbSet<CachedCampaign> Campaigns => Set<CachedCampaign>();
+
+    public DbSet<CachedCouponUse> CouponUses => Set<CachedCouponUse>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -77,6 +90,79 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
             b.Property(p => p.Price).HasPrecision(18, 2);
             b.Property(p => p.Currency).HasMaxLength(3);
             b.Property(p => p.SourceVersion).HasColumnName("version");
+        });
+
+        modelBuilder.Entity<CachedAddress>(b =>
+        {
+            b.ToTable("address_cache");
+            b.HasKey(a => a.AddressId);
+            b.Property(a => a.AddressId).ValueGeneratedNever();
+            b.Property(a => a.Kind).HasConversion<string>().HasMaxLength(20);
+            b.Property(a => a.Recipient).HasMaxLength(200);
+            b.Property(a => a.Line1).HasMaxLength(200);
+            b.Property(a => a.Line2).HasMaxLength(200);
+            b.Property(a => a.City).HasMaxLength(100);
+            b.Property(a => a.Region).HasMaxLength(100);
+            b.Property(a => a.PostalCode).HasMaxLength(20);
+            b.Property(a => a.Country).HasMaxLength(2);
+            b.Property(a => a.SourceVersion).HasColumnName("version");
+            b.HasIndex(a => a.CustomerId);
+        });
+
+        modelBuilder.Entity<CachedReservation>(b =>
+        {
+            b.ToTable("reservation_cache");
+            b.HasKey(r => r.Key);
+            b.Property(r => r.Key).HasMaxLength(200);
+            b.Property(r => r.Status).HasMaxLength(20);
+            b.Property(r => r.SourceVersion).HasColumnName("version");
+            b.HasIndex(r => r.OrderId);
+        });
+
+        modelBuilder.Entity<CachedPayment>(b =>
+        {
+            b.ToTable("payment_cache");
+            b.HasKey(p => p.PaymentId);
+            b.Property(p => p.PaymentId).ValueGeneratedNever();
+            b.Property(p => p.Status).HasMaxLength(20);
+            b.Property(p => p.Amount).HasPrecision(18, 2);
+            b.Property(p => p.Refunded).HasPrecision(18, 2);
+            b.Property(p => p.Currency).HasMaxLength(3);
+            b.Property(p => p.SourceVersion).HasColumnName("version");
+            b.HasIndex(p => p.OrderId);
+        });
+
+        modelBuilder.Entity<CachedShipment>(b =>
+        {
+            b.ToTable("shipment_cache");
+            b.HasKey(s => s.ShipmentId);
+            b.Property(s => s.ShipmentId).ValueGeneratedNever();
+            b.Property(s => s.Carrier).HasMaxLength(100);
+            b.Property(s => s.TrackingNumber).HasMaxLength(100);
+            b.Property(s => s.Status).HasMaxLength(20);
+            b.Property(s => s.Location).HasMaxLength(200);
+            b.Property(s => s.SourceVersion).HasColumnName("version");
+            b.HasIndex(s => s.OrderId);
+        });
+
+        modelBuilder.Entity<CachedCampaign>(b =>
+        {
+            b.ToTable("campaign_cache");
+            b.HasKey(c => c.PromotionId);
+            b.Property(c => c.PromotionId).ValueGeneratedNever();
+            b.Property(c => c.Name).HasMaxLength(200);
+            b.Property(c => c.SourceVersion).HasColumnName("version");
+        });
+
+        modelBuilder.Entity<CachedCouponUse>(b =>
+        {
+            b.ToTable("coupon_use_cache");
+            b.HasKey(c => c.Key);
+            b.Property(c => c.Key).HasMaxLength(200);
+            b.Property(c => c.Code).HasMaxLength(OrderLimits.CouponCode);
+            b.Property(c => c.Status).HasMaxLength(20);
+            b.Property(c => c.SourceVersion).HasColumnName("version");
+            b.HasIndex(c => c.OrderId);
         });
 
         modelBuilder.UseSnakeCaseNames();

@@ -16,6 +16,11 @@ internal static class CacheHandlers
             ApplyCustomerAsync(db, e.Event.CustomerId, e.Event.Name, e.Event.Email, e.AggregateVersion, ct))
         .HandleEvent<CustomerProfileUpdated>("Customer", (e, db, ct) =>
             ApplyCustomerAsync(db, e.Event.CustomerId, e.Event.Name, e.Event.Email, e.AggregateVersion, ct))
+        // Handled at every version: the customer's version is shared with profile events, so a newer profile event
+        // delivered first must not make an address look stale. Each address is a copy of its own (written once, at the
+        // customer's version that added it), so ApplyAsync still settles duplicates and reordering.
+        .HandleEvent<CustomerAddressAdded>("Customer", (e, db, ct) => ApplyAddressAsync(db, e.Event.CustomerId, e.Event.Address, e.AggregateVersion, ct),
+            ignoreStaleVersions: false)
         .HandleEvent<ProductCreated>("Product", (e, db, ct) => ApplyProductAsync(db, e.Event.ProductId,
             new ProductState(e.Event.Sku, e.Event.Name, e.Event.Category, e.Event.Price, e.Event.Currency, ProductStatus.Active), e.AggregateVersion, ct))
         .HandleEvent<ProductUpdated>("Product", (e, db, ct) => ApplyProductAsync(e, e.Event.ProductId, e.Event.State, db, ct))
@@ -30,6 +35,21 @@ internal static class CacheHandlers
             version,
             () => new CachedCustomer { CustomerId = id, Name = name, Email = email, SourceVersion = version },
             s => s.SetProperty(c => c.Name, name).SetProperty(c => c.Email, email),
+            ct);
+
+    private static Task<bool> ApplyAddressAsync(OrderDbContext db, Guid customerId, AddressResponse a, int version, CancellationToken ct) =>
+        db.ApplyAsync<CachedAddress>(
+            c => c.AddressId == a.Id,
+            version,
+            () => new CachedAddress
+            {
+                AddressId = a.Id, CustomerId = customerId, Kind = a.Kind, Recipient = a.Recipient, Line1 = a.Line1, Line2 = a.Line2,
+                City = a.City, Region = a.Region, PostalCode = a.PostalCode, Country = a.Country, IsDefault = a.IsDefault,
+            },
+            s => s.SetProperty(c => c.CustomerId, customerId).SetProperty(c => c.Kind, a.Kind).SetProperty(c => c.Recipient, a.Recipient)
+                .SetProperty(c => c.Line1, a.Line1).SetProperty(c => c.Line2, a.Line2).SetProperty(c => c.City, a.City)
+                .SetProperty(c => c.Region, a.Region).SetProperty(c => c.PostalCode, a.PostalCode).SetProperty(c => c.Country, a.Country)
+                .SetProperty(c => c.IsDefault, a.IsDefault),
             ct);
 
     /// <summary>
@@ -50,7 +70,7 @@ internal static class CacheHandlers
             new ProductState(current.Sku, current.Name, current.Category, current.Price, current.Currency, current.Status), current.Version, ct);
     }
 
-    private static Task<bool> ApplyProductAsync(OrderDbContext db, Guid id, ProductState state, int version, CancellationToken ct) =>
+    internal static Task<bool> ApplyProductAsync(OrderDbContext db, Guid id, ProductState state, int version, CancellationToken ct) =>
         db.ApplyAsync<CachedProduct>(
             p => p.ProductId == id,
             version,

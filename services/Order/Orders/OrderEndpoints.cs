@@ -1,4 +1,5 @@
 using Commerce.Customer.Contracts;
+using Commerce.Order.Caches;
 using Commerce.Order.Contracts;
 using Commerce.Pricing.Contracts;
 using Commerce.Product.Contracts;
@@ -20,7 +21,7 @@ internal static class OrderEndpoints
         orders.MapPost("/{id:guid}/submit", (Guid id, SubmitOrderRequest? request, Caller caller, HttpContext http,
                     [FromKeyedServices(OrderContext.Name)] ICustomerApi customers, OrderDbContext db, CancellationToken ct) =>
                 TransitionAsync(http, caller, db, id, OrderStatus.Submitted, note: null, (order, _) =>
-                    OrderTransitions.SubmitAsync(order, request ?? new SubmitOrderRequest(), customers, ct), ct))
+                    OrderTransitions.SubmitAsync(order, request ?? new SubmitOrderRequest(), db, customers, ct), ct))
             .RequireAuthorization(Access.SagaWorker).AcceptsIfMatch().ProducesProblems(404, 422, 503);
         orders.MapPost("/{id:guid}/confirm", (Guid id, OrderTransitionRequest? request, Caller caller, HttpContext http, OrderDbContext db,
                     CancellationToken ct) =>
@@ -112,7 +113,7 @@ internal static class OrderEndpoints
         // else what Product says now.
         var priced = request.QuoteId is { } quoteId
             ? await SnapshotQuoteAsync(request, quoteId, pricing, time.GetUtcNow(), logger, cancellationToken)
-            : await SnapshotProductsAsync(request, products, logger, cancellationToken);
+            : await SnapshotProductsAsync(request, db, products, logger, cancellationToken);
         if (priced.Problem is { } refused)
         {
             return refused;
@@ -272,16 +273,40 @@ internal static class OrderEndpoints
     private static Task<Change<TEvent>> Published<TEvent>(TEvent @event)
         where TEvent : notnull => Task.FromResult(Change.Publish(@event));
 
-    /// <summary>Each item's SKU, name and unit price as Product has them now.</summary>
+    /// <summary>
+    /// Each item's SKU, name and unit price from Order's product cache, which Product's events keep at the owner's
+    /// newest version; Product's API is asked only for products not cached yet, and what it answers is cached.
+    /// </summary>
+    /// <remarks>
+    /// A price change (or a discontinuation) applies to new orders once its event has reached Order — within the
+    /// outbox's delivery delay, by the owner's version like every cache here — not the instant Product commits it.
+    /// That is the specification's eventual consistency and what makes ordering independent of Product being up; an
+    /// order already created keeps its snapshot either way, and a customer who wants a guaranteed price uses a quote.
+    /// </remarks>
     private static async Task<Priced> SnapshotProductsAsync(
-        CreateOrderRequest request, IProductApi products, ILogger logger, CancellationToken cancellationToken)
+        CreateOrderRequest request, OrderDbContext db, IProductApi products, ILogger logger, CancellationToken cancellationToken)
     {
-        var snapshots = new List<ProductResponse>();
+        var ids = request.Items.Select(i => i.ProductId).ToList();
+        // A copy from an event that carried no price (written before events carried the whole state) is not enough.
+        var cached = await db.Products.AsNoTracking().Where(p => ids.Contains(p.ProductId) && p.Price != null && p.Currency != null)
+            .ToDictionaryAsync(p => p.ProductId, cancellationToken);
+        var snapshots = new List<ProductSnapshot>();
         foreach (var item in request.Items)
         {
+            if (cached.TryGetValue(item.ProductId, out var copy))
+            {
+                snapshots.Add(new ProductSnapshot(copy.ProductId, copy.Sku, copy.Name, copy.Price!.Value, copy.Currency!,
+                    copy.Discontinued ? ProductStatus.Discontinued : ProductStatus.Active));
+                continue;
+            }
+
             try
             {
-                snapshots.Add(await products.GetProductAsync(item.ProductId, cancellationToken));
+                var product = await products.GetProductAsync(item.ProductId, cancellationToken);
+                snapshots.Add(new ProductSnapshot(product.Id, product.Sku, product.Name, product.Price, product.Currency, product.Status));
+                await CacheHandlers.ApplyProductAsync(db, product.Id,
+                    new ProductState(product.Sku, product.Name, product.Category, product.Price, product.Currency, product.Status), product.Version,
+                    cancellationToken);
             }
             catch (ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
@@ -295,6 +320,7 @@ internal static class OrderEndpoints
             }
         }
 
+        await SaveFetchedProductsAsync(db, cancellationToken);
         if (snapshots.FirstOrDefault(p => p.Status != ProductStatus.Active) is { } inactive)
         {
             return Problems.Unprocessable($"Product {inactive.Id} ({inactive.Sku}) is {inactive.Status} and cannot be ordered.");
@@ -316,6 +342,23 @@ internal static class OrderEndpoints
             Quantity = x.First.Quantity,
         }).ToList();
         return new PriceSnapshot(items, snapshots[0].Currency, 0, null, []);
+    }
+
+    /// <summary>
+    /// Saves the copies of products fetched from Product's API on their own, so a refused order still leaves them
+    /// cached. An event's copy inserted meanwhile wins the race; should it be older than what the API answered, the event that made
+    /// the newer version is still on its way, so the copy converges all the same.
+    /// </summary>
+    private static async Task SaveFetchedProductsAsync(OrderDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (Checks.IsUniqueViolation(exception))
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>
@@ -385,8 +428,12 @@ internal static class OrderEndpoints
         order.Items.Count == request.Items.Count
         && request.Items.All(i => order.Items.Any(x => x.ProductId == i.ProductId && x.Quantity == i.Quantity));
 
+    /// <summary>The order with what Order's caches hold about its customer and its progress elsewhere.</summary>
     private static async Task<OrderResponse> WithCustomerAsync(OrderDbContext db, Order order, CancellationToken cancellationToken) =>
-        order.ToResponse(await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.CustomerId == order.CustomerId, cancellationToken));
+        order.ToResponse(await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.CustomerId == order.CustomerId, cancellationToken),
+            await OrderViews.ProgressAsync(db, order, cancellationToken));
+
+    private sealed record ProductSnapshot(Guid Id, string Sku, string Name, decimal Price, string Currency, ProductStatus Status);
 
     /// <summary>The prices an order keeps, whatever they came from.</summary>
     private sealed record PriceSnapshot(List<OrderItem> Items, string Currency, decimal OrderDiscount, string? CouponCode, List<PromotionSnapshot> Promotions)
