@@ -5,8 +5,10 @@ using Commerce.Host.Testing;
 using Commerce.Inventory.Contracts;
 using Commerce.Notification.Contracts;
 using Commerce.Order.Contracts;
+using Commerce.Payment.Contracts;
 using Commerce.Pricing.Contracts;
 using Commerce.Product.Contracts;
+using Commerce.Promotion.Contracts;
 using Commerce.Review.Contracts;
 using Commerce.Seller.Contracts;
 using Commerce.ServiceDefaults;
@@ -203,6 +205,67 @@ public sealed class EventFlowTests(ShopSystem shop) : IClassFixture<ShopSystem>
         await shop.Inventory.ReceiveAsync(sku, new ReceiveStockRequest("WH-1", 10));
         await Poll.UntilAsync(() => sellers.GetLowStockAsync(seller.SellerId), items => items.Count == 0);
         await Poll.UntilAsync(() => shop.Products.GetProductAsync(created.Id), p => p.AvailableQuantity == 14);
+
+        // Review: a delivered purchase of the seller's product, reviewed and approved; Review knows the product is the
+        // seller's (Product's events) and signs the seller's reply with its current name (Seller's events).
+        var (orderId, buyerReviews) = await DeliveredPurchaseAsync(created.Id);
+        var review = await SubmitOnceVerifiedAsync(buyerReviews, new SubmitReviewRequest(orderId, created.Id, 4, "Precise", "Tabulates nicely."));
+        await shop.Api<IReviewApi>().ApproveAsync(review.Id);
+        var replied = await RestService.For<IReviewApi>(seller.Client, Refit).ReplyAsync(review.Id, new ReplyRequest("Thank you kindly."));
+        Assert.Equal("Difference Engine No. 2", replied.ProductName);
+        Assert.Equal((ReplyAuthor.Seller, "Babbage & Sons"), (replied.Replies.Single().Author, replied.Replies.Single().AuthorName));
+    }
+
+    /// <summary>Customer's membership events reach Promotion: a campaign for Gold members refuses a Standard customer until the upgrade arrives.</summary>
+    [Fact]
+    public async Task MembershipEvents_ReachPromotionsEligibility()
+    {
+        var customers = shop.Api<ICustomerApi>();
+        var customer = await customers.RegisterAsync(new RegisterCustomerRequest("Grace Hopper", $"grace-{Guid.NewGuid():N}@example.com", Password: TestIdentity.CustomerPassword));
+        var promotion = await shop.Promotions.CreatePromotionAsync(new CreatePromotionRequest(
+            "Gold members' tenth",
+            new PromotionTerms(DiscountKind.Percentage, 10, "EUR", PromotionScope.Order, MinimumMembership: "Gold"),
+            DateTimeOffset.UtcNow.AddMinutes(-1),
+            DateTimeOffset.UtcNow.AddDays(1),
+            RequiresCoupon: true));
+        var code = $"G-{Guid.NewGuid():N}"[..16].ToUpperInvariant();
+        await shop.Promotions.CreateCouponAsync(promotion.Id, new CreateCouponRequest(code, 10));
+        var check = new ValidateCouponRequest(code, customer.Id, "EUR", [new CouponCheckLine(Guid.NewGuid(), "machines", 50.00m)]);
+
+        var standard = await Assert.ThrowsAnyAsync<ApiException>(() => shop.Promotions.ValidateCouponAsync(check));
+        await customers.UpgradeMembershipAsync(customer.Id, new UpgradeMembershipRequest(MembershipLevel.Gold));
+        var gold = await Poll.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return await shop.Promotions.ValidateCouponAsync(check);
+                }
+                catch (ApiException refused) when (refused.StatusCode == HttpStatusCode.UnprocessableEntity)
+                {
+                    return null;
+                }
+            },
+            validation => validation is not null);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, standard.StatusCode);
+        Assert.Equal(promotion.Id, gold!.PromotionId);
+    }
+
+    /// <summary>A new customer's order of one unit of <paramref name="productId"/>, run by the saga to Delivered; the customer's Review client.</summary>
+    private async Task<(Guid OrderId, IReviewApi Reviews)> DeliveredPurchaseAsync(Guid productId)
+    {
+        var email = $"buyer-{Guid.NewGuid():N}@example.com";
+        var address = new AddressInput(AddressKind.Shipping, "Mary Somerville", "1 Chelsea Walk", "London", "SW3 5HA", "GB", IsDefault: true);
+        var customer = await shop.Api<ICustomerApi>().RegisterAsync(new RegisterCustomerRequest(
+            "Mary Somerville", email, Addresses: [address, address with { Kind = AddressKind.Billing }], Password: TestIdentity.CustomerPassword));
+        var method = await shop.Payments.AddPaymentMethodAsync(new AddPaymentMethodRequest(customer.Id, TestCards.Success, 12, DateTime.UtcNow.Year + 2));
+        var order = await shop.Orders.CreateOrderAsync(new CreateOrderRequest(customer.Id, [new CreateOrderItem(productId, 1)]));
+        var http = await shop.CustomerClientAsync(email);
+        var submitted = await RestService.For<ICheckoutApi>(http, Refit).SubmitAsync(order.Id, new SubmitCheckoutRequest(method.Id));
+        Assert.True(submitted.IsSuccessful, (submitted.Error as ApiException)?.Content);
+        Assert.Equal(SagaStages.Delivered, (await shop.Saga(order.Id).GetResultAsync()).Outcome);
+        return (order.Id, RestService.For<IReviewApi>(http, Refit));
     }
 
     /// <summary>Review learns of the delivery from Order's events: until it has, the purchase is not yet verified (422).</summary>
