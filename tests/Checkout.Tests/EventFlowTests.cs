@@ -9,12 +9,16 @@ using Commerce.Payment.Contracts;
 using Commerce.Pricing.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.Promotion.Contracts;
+using Commerce.Promotion.Coupons;
 using Commerce.Review.Contracts;
 using Commerce.Seller.Contracts;
 using Commerce.ServiceDefaults;
+using Commerce.ShoppingCart.Abandonment;
 using Commerce.ShoppingCart.Contracts;
 using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Refit;
 
 namespace Commerce.Checkout.Tests;
@@ -248,6 +252,50 @@ public sealed class EventFlowTests(ShopSystem shop) : IClassFixture<ShopSystem>
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, standard.StatusCode);
         Assert.Equal(promotion.Id, gold!.PromotionId);
+    }
+
+    /// <summary>
+    /// ShoppingCart's CartAbandoned reaches Notification (the reminder) and Promotion (a personal win-back coupon, when
+    /// the shop turns win-back on), and Promotion's CouponIssued reaches Notification (the code sent to the customer).
+    /// </summary>
+    [Fact]
+    public async Task AbandonedCart_RemindsTheCustomer_AndTheWinBackCouponReachesThem()
+    {
+        var shopper = await shop.NewShopperAsync();
+        var product = await shop.NewProductAsync(price: 8.00m, stock: 5);
+        await shopper.Cart.SetItemAsync(shopper.CustomerId, product.Id, new SetCartItemRequest(3));
+        var winBack = await shop.Promotions.CreatePromotionAsync(new CreatePromotionRequest(
+            "Come back soon",
+            new PromotionTerms(DiscountKind.Percentage, 5, "EUR", PromotionScope.Order),
+            DateTimeOffset.UtcNow.AddMinutes(-1),
+            DateTimeOffset.UtcNow.AddDays(7),
+            RequiresCoupon: true));
+        // The shop turns win-back on (Promotion:WinBack, read as each CartAbandoned arrives) for this class's shop only.
+        var options = shop.Host.Services.GetRequiredService<IOptions<WinBackOptions>>().Value;
+        (options.PromotionId, options.Enabled) = (winBack.Id, true);
+        try
+        {
+            // Two idle days: the cart's clock is set back rather than waited out, then one sweep (its loop runs each minute).
+            var idle = await shop.Sql.ScalarAsync<long>(
+                "WITH idle AS (UPDATE shoppingcart.carts SET last_activity_at = now() - interval '2 days' WHERE customer_id = $1 RETURNING 1) SELECT count(*) FROM idle",
+                shopper.CustomerId);
+            Assert.Equal(1, idle);
+            await shop.Host.Services.GetRequiredService<CartAbandonmentSweeper>().SweepAsync(default);
+
+            var notifications = shop.Api<INotificationApi>();
+            var told = await Poll.UntilAsync(
+                () => notifications.ListNotificationsAsync(shopper.CustomerId),
+                sent => sent.Any(n => n.TemplateKey == TemplateKeys.CartAbandoned) && sent.Any(n => n.TemplateKey == TemplateKeys.CouponIssued));
+            Assert.Contains("3 item(s) worth 24.00 EUR", told.First(n => n.TemplateKey == TemplateKeys.CartAbandoned).Body, StringComparison.Ordinal);
+            var offer = told.First(n => n.TemplateKey == TemplateKeys.CouponIssued).Body;
+            Assert.Contains("Come back soon", offer, StringComparison.Ordinal);
+            var code = offer.Split(' ').Single(word => word.StartsWith("WB-", StringComparison.Ordinal));
+            Assert.Equal(winBack.Id, (await shop.Promotions.GetCouponAsync(code)).PromotionId);
+        }
+        finally
+        {
+            options.Enabled = false;
+        }
     }
 
     /// <summary>A new customer's order of one unit of <paramref name="productId"/>, run by the saga to Delivered; the customer's Review client.</summary>
