@@ -75,8 +75,6 @@ public static class NotificationContext
                 ignoreStaleVersions: false)
             .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => SellerContacts.ApplyAsync(db, e.Event.SellerId, e.AggregateVersion, e.Event.State, ct))
             .HandleEvent<SellerProfileUpdated>("Seller", (e, db, ct) => SellerContacts.ApplyAsync(db, e.Event.SellerId, e.AggregateVersion, e.Event.State, ct))
-            .HandleEvent<SellerSuspended>("Seller", (e, db, ct) => SellerContacts.ApplyAsync(db, e.Event.SellerId, e.AggregateVersion, e.Event.State, ct))
-            .HandleEvent<SellerReinstated>("Seller", (e, db, ct) => SellerContacts.ApplyAsync(db, e.Event.SellerId, e.AggregateVersion, e.Event.State, ct))
             // Each alert opens a low spell and is its own notice, sent even when a newer event of the seller's stream
             // (a profile change) overtook it.
             .HandleEvent<SellerStockLow>("Seller", NotifySellerStockLowAsync, ignoreStaleVersions: false)

@@ -16,7 +16,6 @@ public static class SellerContext
         builder.AddCommerceContext<SellerDbContext>(Name)
             .HandleEvent<ProductCreated>("Product", ProductCopies.CreatedAsync)
             .HandleEvent<ProductUpdated>("Product", ProductCopies.UpdatedAsync)
-            .HandleEvent<ProductPriceChanged>("Product", ProductCopies.PriceChangedAsync)
             .HandleEvent<ProductDiscontinued>("Product", ProductCopies.DiscontinuedAsync)
             .HandleEvent<LowStockAlert>("Inventory", LowStockTracking.AlertAsync)
             .HandleEvent<StockLevelChanged>("Inventory", LowStockTracking.LevelChangedAsync)

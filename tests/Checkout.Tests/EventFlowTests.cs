@@ -107,6 +107,12 @@ public sealed class EventFlowTests(ShopSystem shop) : IClassFixture<ShopSystem>
             () => notifications.ListNotificationsAsync(customerId),
             sent => sent.Any(n => n.TemplateKey == TemplateKeys.OrderCancelled && n.Body.Contains(pending.Id.ToString(), StringComparison.Ordinal)));
         Assert.All(cancelledNotice.Where(n => n.TemplateKey == TemplateKeys.OrderCancelled && n.Channel == DeliveryChannel.Email), n => Assert.Equal(newEmail, n.Recipient));
+        // OrderCancelled reaches Review: the customer's own cancelled purchase is refused as cancelled, not as undelivered.
+        var refusal = await Poll.UntilAsync(
+            async () => (await Assert.ThrowsAnyAsync<ApiException>(() =>
+                reviews.SubmitAsync(new SubmitReviewRequest(pending.Id, productId, 1, "Never came", "Cancelled before it shipped.")))).Content ?? "",
+            content => content.Contains("cancelled", StringComparison.Ordinal));
+        Assert.Contains("Verified purchases only", refusal, StringComparison.Ordinal);
 
         // Product's events: a rename reaches ShoppingCart, Pricing and Order; a price change the cart and the next
         // order; discontinuation marks the cart's line unavailable and Order refuses new orders of it. (A review keeps

@@ -46,8 +46,8 @@ public sealed class SellerAndReviewEventTests(NotificationFixture fixture) : ICl
     {
         var (sellerId, accountId) = (Guid.NewGuid(), Guid.NewGuid());
 
-        await DeliverSellerAsync(sellerId, 3, new SellerReinstated(sellerId, State(accountId, "Shop", "three@example.com")));
-        await DeliverSellerAsync(sellerId, 2, new SellerSuspended(sellerId, "Checks", State(accountId, "Shop", "two@example.com", SellerStatus.Suspended)));
+        await DeliverSellerAsync(sellerId, 3, new SellerProfileUpdated(sellerId, State(accountId, "Shop", "three@example.com")));
+        await DeliverSellerAsync(sellerId, 2, new SellerProfileUpdated(sellerId, State(accountId, "Shop", "two@example.com")));
         await DeliverSellerAsync(sellerId, 1, new SellerRegistered(sellerId, State(accountId, "Shop", "one@example.com")));
 
         var rows = await fixture.Sql.RowsAsync("SELECT contact_email, status, source_version FROM notification.seller_contacts WHERE seller_id = $1", sellerId);

@@ -18,14 +18,15 @@ public sealed class SellerAccountCopy : ICachedCopy
     public required DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>Keeps <see cref="SellerAccountCopy"/> at Seller's latest state, whatever order its events arrive in.</summary>
+/// <summary>
+/// Fills <see cref="SellerAccountCopy"/> from SellerRegistered. The managing account is fixed at registration and a
+/// token names the seller whatever its status, so Seller's later events (profile, suspension) would change nothing
+/// here: Customer does not subscribe to them.
+/// </summary>
 internal static class SellerAccountCopies
 {
     public static CommerceContextBuilder<CustomerDbContext> HandleSellerEvents(this CommerceContextBuilder<CustomerDbContext> context) => context
-        .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => ApplyAsync(db, e.Event.SellerId, e.Event.State, e, ct))
-        .HandleEvent<SellerProfileUpdated>("Seller", (e, db, ct) => ApplyAsync(db, e.Event.SellerId, e.Event.State, e, ct))
-        .HandleEvent<SellerSuspended>("Seller", (e, db, ct) => ApplyAsync(db, e.Event.SellerId, e.Event.State, e, ct))
-        .HandleEvent<SellerReinstated>("Seller", (e, db, ct) => ApplyAsync(db, e.Event.SellerId, e.Event.State, e, ct));
+        .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => ApplyAsync(db, e.Event.SellerId, e.Event.State, e, ct));
 
     /// <summary>The seller <paramref name="accountId"/> manages, if any (one per account: Seller refuses a second).</summary>
     public static Task<Guid?> SellerOfAsync(this CustomerDbContext db, Guid accountId, CancellationToken cancellationToken) =>

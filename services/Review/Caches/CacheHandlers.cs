@@ -9,7 +9,9 @@ namespace Commerce.Review.Caches;
 /// Review's copies of other contexts' data: purchases (Order: who bought what, delivered or cancelled), products
 /// (Product: name and seller), customers' display names (Customer) and sellers' display names (Seller). Product and customer copies are whole states
 /// written by the owner's version (<see cref="CachedCopies.ApplyAsync{TCopy}"/>); purchases merge facts that never
-/// revert (see <see cref="Purchase"/>), so every order event is handled whatever its version.
+/// revert (see <see cref="Purchase"/>), so every order event is handled whatever its version. Only events that can
+/// change a cached field are subscribed: a product's name and seller change with ProductUpdated alone, a seller's name
+/// with SellerProfileUpdated alone (its suspension and reinstatement carry the same name).
 /// </summary>
 internal static class CacheHandlers
 {
@@ -20,15 +22,11 @@ internal static class CacheHandlers
         .HandleEvent<OrderCancelled>("Order", (e, db, ct) => CancelledAsync(db, e.Event, ct), ignoreStaleVersions: false)
         .HandleEvent<ProductCreated>("Product", (e, db, ct) => ApplyProductAsync(db, e.Event.ProductId, e.Event.Name, e.Event.SellerId, e.AggregateVersion, ct))
         .HandleEvent<ProductUpdated>("Product", (e, db, ct) => ApplyProductAsync(e, e.Event.ProductId, e.Event.State, db, ct))
-        .HandleEvent<ProductPriceChanged>("Product", (e, db, ct) => ApplyProductAsync(e, e.Event.ProductId, e.Event.State, db, ct))
-        .HandleEvent<ProductDiscontinued>("Product", (e, db, ct) => ApplyProductAsync(e, e.Event.ProductId, e.Event.State, db, ct))
         .HandleEvent<CustomerRegistered>("Customer", (e, db, ct) => ApplyCustomerAsync(db, e.Event.CustomerId, e.Event.Name, e.AggregateVersion, ct))
         .HandleEvent<CustomerProfileUpdated>("Customer", (e, db, ct) => ApplyCustomerAsync(db, e.Event.CustomerId, e.Event.Name, e.AggregateVersion, ct))
         .HandleEvent<CustomerDeleted>("Customer", ForgetCustomerAsync)
         .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct))
-        .HandleEvent<SellerProfileUpdated>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct))
-        .HandleEvent<SellerSuspended>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct))
-        .HandleEvent<SellerReinstated>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct));
+        .HandleEvent<SellerProfileUpdated>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct));
 
     private static Task<bool> ApplySellerAsync(ReviewDbContext db, Guid id, SellerState state, int version, CancellationToken ct)
     {

@@ -47,19 +47,24 @@ internal static class ReviewEndpoints
                 detail: "Reviews are written by customers about their own purchases; an operator has none.");
         }
 
-        // One answer for an unknown order, another customer's, an undelivered or cancelled one and a product it does not
-        // hold: nothing here tells whether someone else's order exists.
-        var bought = await db.PurchaseLines.AsNoTracking()
+        // One answer for an unknown order, another customer's and a product it does not hold: nothing here tells whether
+        // someone else's order exists. The caller's own purchase may say more: it is theirs.
+        var purchase = await db.PurchaseLines.AsNoTracking()
             .Where(l => l.OrderId == request.OrderId && l.ProductId == request.ProductId)
-            .Join(db.Purchases.Where(p => p.CustomerId == customerId && p.DeliveredAt != null && !p.Cancelled),
-                l => l.OrderId, p => p.OrderId, (l, _) => l.ProductName)
+            .Join(db.Purchases.Where(p => p.CustomerId == customerId), l => l.OrderId, p => p.OrderId,
+                (l, p) => new { l.ProductName, Delivered = p.DeliveredAt != null, p.Cancelled })
             .FirstOrDefaultAsync(cancellationToken);
-        if (bought is null)
+        if (purchase is not { Delivered: true, Cancelled: false })
         {
-            return Problems.Unprocessable("Reviews are for verified purchases only: the product must be in a delivered order of yours.",
+            return Problems.Unprocessable(
+                purchase switch
+                {
+                    { Cancelled: true } => "That order of yours was cancelled: only delivered purchases can be reviewed.",
+                    not null => "That order of yours is not delivered yet: review it once it has arrived.",
+                    null => "Reviews are for verified purchases only: the product must be in a delivered order of yours.",
+                },
                 "Verified purchases only");
         }
-
         if (await db.Reviews.AnyAsync(r => r.OrderId == request.OrderId && r.ProductId == request.ProductId, cancellationToken))
         {
             return AlreadyReviewed();
@@ -90,7 +95,7 @@ internal static class ReviewEndpoints
         {
             Id = Guid.CreateVersion7(),
             ProductId = request.ProductId,
-            ProductName = productName ?? bought,
+            ProductName = productName ?? purchase.ProductName,
             CustomerId = customerId,
             OrderId = request.OrderId,
             AuthorName = string.IsNullOrEmpty(authorName) ? ReviewLimits.UnknownCustomer : authorName,

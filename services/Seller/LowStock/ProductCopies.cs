@@ -5,7 +5,8 @@ namespace Commerce.Seller.LowStock;
 /// <summary>
 /// Which seller sells each SKU, cached from Product's events by product version: every event carries the product's
 /// whole state (ProductCreated is it), so the cache ends at Product's latest whatever order events arrive in. Events
-/// written before ProductState existed carry none and are skipped: they cannot say who sells the product.
+/// written before ProductState existed carry none and are skipped: they cannot say who sells the product. A price
+/// change leaves SKU, name, seller and status as they were, so Seller does not subscribe to ProductPriceChanged.
 /// </summary>
 internal static class ProductCopies
 {
@@ -17,9 +18,6 @@ internal static class ProductCopies
     }
 
     public static Task UpdatedAsync(IncomingEvent<ProductUpdated> incoming, SellerDbContext db, CancellationToken cancellationToken) =>
-        ApplyAsync(db, incoming.Event.ProductId, incoming.AggregateVersion, incoming.Event.State, cancellationToken);
-
-    public static Task PriceChangedAsync(IncomingEvent<ProductPriceChanged> incoming, SellerDbContext db, CancellationToken cancellationToken) =>
         ApplyAsync(db, incoming.Event.ProductId, incoming.AggregateVersion, incoming.Event.State, cancellationToken);
 
     public static Task DiscontinuedAsync(IncomingEvent<ProductDiscontinued> incoming, SellerDbContext db, CancellationToken cancellationToken) =>
