@@ -121,6 +121,9 @@ public sealed class CachedCustomer : ICachedCopy
 
     public required string Email { get; set; }
 
+    /// <summary>From CustomerSuspended: the customer's orders are no longer submitted.</summary>
+    public bool Suspended { get; set; }
+
     public int SourceVersion { get; set; }
 }
 

@@ -68,6 +68,14 @@ public sealed class OrderEventFlowTests(OrderFlowHost host) : IClassFixture<Orde
         Assert.Equal(("M. Jackson", "1 Wind Tunnel Rd", "VA"), (submitted.BillingAddress!.Recipient, submitted.BillingAddress.Line1, submitted.BillingAddress.Region));
         Assert.Equal(("Mary Jackson", "7 Supersonic Ave", "23666"),
             (submitted.ShippingAddress!.Recipient, submitted.ShippingAddress.Line1, submitted.ShippingAddress.PostalCode));
+
+        // CustomerSuspended: the next order is refused at submission, though everything it needs is cached.
+        var later = await host.CreateOrderAsync(customer.Id, product.Id);
+        await host.Customers.SuspendAsync(customer.Id, new SuspendCustomerRequest("Chargebacks"));
+        await Poll.UntilAsync(async () => await host.Sql.CountAsync("\"order\".customer_cache", "customer_id = $1 AND suspended", customer.Id) == 1);
+        var refused = await Assert.ThrowsAnyAsync<ApiException>(() => host.Orders.SubmitAsync(later.Id, new SubmitOrderRequest()));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal(OrderStatus.Created, (await host.Orders.GetOrderAsync(later.Id)).Status);
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal static class CacheHandlers
         // customer's version that added it), so ApplyAsync still settles duplicates and reordering.
         .HandleEvent<CustomerAddressAdded>("Customer", (e, db, ct) => ApplyAddressAsync(db, e.Event.CustomerId, e.Event.Address, e.AggregateVersion, ct),
             ignoreStaleVersions: false)
+        // A suspension never reverts, so it is a fact applied at any version: a profile event delivered first must not
+        // make it look stale. Submission refuses a suspended customer's orders even when it needs nothing from Customer.
+        .HandleEvent<CustomerSuspended>("Customer", (e, db, ct) => SuspendCustomerAsync(db, e.Event.CustomerId, ct), ignoreStaleVersions: false)
         .HandleEvent<ProductCreated>("Product", (e, db, ct) => ApplyProductAsync(db, e.Event.ProductId,
             new ProductState(e.Event.Sku, e.Event.Name, e.Event.Category, e.Event.Price, e.Event.Currency, ProductStatus.Active), e.AggregateVersion, ct))
         .HandleEvent<ProductUpdated>("Product", (e, db, ct) => ApplyProductAsync(e, e.Event.ProductId, e.Event.State, db, ct))
@@ -28,6 +31,18 @@ internal static class CacheHandlers
         .HandleEvent<ProductDiscontinued>("Product", (e, db, ct) => ApplyProductAsync(e, e.Event.ProductId, e.Event.State, db, ct))
         .RebuildCache("customers", RebuildCustomersAsync)
         .RebuildCache("products", RebuildProductsAsync);
+
+    /// <summary>
+    /// Marks the copy suspended; ApplyAsync's replacement sets only name and e-mail, so later profile events keep the
+    /// mark. A suspension that overtakes the registration leaves a version-0 placeholder the registration fills.
+    /// </summary>
+    private static async Task SuspendCustomerAsync(OrderDbContext db, Guid id, CancellationToken ct)
+    {
+        if (await db.Customers.Where(c => c.CustomerId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Suspended, true), ct) == 0)
+        {
+            db.Customers.Add(new CachedCustomer { CustomerId = id, Name = "", Email = "", Suspended = true, SourceVersion = 0 });
+        }
+    }
 
     private static Task<bool> ApplyCustomerAsync(OrderDbContext db, Guid id, string name, string email, int version, CancellationToken ct) =>
         db.ApplyAsync<CachedCustomer>(

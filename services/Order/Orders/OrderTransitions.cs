@@ -24,11 +24,16 @@ internal static class OrderTransitions
     /// Created → Submitted, snapshotting the customer's billing and shipping addresses from Order's address-book cache
     /// (fed by CustomerAddressAdded); Customer's API is asked only when the address wanted (or a default) is not cached
     /// yet — addresses given at registration travel in no event, and an address added a moment ago may still be on
-    /// its way. The customer's standing was checked when the order was created; the API answer re-checks it.
+    /// its way. A suspended customer is refused by the suspension Order caches (CustomerSuspended), or by the API's answer.
     /// </summary>
     public static async Task<Change<OrderSubmitted>> SubmitAsync(
         Order order, SubmitOrderRequest request, OrderDbContext db, ICustomerApi customers, CancellationToken cancellationToken)
     {
+        if (await db.Customers.AnyAsync(c => c.CustomerId == order.CustomerId && c.Suspended, cancellationToken))
+        {
+            return Problems.Unprocessable($"Customer {order.CustomerId} is {CustomerStatus.Suspended}.");
+        }
+
         var book = await db.Addresses.AsNoTracking().Where(a => a.CustomerId == order.CustomerId).ToListAsync(cancellationToken);
         var billing = Cached(book, request.BillingAddressId, AddressKind.Billing);
         var shipping = Cached(book, request.ShippingAddressId, AddressKind.Shipping);
