@@ -49,9 +49,9 @@ public sealed class PurchaseFlowTests(PurchaseFlowFixture fixture) : IClassFixtu
         var code = $"LAUNCH{Guid.NewGuid():N}"[..16].ToUpperInvariant();
         await PostAsync<CouponResponse>($"/promotions/{promotion.Id}/coupons", new CreateCouponRequest(code, PerCustomerLimit: 5));
         var (kept0, released0) = (Guid.NewGuid(), Guid.NewGuid());
-        await PostAsync<RedemptionResponse>("/promotions/redemptions", new ClaimCouponRequest($"order:{kept0}", code, customer.Id, kept0, 3m, "USD"));
-        await PostAsync<RedemptionResponse>("/promotions/redemptions", new ClaimCouponRequest($"order:{released0}", code, customer.Id, released0, 3m, "USD"));
-        (await fixture.Client.PostAsync($"/promotions/redemptions/order:{released0}/release", null)).EnsureSuccessStatusCode();
+        await PostAsync<RedemptionResponse>("/promotions/redemptions", new ClaimCouponRequest($"order-{kept0}", code, customer.Id, kept0, 3m, "USD"));
+        await PostAsync<RedemptionResponse>("/promotions/redemptions", new ClaimCouponRequest($"order-{released0}", code, customer.Id, released0, 3m, "USD"));
+        (await fixture.Client.PostAsync($"/promotions/redemptions/order-{released0}/release", null)).EnsureSuccessStatusCode();
 
         var profile = await Poll.UntilAsync(
             () => fixture.Client.GetFromJsonAsync<CustomerResponse>($"/customers/{customer.Id}", CommerceJson.Options),
