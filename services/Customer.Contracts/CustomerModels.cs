@@ -107,7 +107,26 @@ public sealed record CustomerResponse(
     IReadOnlyList<AddressResponse> Addresses,
     AddressResponse? DefaultBillingAddress,
     AddressResponse? DefaultShippingAddress,
-    int Version);
+    int Version,
+    IReadOnlyList<PurchaseTotalResponse>? Purchases = null,
+    IReadOnlyList<SavedCardResponse>? PaymentMethods = null,
+    IReadOnlyList<CouponUseResponse>? Coupons = null);
+
+/// <summary>What the customer paid and got back in one currency, as Payment announced it (GET /customers/{id} only).</summary>
+public sealed record PurchaseTotalResponse(string Currency, decimal Captured, decimal Refunded);
+
+/// <summary>A card saved with Payment: only what may be shown.</summary>
+public sealed record SavedCardResponse(Guid PaymentMethodId, string Brand, string Last4, int ExpiryMonth, int ExpiryYear);
+
+[JsonConverter(typeof(JsonStringEnumConverter<CouponUseStatus>))]
+public enum CouponUseStatus
+{
+    Applied,
+    Released,
+}
+
+/// <summary>A coupon the customer used on an order, as Promotion announced it; Released when the use was given back.</summary>
+public sealed record CouponUseResponse(string Code, Guid OrderId, CouponUseStatus Status);
 
 /// <summary>A page of live customers in id order; <see cref="Next"/> is the <c>after</c> of the next page, null on the last.</summary>
 public sealed record CustomerPage(IReadOnlyList<CustomerResponse> Items, Guid? Next);

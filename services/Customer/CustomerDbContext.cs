@@ -1,4 +1,5 @@
 using Commerce.Customer.Contracts;
+using Commerce.Customer.Purchases;
 using Commerce.Customer.SignIn;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 
@@ -16,6 +17,12 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
     public DbSet<CustomerProfile> Customers => Set<CustomerProfile>();
 
     public DbSet<SellerAccountCopy> SellerAccounts => Set<SellerAccountCopy>();
+
+    public DbSet<SavedCardCopy> SavedCards => Set<SavedCardCopy>();
+
+    public DbSet<PaymentAmountCopy> PaymentAmounts => Set<PaymentAmountCopy>();
+
+    public DbSet<CouponUseCopy> CouponUses => Set<CouponUseCopy>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -68,6 +75,34 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
             seller.HasKey(s => s.SellerId);
             // The token endpoint looks the seller up by account at every sign-in and refresh.
             seller.HasIndex(s => s.AccountId);
+        });
+
+        modelBuilder.Entity<SavedCardCopy>(card =>
+        {
+            card.ToTable("saved_cards");
+            card.HasKey(c => c.PaymentMethodId);
+            card.HasIndex(c => c.CustomerId);
+            card.Property(c => c.Brand).HasMaxLength(20);
+            card.Property(c => c.Last4).HasMaxLength(4);
+        });
+
+        modelBuilder.Entity<PaymentAmountCopy>(amount =>
+        {
+            amount.ToTable("payment_amounts");
+            amount.HasKey(a => new { a.PaymentId, a.Kind });
+            amount.HasIndex(a => a.CustomerId);
+            amount.Property(a => a.Kind).HasConversion<string>().HasMaxLength(20);
+            amount.Property(a => a.Amount).HasPrecision(18, 2);
+            amount.Property(a => a.Currency).HasMaxLength(3).IsFixedLength();
+        });
+
+        modelBuilder.Entity<CouponUseCopy>(coupon =>
+        {
+            coupon.ToTable("coupon_uses");
+            coupon.HasKey(c => c.RedemptionId);
+            coupon.HasIndex(c => c.CustomerId);
+            coupon.Property(c => c.RedemptionId).HasMaxLength(200);
+            coupon.Property(c => c.Code).HasMaxLength(100);
         });
 
         modelBuilder.UseSnakeCaseNames();

@@ -25,7 +25,16 @@ public enum MovementKind
 public sealed record StockItemResponse(string Sku, string Warehouse, int OnHand, int Reserved, int Available, int ReorderPoint, int Version);
 
 /// <summary>A SKU across all warehouses (summed as long: each warehouse may hold up to a billion).</summary>
-public sealed record StockLevelResponse(string Sku, long OnHand, long Reserved, long Available, IReadOnlyList<StockItemResponse> Warehouses);
+/// <param name="ProductName">The product's name as Inventory last heard it from Product (null until it has).</param>
+/// <param name="Discontinued">Product discontinued it: its stock raises no more low-stock alerts.</param>
+public sealed record StockLevelResponse(
+    string Sku,
+    long OnHand,
+    long Reserved,
+    long Available,
+    IReadOnlyList<StockItemResponse> Warehouses,
+    string? ProductName = null,
+    bool Discontinued = false);
 
 /// <param name="Reference">E.g. a purchase-order number.</param>
 public sealed record ReceiveStockRequest(string Warehouse, int Quantity, string? Reference = null);

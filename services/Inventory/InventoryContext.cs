@@ -1,6 +1,8 @@
+using Commerce.Inventory.Products;
 using Commerce.Inventory.Reservations;
 using Commerce.Inventory.Stock;
 using Commerce.ServiceDefaults.Demo;
+using Commerce.Product.Contracts;
 using Microsoft.Extensions.Configuration;
 
 namespace Commerce.Inventory;
@@ -13,7 +15,10 @@ public static class InventoryContext
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddCommerceContext<InventoryDbContext>(Name)
+            .HandleProductEvents()
             .SeedDemoData(SeedDemoStockAsync);
+        // Only for product events written before they carried the product's whole state.
+        builder.AddContextClient<IProductApi>("Product", Name);
 
         builder.Services.Configure<ReservationOptions>(builder.Configuration.GetSection("Inventory:Reservations"));
         builder.Services.AddSingleton<ReservationExpirySweeper>();

@@ -1,4 +1,5 @@
 using Commerce.Inventory.Contracts;
+using Commerce.Inventory.Products;
 
 namespace Commerce.Inventory;
 
@@ -13,6 +14,8 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
     public DbSet<Reservation> Reservations => Set<Reservation>();
 
     public DbSet<ReservationLine> ReservationLines => Set<ReservationLine>();
+
+    public DbSet<ProductCopy> Products => Set<ProductCopy>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -61,6 +64,15 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             b.Property(l => l.ReservationKey).HasMaxLength(InventoryLimits.Key);
             b.Property(l => l.Sku).HasMaxLength(InventoryLimits.Sku);
             b.Property(l => l.Warehouse).HasMaxLength(InventoryLimits.Warehouse);
+        });
+
+        modelBuilder.Entity<ProductCopy>(b =>
+        {
+            b.ToTable("products");
+            b.HasKey(p => p.ProductId);
+            b.Property(p => p.Sku).HasMaxLength(InventoryLimits.Sku);
+            b.Property(p => p.Name).HasMaxLength(200);
+            b.HasIndex(p => p.Sku);
         });
 
         modelBuilder.UseSnakeCaseNames();

@@ -75,4 +75,9 @@ public static class TemplateKeys
     public const string SellerLowStock = "seller-low-stock";
 
     public const string ReviewRejected = "review-rejected";
+
+    /// <summary>Where the customer's parcel is (every carrier tracking update).</summary>
+    public const string ShipmentTracking = "shipment-tracking";
+
+    public const string PaymentRefunded = "payment-refunded";
 }

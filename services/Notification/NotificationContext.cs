@@ -9,6 +9,7 @@ using Commerce.Payment.Contracts;
 using Commerce.Promotion.Contracts;
 using Commerce.Review.Contracts;
 using Commerce.Seller.Contracts;
+using Commerce.Shipping.Contracts;
 using Commerce.ShoppingCart.Contracts;
 
 namespace Commerce.Notification;
@@ -30,12 +31,21 @@ public static class NotificationContext
             .HandleEvent<CustomerDeleted>("Customer", (e, db, ct) => CustomerContacts.ForgetAsync(db, e.Event.CustomerId, e.AggregateVersion, ct))
             .RebuildCache("customer-contacts", CustomerContacts.RebuildAsync)
             // Every order/payment event is its own message: a late "shipped" still notifies after "delivered".
-            .HandleEvent<OrderConfirmed>("Order", (e, db, ct) =>
-                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.OrderConfirmed, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct),
+            // Confirmation and shipping also record whose order it is, for Shipping's tracking updates (OrderRecipients).
+            .HandleEvent<OrderConfirmed>("Order", async (e, db, ct) =>
+                {
+                    await OrderRecipients.ApplyAsync(db, e.Event.OrderId, e.Event.CustomerId, e.AggregateVersion, ct);
+                    await NotifyAsync(e, e.Event.CustomerId, TemplateKeys.OrderConfirmed, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct);
+                },
                 ignoreStaleVersions: false)
-            .HandleEvent<OrderShipped>("Order", (e, db, ct) =>
-                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.OrderShipped, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct),
+            .HandleEvent<OrderShipped>("Order", async (e, db, ct) =>
+                {
+                    await OrderRecipients.ApplyAsync(db, e.Event.OrderId, e.Event.CustomerId, e.AggregateVersion, ct);
+                    await NotifyAsync(e, e.Event.CustomerId, TemplateKeys.OrderShipped, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct);
+                },
                 ignoreStaleVersions: false)
+            // Every tracking update is its own message (a late "in transit" still tells where the parcel was).
+            .HandleEvent<TrackingUpdated>("Shipping", OrderRecipients.NotifyTrackingAsync, ignoreStaleVersions: false)
             .HandleEvent<OrderDelivered>("Order", (e, db, ct) =>
                 NotifyAsync(e, e.Event.CustomerId, TemplateKeys.OrderDelivered, new() { ["orderId"] = e.Event.OrderId.ToString() }, ct),
                 ignoreStaleVersions: false)
@@ -50,6 +60,14 @@ public static class NotificationContext
                     ["amount"] = e.Event.Amount.ToString("0.00", CultureInfo.InvariantCulture),
                     ["currency"] = e.Event.Currency,
                     ["failureCode"] = e.Event.FailureCode,
+                }, ct),
+                ignoreStaleVersions: false)
+            .HandleEvent<PaymentRefunded>("Payment", (e, db, ct) =>
+                NotifyAsync(e, e.Event.CustomerId, TemplateKeys.PaymentRefunded, new()
+                {
+                    ["orderId"] = e.Event.OrderId.ToString(),
+                    ["amount"] = e.Event.Amount.ToString("0.00", CultureInfo.InvariantCulture),
+                    ["currency"] = e.Event.Currency,
                 }, ct),
                 ignoreStaleVersions: false)
             // Each abandoned idle spell is its own reminder (the cart publishes one per spell); a win-back coupon its own message.

@@ -1,4 +1,5 @@
 using Commerce.Notification.Contracts;
+using Commerce.Notification.Sending;
 using Commerce.Notification.Templates;
 
 namespace Commerce.Notification;
@@ -14,6 +15,8 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
     public DbSet<NotificationMessage> Notifications => Set<NotificationMessage>();
 
     public DbSet<SellerContact> SellerContacts => Set<SellerContact>();
+
+    public DbSet<OrderRecipient> OrderRecipients => Set<OrderRecipient>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -48,6 +51,12 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
             contact.Property(c => c.DisplayName).HasMaxLength(100);
             contact.Property(c => c.ContactEmail).HasMaxLength(254);
             contact.Property(c => c.Status).HasMaxLength(20);
+        });
+
+        modelBuilder.Entity<OrderRecipient>(recipient =>
+        {
+            recipient.ToTable("order_recipients");
+            recipient.HasKey(r => r.OrderId);
         });
 
         modelBuilder.Entity<NotificationMessage>(notification =>

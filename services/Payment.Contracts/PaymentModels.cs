@@ -79,7 +79,11 @@ public sealed record PaymentResponse(
     decimal RefundedAmount,
     string? FailureCode,
     IReadOnlyList<PaymentTransactionResponse> Transactions,
-    int Version);
+    int Version,
+    PaymentCustomerResponse? Customer = null);
+
+/// <summary>The card holder's billing name and e-mail as Payment last heard them from Customer (null until it has).</summary>
+public sealed record PaymentCustomerResponse(string Name, string Email);
 
 public sealed record GatewayOutageRequest(bool Enabled);
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Commerce.Customer.Contracts;
+using Commerce.Payment.Customers;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
 using Commerce.Payment.Transactions;
@@ -17,7 +18,8 @@ public static class PaymentContext
 
     public static IHostApplicationBuilder AddPaymentContext(this IHostApplicationBuilder builder)
     {
-        builder.AddCommerceContext<PaymentDbContext>(Name);
+        builder.AddCommerceContext<PaymentDbContext>(Name)
+            .HandleCustomerEvents();
         // A card is saved only for a customer Customer knows.
         builder.AddContextClient<ICustomerApi>("Customer", Name);
         builder.Services.AddSingleton(new TokenProtector(TokenKey(builder)));

@@ -1,4 +1,5 @@
 using Commerce.Payment.Contracts;
+using Commerce.Payment.Customers;
 
 namespace Commerce.Payment;
 
@@ -11,6 +12,8 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
     public DbSet<CardPayment> Payments => Set<CardPayment>();
 
     public DbSet<PaymentTransaction> Transactions => Set<PaymentTransaction>();
+
+    public DbSet<PaymentCustomer> Customers => Set<PaymentCustomer>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -57,6 +60,14 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
             transaction.Property(t => t.RequestFingerprint).HasMaxLength(200);
             transaction.Property(t => t.GatewayReference).HasMaxLength(100);
             transaction.Ignore(t => t.InProgress);
+        });
+
+        modelBuilder.Entity<PaymentCustomer>(customer =>
+        {
+            customer.ToTable("customers");
+            customer.HasKey(c => c.CustomerId);
+            customer.Property(c => c.Name).HasMaxLength(200);
+            customer.Property(c => c.Email).HasMaxLength(254);
         });
 
         modelBuilder.UseSnakeCaseNames();

@@ -51,7 +51,8 @@ public sealed record ProductResponse(
     long? AvailableQuantity,
     int Version,
     ProductSeller? Seller = null,
-    ProductRating? Rating = null);
+    ProductRating? Rating = null,
+    int? InCarts = null);
 
 /// <summary>Who sells the product (null: the shop itself), from Seller's events.</summary>
 public sealed record ProductSeller(Guid Id, string DisplayName, bool Active);
@@ -71,7 +72,8 @@ public sealed record ProductSummary(
     long? AvailableQuantity,
     int Version,
     ProductSeller? Seller = null,
-    ProductRating? Rating = null);
+    ProductRating? Rating = null,
+    int? InCarts = null);
 
 public sealed record ProductPage(IReadOnlyList<ProductSummary> Items, int Page, int PageSize, int TotalCount);
 

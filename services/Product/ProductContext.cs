@@ -26,6 +26,7 @@ public static class ProductContext
             // (RatingVersion): ApplyAsync orders by that. The review's version (the envelope's) says nothing about
             // the product's summary, so the inbox must not skip by it; it still drops a redelivered event by its id.
             .HandleEvent<ReviewApproved>("Review", ApplyRatingAsync, ignoreStaleVersions: false)
+            .HandleCartEvents()
             .SeedDemoData(ProductDemoData.SeedAsync);
         builder.AddContextClient<IInventoryApi>("Inventory", Name);
         // Only the sellers rebuild reads Seller, at an operator's request (POST /ops/product/caches/rebuild): it lists

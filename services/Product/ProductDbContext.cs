@@ -14,6 +14,8 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
 
     public DbSet<ProductRatingCopy> Ratings => Set<ProductRatingCopy>();
 
+    public DbSet<Catalog.CartHolding> CartHoldings => Set<Catalog.CartHolding>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -59,6 +61,12 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
             rating.ToTable("product_ratings");
             rating.HasKey(r => r.ProductId);
             rating.Property(r => r.Average).HasPrecision(3, 2);
+        });
+
+        modelBuilder.Entity<Catalog.CartHolding>(holding =>
+        {
+            holding.ToTable("cart_holdings");
+            holding.HasKey(h => new { h.ProductId, h.CartId });
         });
 
         modelBuilder.UseSnakeCaseNames();

@@ -67,6 +67,18 @@ public sealed record CarrierOutageRequest(bool Enabled);
 
 public sealed record CarrierOutageResponse(bool Enabled);
 
+/// <summary>A customer's shipping address as Shipping cached it, and whether the carrier delivers there.</summary>
+public sealed record CustomerShippingAddressResponse(
+    Guid AddressId,
+    string Recipient,
+    string Line1,
+    string? Line2,
+    string City,
+    string? Region,
+    string PostalCode,
+    string Country,
+    bool CarrierServes);
+
 /// <summary>Postal codes the simulated carrier rejects as undeliverable (422).</summary>
 public static class TestAddresses
 {

@@ -1,5 +1,6 @@
 using Commerce.Delivery.Contracts;
 using Commerce.Shipping.Carrier;
+using Commerce.Shipping.Customers;
 using Commerce.Shipping.Routes;
 using Commerce.Shipping.Shipments;
 
@@ -17,6 +18,7 @@ public static class ShippingContext
         builder.AddCommerceContext<ShippingDbContext>(Name)
             // A route's stops are successive versions of the route, each about another shipment: every one must be applied.
             .HandleEvent<ShipmentRouted>("Delivery", ShipmentRoutes.ApplyAsync, ignoreStaleVersions: false)
+            .HandleCustomerEvents()
             // A signature is remembered until its timestamp is outside the tolerance, when the timestamp check refuses a
             // replay by itself; an age configured below the tolerance would let replays through.
             .RetainRecords(AcceptedWebhookSignaturesRecords, CarrierWebhookSignature.Tolerance, (db, cutoff) => db.AcceptedWebhookSignatures

@@ -20,6 +20,8 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
     /// <summary>Delivery's route and stop for each shipment it routed (a cache fed by ShipmentRouted).</summary>
     public DbSet<ShipmentRouteCopy> ShipmentRoutes => Set<ShipmentRouteCopy>();
 
+    public DbSet<Customers.CustomerAddressCopy> CustomerAddresses => Set<Customers.CustomerAddressCopy>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -92,6 +94,20 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
             // else here would look at it.
             route.HasKey(r => r.ShipmentId);
             route.Property(r => r.Region).HasMaxLength(ShipmentRouteCopy.RegionLength);
+        });
+
+        modelBuilder.Entity<Customers.CustomerAddressCopy>(address =>
+        {
+            address.ToTable("customer_addresses");
+            address.HasKey(a => a.AddressId);
+            address.HasIndex(a => a.CustomerId);
+            address.Property(a => a.Recipient).HasMaxLength(200);
+            address.Property(a => a.Line1).HasMaxLength(200);
+            address.Property(a => a.Line2).HasMaxLength(200);
+            address.Property(a => a.City).HasMaxLength(100);
+            address.Property(a => a.Region).HasMaxLength(100);
+            address.Property(a => a.PostalCode).HasMaxLength(20);
+            address.Property(a => a.Country).HasMaxLength(2).IsFixedLength();
         });
 
         modelBuilder.UseSnakeCaseNames();

@@ -53,7 +53,14 @@ public sealed record CartResponse(
     DateTimeOffset? PricedAt,
     DateTimeOffset? UpdatedAt,
     DateTimeOffset? ExpiresAt,
-    int Version);
+    int Version,
+    CouponPromotion? CouponPromotion = null);
+
+/// <summary>
+/// The promotion the cart's coupon belongs to, as ShoppingCart last heard it from Promotion: its name and window, and
+/// whether it still runs (shown even when Pricing cannot be reached).
+/// </summary>
+public sealed record CouponPromotion(Guid PromotionId, string Name, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, bool Active);
 
 /// <summary>
 /// The answer to a checkout: the order made from the cart and its saga's early answer, as a submit's:

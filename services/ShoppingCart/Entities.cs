@@ -16,6 +16,9 @@ public sealed class Cart : IVersionedAggregate
     /// <summary>Upper-case, as Promotion keeps codes; checked through a quote when applied.</summary>
     public string? CouponCode { get; set; }
 
+    /// <summary>The promotion the coupon belongs to, as the quote that accepted it named it: the cached promotion shown with it.</summary>
+    public Guid? CouponPromotionId { get; set; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; set; }

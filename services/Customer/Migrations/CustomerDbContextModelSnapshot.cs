@@ -192,6 +192,136 @@ namespace Commerce.Customer.Migrations
                     b.ToTable("customers", "customer");
                 });
 
+            modelBuilder.Entity("Commerce.Customer.Purchases.CouponUseCopy", b =>
+                {
+                    b.Property<string>("RedemptionId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("redemption_id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("code");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<bool>("Released")
+                        .HasColumnType("boolean")
+                        .HasColumnName("released");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("RedemptionId")
+                        .HasName("pk_coupon_uses");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_coupon_uses_customer_id");
+
+                    b.ToTable("coupon_uses", "customer");
+                });
+
+            modelBuilder.Entity("Commerce.Customer.Purchases.PaymentAmountCopy", b =>
+                {
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.HasKey("PaymentId", "Kind")
+                        .HasName("pk_payment_amounts");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_payment_amounts_customer_id");
+
+                    b.ToTable("payment_amounts", "customer");
+                });
+
+            modelBuilder.Entity("Commerce.Customer.Purchases.SavedCardCopy", b =>
+                {
+                    b.Property<Guid>("PaymentMethodId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_method_id");
+
+                    b.Property<string>("Brand")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("brand");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<int>("ExpiryMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("expiry_month");
+
+                    b.Property<int>("ExpiryYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("expiry_year");
+
+                    b.Property<string>("Last4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("last4");
+
+                    b.Property<bool>("Removed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("removed");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.HasKey("PaymentMethodId")
+                        .HasName("pk_saved_cards");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_saved_cards_customer_id");
+
+                    b.ToTable("saved_cards", "customer");
+                });
+
             modelBuilder.Entity("Commerce.Customer.SignIn.CustomerCredential", b =>
                 {
                     b.Property<Guid>("Id")

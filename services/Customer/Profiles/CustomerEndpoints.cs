@@ -1,3 +1,4 @@
+using Commerce.Customer.Purchases;
 using System.Text.RegularExpressions;
 using Commerce.Customer.Contracts;
 using Commerce.Customer.SignIn;
@@ -76,7 +77,11 @@ public static partial class CustomerEndpoints
         }
 
         context.Response.Headers.ETag = ETags.For(customer.Version);
-        return TypedResults.Ok(ToResponse(customer));
+        var purchases = await db.PurchasesOfAsync(customer.Id, cancellationToken);
+        return TypedResults.Ok(ToResponse(customer) with
+        {
+            Purchases = purchases.Totals, PaymentMethods = purchases.Cards, Coupons = purchases.Coupons,
+        });
     }
 
     private static async Task<Results<Created<CustomerResponse>, ValidationProblem, ProblemHttpResult>> Register(

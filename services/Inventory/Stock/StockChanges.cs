@@ -1,4 +1,5 @@
 using Commerce.Inventory.Contracts;
+using Commerce.Inventory.Products;
 
 namespace Commerce.Inventory.Stock;
 
@@ -29,7 +30,9 @@ internal sealed class StockChanges(InventoryDbContext db, DateTimeOffset now)
 
             // Alert on the crossing only, not on every change while below the point.
             var wasAbove = previousAvailable > previousReorderPoint;
-            if (row.ReorderPoint > 0 && wasAbove && row.Available <= row.ReorderPoint)
+            // A discontinued product is not reordered, so its falling stock alerts nobody.
+            if (row.ReorderPoint > 0 && wasAbove && row.Available <= row.ReorderPoint
+                && (await db.ProductOfAsync(row.Sku, cancellationToken))?.Discontinued != true)
             {
                 // Its own stream (at the stock item's version, so still increasing): on the stock item's stream it would
                 // share this change's version with StockLevelChanged, and a subscriber of both would drop one.

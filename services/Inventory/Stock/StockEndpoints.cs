@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Commerce.Inventory.Contracts;
+using Commerce.Inventory.Products;
 using Commerce.ServiceDefaults.Security;
 
 namespace Commerce.Inventory.Stock;
@@ -48,8 +49,9 @@ internal static partial class StockEndpoints
         var warehouses = items.OrderBy(i => i.Warehouse, StringComparer.Ordinal)
             .Select(i => new StockItemResponse(i.Sku, i.Warehouse, i.OnHand, i.Reserved, i.OnHand - i.Reserved, i.ReorderPoint, i.Version))
             .ToList();
+        var product = await db.ProductOfAsync(sku, cancellationToken);
         return TypedResults.Ok(new StockLevelResponse(sku, items.Sum(i => (long)i.OnHand), items.Sum(i => (long)i.Reserved),
-            items.Sum(i => (long)i.OnHand - i.Reserved), warehouses));
+            items.Sum(i => (long)i.OnHand - i.Reserved), warehouses, product?.Name, product?.Discontinued ?? false));
     }
 
     private static async Task<Results<Ok<List<StockMovementResponse>>, ValidationProblem>> GetMovementsAsync(

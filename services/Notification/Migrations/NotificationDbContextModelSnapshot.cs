@@ -160,6 +160,20 @@ namespace Commerce.Notification.Migrations
                         },
                         new
                         {
+                            Key = "shipment-tracking",
+                            Body = "Hi {{customerName}}, your parcel {{trackingNumber}} for order {{orderId}} is {{status}} (last seen: {{location}}).",
+                            Subject = "Order {{orderId}}: parcel {{status}}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Key = "payment-refunded",
+                            Body = "Hi {{customerName}}, we refunded {{amount}} {{currency}} for order {{orderId}}; it is on its way to your card.",
+                            Subject = "Refund for order {{orderId}}",
+                            Version = 1
+                        },
+                        new
+                        {
                             Key = "review-rejected",
                             Body = "Hi {{customerName}}, your review of {{productName}} was not published: {{reason}}.",
                             Subject = "Your review of {{productName}}",
@@ -309,6 +323,27 @@ namespace Commerce.Notification.Migrations
                         .HasName("pk_seller_contacts");
 
                     b.ToTable("seller_contacts", "notification");
+                });
+
+            modelBuilder.Entity("Commerce.Notification.Sending.OrderRecipient", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_order_recipients");
+
+                    b.ToTable("order_recipients", "notification");
                 });
 
             modelBuilder.Entity("Commerce.ServiceDefaults.Audit.AuditRecord", b =>

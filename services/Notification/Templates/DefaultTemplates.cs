@@ -15,6 +15,8 @@ public static class DefaultTemplates
         new() { Key = TemplateKeys.CouponIssued, Subject = "A coupon for you", Body = "Hi {{customerName}}, use {{code}} for {{promotionName}} until {{validUntil}}." },
         new() { Key = TemplateKeys.PaymentFailed, Subject = "Payment for order {{orderId}} failed", Body = "Hi {{customerName}}, we could not charge {{amount}} {{currency}} for order {{orderId}} ({{failureCode}})." },
         new() { Key = TemplateKeys.SellerLowStock, Subject = "Low stock: {{productName}} ({{sku}})", Body = "Hi {{sellerName}}, {{productName}} ({{sku}}) is down to {{available}} in {{warehouse}} (reorder point {{reorderPoint}})." },
+        new() { Key = TemplateKeys.ShipmentTracking, Subject = "Order {{orderId}}: parcel {{status}}", Body = "Hi {{customerName}}, your parcel {{trackingNumber}} for order {{orderId}} is {{status}} (last seen: {{location}})." },
+        new() { Key = TemplateKeys.PaymentRefunded, Subject = "Refund for order {{orderId}}", Body = "Hi {{customerName}}, we refunded {{amount}} {{currency}} for order {{orderId}}; it is on its way to your card." },
         new() { Key = TemplateKeys.ReviewRejected, Subject = "Your review of {{productName}}", Body = "Hi {{customerName}}, your review of {{productName}} was not published: {{reason}}." },
     ];
 }

@@ -102,6 +102,35 @@ namespace Commerce.Payment.Migrations
                     b.ToTable("payments", "payment");
                 });
 
+            modelBuilder.Entity("Commerce.Payment.Customers.PaymentCustomer", b =>
+                {
+                    b.Property<Guid>("CustomerId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.HasKey("CustomerId")
+                        .HasName("pk_customers");
+
+                    b.ToTable("customers", "payment");
+                });
+
             modelBuilder.Entity("Commerce.Payment.PaymentMethod", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Commerce.Payment.Contracts;
+using Commerce.Payment.Customers;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
 using Commerce.Rules;
@@ -290,7 +291,8 @@ public static class PaymentEndpoints
         }
 
         context.Response.Headers.ETag = ETags.For(payment.Version);
-        return TypedResults.Ok(ToResponse(payment));
+        var billing = await db.BillingOfAsync([payment.CustomerId], cancellationToken);
+        return TypedResults.Ok(ToResponse(payment) with { Customer = billing.GetValueOrDefault(payment.CustomerId) });
     }
 
     /// <summary>
@@ -314,7 +316,8 @@ public static class PaymentEndpoints
         var payments = await query
             .OrderByDescending(p => p.CreatedAt)
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(payments.Select(ToResponse).ToList());
+        var billing = await db.BillingOfAsync(payments.Select(p => p.CustomerId), cancellationToken);
+        return TypedResults.Ok(payments.Select(p => ToResponse(p) with { Customer = billing.GetValueOrDefault(p.CustomerId) }).ToList());
     }
 
     private static Results<Ok<GatewayOutageResponse>, ProblemHttpResult> SetOutage(

@@ -122,7 +122,7 @@ public static class ProductEndpoints
     }
 
     private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> Get(
-        Guid id, ProductDbContext db, HttpContext context, CancellationToken cancellationToken)
+        Guid id, ProductDbContext db, HttpContext context, Caller caller, CancellationToken cancellationToken)
     {
         var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (product is null)
@@ -131,7 +131,10 @@ public static class ProductEndpoints
         }
 
         context.Response.Headers.ETag = ETags.For(product.Version);
-        return TypedResults.Ok(await ToResponseAsync(db, product, cancellationToken));
+        return TypedResults.Ok(await ToResponseAsync(db, product, cancellationToken) with
+        {
+            InCarts = await db.InCartsAsync(product, caller, cancellationToken),
+        });
     }
 
     private static async Task<Results<Created<ProductResponse>, ValidationProblem, ProblemHttpResult>> Create(

@@ -24,6 +24,30 @@ namespace Commerce.Product.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Commerce.Product.Catalog.CartHolding", b =>
+                {
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("product_id");
+
+                    b.Property<Guid>("CartId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cart_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<int>("SourceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_version");
+
+                    b.HasKey("ProductId", "CartId")
+                        .HasName("pk_cart_holdings");
+
+                    b.ToTable("cart_holdings", "product");
+                });
+
             modelBuilder.Entity("Commerce.Product.CatalogProduct", b =>
                 {
                     b.Property<Guid>("Id")

@@ -17,6 +17,13 @@ public interface ICarrier
     /// <exception cref="CarrierUnavailableException">The carrier could not be reached (503, retry).</exception>
     Task<CarrierLabel> CreateLabelAsync(
         string idempotencyKey, Guid orderId, ShippingAddress address, int parcels, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the carrier delivers to an address in <paramref name="country"/> (ISO 3166 alpha-2) at
+    /// <paramref name="postalCode"/>: what a label for it would not be refused for. A carrier that publishes no service
+    /// area is assumed to serve everywhere (its label request then decides).
+    /// </summary>
+    bool Serves(string country, string postalCode) => true;
 }
 
 public sealed record CarrierLabel(string Carrier, string TrackingNumber);

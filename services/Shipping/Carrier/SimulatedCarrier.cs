@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -74,6 +75,20 @@ public sealed class SimulatedCarrier(
         set => outage = value;
     }
 
+    /// <summary>
+    /// The simulated carrier's service area: the shop's markets (North America, Europe, Australia and New Zealand, Japan)
+    /// minus the test postal code it always refuses. A fixed list, like a real carrier's published coverage, so a
+    /// customer can be told before checkout that an address will not be shipped to.
+    /// </summary>
+    public static readonly FrozenSet<string> ServedCountries = new[]
+    {
+        "US", "CA", "MX", "GB", "IE", "FR", "DE", "NL", "BE", "LU", "AT", "CH", "IT", "ES", "PT", "DK", "SE", "NO", "FI",
+        "IS", "PL", "CZ", "SK", "HU", "SI", "HR", "RO", "BG", "GR", "EE", "LV", "LT", "MT", "CY", "AU", "NZ", "JP",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    public bool Serves(string country, string postalCode) =>
+        ServedCountries.Contains(country.Trim()) && postalCode.Trim() != TestAddresses.UndeliverablePostalCode;
+
     public async Task<CarrierLabel> CreateLabelAsync(
         string idempotencyKey, Guid orderId, ShippingAddress address, int parcels, CancellationToken cancellationToken)
     {
@@ -85,6 +100,11 @@ public sealed class SimulatedCarrier(
         if (address.PostalCode.Trim() == TestAddresses.UndeliverablePostalCode)
         {
             throw new CarrierRejectedException($"The carrier does not deliver to postal code {address.PostalCode}.");
+        }
+
+        if (!Serves(address.Country, address.PostalCode))
+        {
+            throw new CarrierRejectedException($"The carrier does not deliver to {address.Country}.");
         }
 
         var now = clock.GetUtcNow();

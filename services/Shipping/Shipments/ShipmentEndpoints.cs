@@ -3,6 +3,7 @@ using Commerce.ServiceDefaults.Audit;
 using Commerce.ServiceDefaults.Security;
 using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Contracts;
+using Commerce.Shipping.Customers;
 using Commerce.Shipping.Routes;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -21,6 +22,7 @@ public static class ShipmentEndpoints
         shipments.MapGet("/{id:guid}", Get).WithName("GetShipment").RequireAuthorization(Access.Operators).ProducesProblems(404);
         shipments.MapGet("/by-order/{orderId:guid}", GetForOrder).WithName("GetShipmentForOrder").RequireAuthorization(Access.Operators)
             .ProducesProblems(404);
+        shipments.MapCustomerAddresses();
         // The carrier holds no token of ours: its signature over the call is its authentication, not a bearer token.
         shipments.MapPost("/carrier/webhook", Webhook).WithName("CarrierWebhook").AllowAnonymous()
             .Accepts<CarrierTrackingUpdate>("application/json").ProducesProblems(401, 404);

@@ -289,12 +289,14 @@ internal static class CartEndpoints
 
             quote = attempt.Quote;
             var code = attempt.Quote.CouponCode ?? request.Code.ToUpperInvariant();
-            if (c.CouponCode == code)
+            var promotionId = attempt.Quote.Promotions.FirstOrDefault(p => string.Equals(p.CouponCode, code, StringComparison.OrdinalIgnoreCase))?.PromotionId;
+            if (c.CouponCode == code && c.CouponPromotionId == promotionId)
             {
                 return Change<ItemAddedToCart>.None;
             }
 
             c.CouponCode = code;
+            c.CouponPromotionId = promotionId;
             c.Touch(now);
             return Change<ItemAddedToCart>.Unannounced;
         }, ct);
@@ -320,6 +322,7 @@ internal static class CartEndpoints
             }
 
             cart.CouponCode = null;
+            cart.CouponPromotionId = null;
             return Change<ItemAddedToCart>.Unannounced;
         });
 

@@ -123,7 +123,30 @@ internal static class CartPricing
             quote = attempt.Quote;
         }
 
-        return Shape(cart, customerName, products, quote, couponProblem, options);
+        return Shape(cart, customerName, products, quote, couponProblem, options) with
+        {
+            CouponPromotion = await CouponPromotionOfAsync(db, cart, quote, ct),
+        };
+    }
+
+    /// <summary>
+    /// The cached promotion of the cart's coupon: the one the accepting quote named when the coupon was applied (a cart
+    /// from before that was recorded: the one this quote names for the coupon). Null without a coupon, or before
+    /// Promotion's event has arrived.
+    /// </summary>
+    public static async Task<CouponPromotion?> CouponPromotionOfAsync(ShoppingCartDbContext db, Cart cart, QuoteResponse? quote, CancellationToken ct)
+    {
+        if (cart.CouponCode is null)
+        {
+            return null;
+        }
+
+        var promotionId = cart.CouponPromotionId
+            ?? quote?.Promotions.FirstOrDefault(p => string.Equals(p.CouponCode, cart.CouponCode, StringComparison.OrdinalIgnoreCase))?.PromotionId;
+        return promotionId is null
+            ? null
+            : await db.Promotions.AsNoTracking().Where(p => p.PromotionId == promotionId)
+                .Select(p => new CouponPromotion(p.PromotionId, p.Name, p.StartsAt, p.EndsAt, p.Active)).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>

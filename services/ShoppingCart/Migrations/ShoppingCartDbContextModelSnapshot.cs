@@ -377,6 +377,10 @@ namespace Commerce.ShoppingCart.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("coupon_code");
 
+                    b.Property<Guid?>("CouponPromotionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("coupon_promotion_id");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
