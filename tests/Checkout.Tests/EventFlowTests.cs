@@ -222,6 +222,12 @@ public sealed class EventFlowTests(ShopSystem shop) : IClassFixture<ShopSystem>
         var replied = await RestService.For<IReviewApi>(seller.Client, Refit).ReplyAsync(review.Id, new ReplyRequest("Thank you kindly."));
         Assert.Equal("Difference Engine No. 2", replied.ProductName);
         Assert.Equal((ReplyAuthor.Seller, "Babbage & Sons"), (replied.Replies.Single().Author, replied.Replies.Single().AuthorName));
+
+        // ProductDiscontinued reaches Seller: a product low again leaves the seller's list once it is no longer sold.
+        await shop.Inventory.AdjustAsync(sku, new AdjustStockRequest("WH-1", -10, "recall"));
+        await Poll.UntilAsync(() => sellers.GetLowStockAsync(seller.SellerId), items => items.Count == 1);
+        await sellerProducts.DiscontinueAsync(created.Id);
+        await Poll.UntilAsync(() => sellers.GetLowStockAsync(seller.SellerId), items => items.Count == 0);
     }
 
     /// <summary>Customer's membership events reach Promotion: a campaign for Gold members refuses a Standard customer until the upgrade arrives.</summary>

@@ -20,8 +20,13 @@ internal static class ProductCopies
     public static Task UpdatedAsync(IncomingEvent<ProductUpdated> incoming, SellerDbContext db, CancellationToken cancellationToken) =>
         ApplyAsync(db, incoming.Event.ProductId, incoming.AggregateVersion, incoming.Event.State, cancellationToken);
 
-    public static Task DiscontinuedAsync(IncomingEvent<ProductDiscontinued> incoming, SellerDbContext db, CancellationToken cancellationToken) =>
-        ApplyAsync(db, incoming.Event.ProductId, incoming.AggregateVersion, incoming.Event.State, cancellationToken);
+    /// <summary>A product no longer sold needs no restocking: its open low-stock rows close, and no alert opens one again.</summary>
+    public static async Task DiscontinuedAsync(IncomingEvent<ProductDiscontinued> incoming, SellerDbContext db, CancellationToken cancellationToken)
+    {
+        await ApplyAsync(db, incoming.Event.ProductId, incoming.AggregateVersion, incoming.Event.State, cancellationToken);
+        await db.LowStock.Where(l => l.ProductId == incoming.Event.ProductId && l.IsLow)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.IsLow, false), cancellationToken);
+    }
 
     private static async Task ApplyAsync(SellerDbContext db, Guid productId, int version, ProductState? state, CancellationToken cancellationToken)
     {
