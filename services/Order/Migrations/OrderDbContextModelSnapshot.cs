@@ -46,6 +46,10 @@ namespace Commerce.Order.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("version");
 
+                    b.Property<bool>("Suspended")
+                        .HasColumnType("boolean")
+                        .HasColumnName("suspended");
+
                     b.HasKey("CustomerId")
                         .HasName("pk_customer_cache");
 
