@@ -1,4 +1,5 @@
 using Commerce.Customer.Contracts;
+using Commerce.Customer.Privacy;
 using Commerce.Customer.Profiles;
 using Commerce.Customer.SignIn;
 using Commerce.ServiceDefaults.Demo;
@@ -14,6 +15,7 @@ public static class CustomerContext
     {
         builder.AddCommerceContext<CustomerDbContext>(Name)
             .HandleSellerEvents()
+            .HoldsCustomersPersonalData()
             .SeedDemoData(CustomerDemoData.SeedAsync)
             // The token server records every token it issues (so a refresh token can be revoked and its reuse caught);
             // a record outlives its token by a day, an ad-hoc authorization its last token by thirty.

@@ -3,6 +3,7 @@ using System.Text;
 using Commerce.Customer.Contracts;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
+using Commerce.Payment.Privacy;
 using Commerce.Payment.Transactions;
 using Microsoft.Extensions.Configuration;
 
@@ -17,7 +18,7 @@ public static class PaymentContext
 
     public static IHostApplicationBuilder AddPaymentContext(this IHostApplicationBuilder builder)
     {
-        builder.AddCommerceContext<PaymentDbContext>(Name);
+        builder.AddCommerceContext<PaymentDbContext>(Name).HoldsCustomersPersonalData();
         // A card is saved only for a customer Customer knows.
         builder.AddContextClient<ICustomerApi>("Customer", Name);
         builder.Services.AddSingleton(new TokenProtector(TokenKey(builder)));
