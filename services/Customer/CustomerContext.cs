@@ -1,4 +1,5 @@
 using Commerce.Customer.Contracts;
+using Commerce.Customer.DataRequests;
 using Commerce.Customer.Privacy;
 using Commerce.Customer.Profiles;
 using Commerce.Customer.SignIn;
@@ -28,7 +29,7 @@ public static class CustomerContext
     }
 
     public static IEndpointRouteBuilder MapCustomerContext(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapCustomers().MapTokenEndpoint();
+        endpoints.MapCustomers().MapDataRequests().MapTokenEndpoint();
 }
 
 /// <summary>

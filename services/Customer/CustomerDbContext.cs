@@ -17,6 +17,8 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
 
     public DbSet<SellerAccountCopy> SellerAccounts => Set<SellerAccountCopy>();
 
+    public DbSet<DataRequests.DataRequest> DataRequests => Set<DataRequests.DataRequest>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -68,6 +70,17 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
             seller.HasKey(s => s.SellerId);
             // The token endpoint looks the seller up by account at every sign-in and refresh.
             seller.HasIndex(s => s.AccountId);
+        });
+
+        modelBuilder.Entity<DataRequests.DataRequest>(request =>
+        {
+            request.ToTable("data_requests");
+            request.HasKey(r => r.Id);
+            request.HasIndex(r => r.CustomerId);
+            request.Property(r => r.Kind).HasConversion<string>().HasMaxLength(20);
+            request.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+            request.Property(r => r.Document).HasColumnType("jsonb");
+            request.Property(r => r.Erased).HasColumnType("jsonb");
         });
 
         modelBuilder.UseSnakeCaseNames();

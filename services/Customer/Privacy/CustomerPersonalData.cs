@@ -42,7 +42,13 @@ public static class CustomerPersonalData
                 var tokens = await db.Set<OpenIddictEntityFrameworkCoreToken<Guid>>().Where(t => t.Subject == subjectId).ExecuteDeleteAsync(ct);
                 var authorizations = await db.Set<OpenIddictEntityFrameworkCoreAuthorization<Guid>>().Where(a => a.Subject == subjectId).ExecuteDeleteAsync(ct);
                 return tokens + authorizations + await db.Users.Where(u => u.Id == subject.CustomerId).ExecuteDeleteAsync(ct);
-            });
+            })
+        // The requests stay (that they were made and answered is the shop's record); an access document is the data itself.
+        .HoldsPersonalData("data-requests",
+            async (db, subject, ct) => await db.DataRequests.AsNoTracking().Where(r => r.CustomerId == subject.CustomerId)
+                .OrderBy(r => r.RequestedAt).Select(r => new { r.Id, r.Kind, r.Status, r.RequestedAt, r.CompletedAt }).ToListAsync(ct),
+            (db, subject, ct) => db.DataRequests.Where(r => r.CustomerId == subject.CustomerId && r.Document != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Document, (string?)null), ct));
 
     /// <summary>
     /// Anonymises the profile and deletes its addresses; a live customer becomes Deleted and CustomerDeleted is published
