@@ -1,5 +1,6 @@
 using Commerce.Checkout;
 using Commerce.Customer;
+using Commerce.DataSubjects;
 using Commerce.Delivery;
 using Commerce.Inventory;
 using Commerce.Notification;
@@ -48,6 +49,8 @@ public static class HostedContexts
     [
         new(CheckoutModule.Name, b => b.AddCheckout(), e => e.MapCheckout()),
         new(SagaWorker, b => b.AddOrderSagaWorker(), _ => { }),
+        // Data-subject requests: starts each request's workflow from Customer's event and runs the workflows' worker.
+        new(DataSubjectsModule.Name, b => b.AddDataSubjects(), e => e.MapDataSubjects()),
     ];
 
     /// <summary>
