@@ -16,10 +16,11 @@ using Temporalio.Extensions.Hosting;
 namespace Commerce.DataSubjects;
 
 /// <summary>
-/// The data-subject process, which owns no data: it starts a <see cref="DataSubjectRequestWorkflow"/> for every
-/// request Customer records (its DataSubjectRequested events, relayed like the carrier's deliveries are to the order
-/// saga) and runs those workflows' worker, calling every context's /ops/{context}/subjects routes as client
-/// <c>datasubjects</c>, the only identity those routes accept.
+/// Data-subject requests, in two parts a host runs together or apart like the order process's: the DataSubjects
+/// process, owning no data, starts a <see cref="DataSubjectRequestWorkflow"/> for every request Customer records (its
+/// DataSubjectRequested events, relayed as the carrier's deliveries are to the order saga); the worker process runs
+/// those workflows, calling every context's /ops/{context}/subjects routes as client <c>datasubjects</c>, the only
+/// identity those routes accept.
 /// </summary>
 public static class DataSubjectsModule
 {
@@ -35,20 +36,26 @@ public static class DataSubjectsModule
         "Product", "Inventory", "Pricing",
     ];
 
+    /// <summary>The relay: starts each request's workflow from Customer's DataSubjectRequested.</summary>
     public static IHostApplicationBuilder AddDataSubjects(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (!builder.Services.Any(service => service.ServiceType == typeof(ITemporalClient)))
-        {
-            var temporal = builder.Configuration.GetSection("Temporal").Get<TemporalSettings>() ?? new TemporalSettings();
-            builder.Services.AddTemporalClient(options => temporal.ApplyTo(options));
-        }
-
+        builder.AddTemporalClientOnce();
         builder.Services.Configure<DataSubjectOptions>(builder.Configuration.GetSection(DataSubjectOptions.Section));
         builder.AddApiDocument(Name.ToLowerInvariant());
         builder.Services.Configure<OutboxOptions>(options =>
             options.Subscriptions[Name] = new Dictionary<string, string[]> { ["Customer"] = [nameof(DataSubjectRequested)] });
+        return builder;
+    }
 
+    /// <summary>
+    /// The worker for <see cref="DataSubjectRequestWorkflow.TaskQueue"/>, run by the worker process beside the order
+    /// saga's (the host's SagaWorker): every context's data-subject routes, each at its own address.
+    /// </summary>
+    public static IHostApplicationBuilder AddDataSubjectWorker(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddTemporalClientOnce();
         foreach (var context in Contexts)
         {
             builder.Services.AddHttpClient(ClientName(context))
@@ -75,6 +82,17 @@ public static class DataSubjectsModule
             .ProducesBodyProblems()
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
+    }
+
+    private static void AddTemporalClientOnce(this IHostApplicationBuilder builder)
+    {
+        if (builder.Services.Any(service => service.ServiceType == typeof(ITemporalClient)))
+        {
+            return;
+        }
+
+        var temporal = builder.Configuration.GetSection("Temporal").Get<TemporalSettings>() ?? new TemporalSettings();
+        builder.Services.AddTemporalClient(options => temporal.ApplyTo(options));
     }
 
     internal static string ClientName(string context) => $"{Name}->{context}:{nameof(IDataSubjectsApi)}";

@@ -48,8 +48,9 @@ public static class HostedContexts
     public static IReadOnlyList<HostedContext> Processes { get; } =
     [
         new(CheckoutModule.Name, b => b.AddCheckout(), e => e.MapCheckout()),
-        new(SagaWorker, b => b.AddOrderSagaWorker(), _ => { }),
-        // Data-subject requests: starts each request's workflow from Customer's event and runs the workflows' worker.
+        // The worker process runs every workflow: the order saga's and the data-subject requests'.
+        new(SagaWorker, b => b.AddOrderSagaWorker().AddDataSubjectWorker(), _ => { }),
+        // Data-subject requests: starts each request's workflow from Customer's event.
         new(DataSubjectsModule.Name, b => b.AddDataSubjects(), e => e.MapDataSubjects()),
     ];
 
