@@ -15,7 +15,7 @@ public sealed record DataSubjectKeys(
     [property: MaxLength(DataSubjectKeys.MaxOrders)] IReadOnlyList<Guid> OrderIds,
     [property: MaxLength(DataSubjectKeys.MaxStrings)] IReadOnlyList<string> PersonalStrings)
 {
-    public const int MaxOrders = 10_000;
+    public const int MaxOrders = 5_000;
     public const int MaxStrings = 200;
     public const int MinStringLength = 4;
     public const int MaxStringLength = 320;

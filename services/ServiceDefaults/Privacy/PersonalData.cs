@@ -81,7 +81,7 @@ public static class PersonalDataEndpoints
             }
 
             return TypedResults.Ok(new PersonalDataExport(context.Name, data));
-        });
+        }).ProducesBodyProblems();
 
         subjects.MapPost("/erasure", async Task<Results<Ok<PersonalDataErasure>, ValidationProblem>> (
             Guid customerId, DataSubjectKeys keys, IServiceProvider services, ILoggerFactory loggers, CancellationToken cancellationToken) =>
@@ -110,7 +110,7 @@ public static class PersonalDataEndpoints
                 "{Context} erased the personal data of customer {CustomerId}: {Erased}", context.Name, customerId,
                 string.Join(", ", erased.Select(e => $"{e.Key} {e.Value}")));
             return TypedResults.Ok(new PersonalDataErasure(context.Name, erased));
-        });
+        }).ProducesBodyProblems();
     }
 
     private static ValidationProblem? Validate(DataSubjectKeys keys)
