@@ -74,7 +74,7 @@ export Customer__TokenServer__SigningKeyFile="$identity/signing-key.pem"
 export Customer__TokenServer__EncryptionKeyFile="$identity/encryption-key.pem"
 identity_env="$state/identity.env"
 touch "$identity_env" && chmod 600 "$identity_env"
-for client in operator sagaworker "${contexts[@]}"; do
+for client in operator sagaworker datasubjects "${contexts[@]}"; do
   client="$(echo "$client" | tr '[:upper:]' '[:lower:]')"
   grep -q "^Authentication__Clients__${client}__Secret=" "$identity_env" ||
     echo "Authentication__Clients__${client}__Secret=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')" >>"$identity_env"

@@ -26,3 +26,9 @@ public sealed record CustomerSuspended(Guid CustomerId, string Reason);
 
 /// <summary>Soft delete: subscribers should drop what they cache about the customer.</summary>
 public sealed record CustomerDeleted(Guid CustomerId);
+
+/// <summary>
+/// A data-subject request was made (the customer's, or an operator's for them): the data-subject workflow starts for it
+/// (aggregate = the request, version 1). Names the customer by id only.
+/// </summary>
+public sealed record DataSubjectRequested(Guid RequestId, Guid CustomerId, DataRequestKind Kind);

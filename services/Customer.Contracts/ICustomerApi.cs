@@ -46,4 +46,16 @@ public interface ICustomerApi
 
     [Delete("/customers/{id}")]
     Task DeleteAsync(Guid id, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a data-subject request (202): the customer's own, or an operator's for them.</summary>
+    [Post("/customers/{id}/data-requests")]
+    Task<DataRequestResponse> RequestDataAsync(Guid id, [Body] CreateDataRequest request, CancellationToken cancellationToken = default);
+
+    [Get("/customers/{id}/data-requests/{requestId}")]
+    Task<DataRequestResponse> GetDataRequestAsync(Guid id, Guid requestId, CancellationToken cancellationToken = default);
+
+    /// <summary>The data-subject workflow records its outcome (its client only); a repeat changes nothing.</summary>
+    [Post("/customers/{id}/data-requests/{requestId}/outcome")]
+    Task<DataRequestResponse> RecordDataRequestOutcomeAsync(
+        Guid id, Guid requestId, [Body] DataRequestOutcome outcome, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,6 @@
 using Commerce.Customer.Contracts;
+using Commerce.Customer.DataRequests;
+using Commerce.Customer.Privacy;
 using Commerce.Customer.Profiles;
 using Commerce.Customer.Purchases;
 using Commerce.Customer.SignIn;
@@ -16,6 +18,7 @@ public static class CustomerContext
         builder.AddCommerceContext<CustomerDbContext>(Name)
             .HandleSellerEvents()
             .HandlePurchaseEvents()
+            .HoldsCustomersPersonalData()
             .SeedDemoData(CustomerDemoData.SeedAsync)
             // The token server records every token it issues (so a refresh token can be revoked and its reuse caught);
             // a record outlives its token by a day, an ad-hoc authorization its last token by thirty.
@@ -28,7 +31,7 @@ public static class CustomerContext
     }
 
     public static IEndpointRouteBuilder MapCustomerContext(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapCustomers().MapTokenEndpoint();
+        endpoints.MapCustomers().MapDataRequests().MapTokenEndpoint();
 }
 
 /// <summary>

@@ -24,6 +24,8 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
 
     public DbSet<CouponUseCopy> CouponUses => Set<CouponUseCopy>();
 
+    public DbSet<DataRequests.DataRequest> DataRequests => Set<DataRequests.DataRequest>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -103,6 +105,17 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
             coupon.HasIndex(c => c.CustomerId);
             coupon.Property(c => c.RedemptionId).HasMaxLength(200);
             coupon.Property(c => c.Code).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<DataRequests.DataRequest>(request =>
+        {
+            request.ToTable("data_requests");
+            request.HasKey(r => r.Id);
+            request.HasIndex(r => r.CustomerId);
+            request.Property(r => r.Kind).HasConversion<string>().HasMaxLength(20);
+            request.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+            request.Property(r => r.Document).HasColumnType("jsonb");
+            request.Property(r => r.Erased).HasColumnType("jsonb");
         });
 
         modelBuilder.UseSnakeCaseNames();

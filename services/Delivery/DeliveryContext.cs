@@ -1,3 +1,4 @@
+using Commerce.Delivery.Privacy;
 using Commerce.Delivery.Routes;
 using Commerce.Delivery.Routing;
 using Commerce.Shipping.Contracts;
@@ -11,6 +12,7 @@ public static class DeliveryContext
     public static IHostApplicationBuilder AddDeliveryContext(this IHostApplicationBuilder builder)
     {
         builder.AddCommerceContext<DeliveryDbContext>(Name)
+            .HoldsCustomersPersonalData()
             .HandleEvent<ShipmentCreated>("Shipping", ShipmentCreatedAsync)
             .HandleEvent<ShipmentDelivered>("Shipping", ShipmentDeliveredAsync);
         builder.Services.Configure<PlanningOptions>(builder.Configuration.GetSection(PlanningOptions.Section));

@@ -1,5 +1,6 @@
 using Commerce.Checkout;
 using Commerce.Customer;
+using Commerce.DataSubjects;
 using Commerce.Delivery;
 using Commerce.Inventory;
 using Commerce.Notification;
@@ -47,7 +48,10 @@ public static class HostedContexts
     public static IReadOnlyList<HostedContext> Processes { get; } =
     [
         new(CheckoutModule.Name, b => b.AddCheckout(), e => e.MapCheckout()),
-        new(SagaWorker, b => b.AddOrderSagaWorker(), _ => { }),
+        // The worker process runs every workflow: the order saga's and the data-subject requests'.
+        new(SagaWorker, b => b.AddOrderSagaWorker().AddDataSubjectWorker(), _ => { }),
+        // Data-subject requests: starts each request's workflow from Customer's event.
+        new(DataSubjectsModule.Name, b => b.AddDataSubjects(), e => e.MapDataSubjects()),
     ];
 
     /// <summary>

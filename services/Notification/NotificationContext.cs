@@ -2,6 +2,7 @@ using System.Globalization;
 using Commerce.Customer.Contracts;
 using Commerce.Notification.Channels;
 using Commerce.Notification.Contracts;
+using Commerce.Notification.Privacy;
 using Commerce.Notification.Sending;
 using Commerce.Notification.Templates;
 using Commerce.Order.Contracts;
@@ -24,6 +25,7 @@ public static class NotificationContext
     public static IHostApplicationBuilder AddNotificationContext(this IHostApplicationBuilder builder)
     {
         builder.AddCommerceContext<NotificationDbContext>(Name)
+            .HoldsCustomersPersonalData()
             .HandleEvent<CustomerRegistered>("Customer", (e, db, ct) =>
                 CustomerContacts.ApplyAsync(db, e.Event.CustomerId, e.AggregateVersion, e.Event.Name, e.Event.Email, e.Event.Phone, e.Event.Preferences, ct))
             .HandleEvent<CustomerProfileUpdated>("Customer", (e, db, ct) =>

@@ -1,6 +1,7 @@
 using Commerce.Customer.Contracts;
 using Commerce.Order.Caches;
 using Commerce.Order.Orders;
+using Commerce.Order.Privacy;
 using Commerce.Pricing.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.ServiceDefaults.Audit;
@@ -14,7 +15,7 @@ public static class OrderContext
     public static IHostApplicationBuilder AddOrderContext(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddCommerceContext<OrderDbContext>(Name).HandleCacheEvents().HandleProgressEvents();
+        builder.AddCommerceContext<OrderDbContext>(Name).HandleCacheEvents().HandleProgressEvents().HoldsCustomersPersonalData();
         builder.AddContextClient<IProductApi>("Product", Name);
         builder.AddContextClient<ICustomerApi>("Customer", Name);
         builder.AddContextClient<IPricingApi>("Pricing", Name);

@@ -4,6 +4,7 @@ using Commerce.Customer.Contracts;
 using Commerce.Payment.Customers;
 using Commerce.Payment.Gateway;
 using Commerce.Payment.Methods;
+using Commerce.Payment.Privacy;
 using Commerce.Payment.Transactions;
 using Microsoft.Extensions.Configuration;
 
@@ -19,7 +20,8 @@ public static class PaymentContext
     public static IHostApplicationBuilder AddPaymentContext(this IHostApplicationBuilder builder)
     {
         builder.AddCommerceContext<PaymentDbContext>(Name)
-            .HandleCustomerEvents();
+            .HandleCustomerEvents()
+            .HoldsCustomersPersonalData();
         // A card is saved only for a customer Customer knows.
         builder.AddContextClient<ICustomerApi>("Customer", Name);
         builder.Services.AddSingleton(new TokenProtector(TokenKey(builder)));

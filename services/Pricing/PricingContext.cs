@@ -1,5 +1,6 @@
 using Commerce.Pricing.Caches;
 using Commerce.Pricing.Contracts;
+using Commerce.Pricing.Privacy;
 using Commerce.Pricing.Quotes;
 using Commerce.Pricing.Rules;
 using Commerce.Product.Contracts;
@@ -20,6 +21,7 @@ public static class PricingContext
     {
         builder.AddCommerceContext<PricingDbContext>(Name)
             .HandleCacheEvents()
+            .HoldsCustomersPersonalData()
             .RetainRecords(ExpiredQuotesRecords, TimeSpan.FromDays(7), (db, cutoff) => db.Quotes
                 .Where(q => q.ExpiresAt < cutoff)
                 .OrderBy(q => q.ExpiresAt))

@@ -3,6 +3,7 @@ using Commerce.Promotion.Campaigns;
 using Commerce.Promotion.Contracts;
 using Commerce.Promotion.Coupons;
 using Commerce.Promotion.Customers;
+using Commerce.Promotion.Privacy;
 using Commerce.Promotion.Redemptions;
 using Commerce.ShoppingCart.Contracts;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,7 @@ public static class PromotionContext
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddCommerceContext<PromotionDbContext>(Name)
+            .HoldsCustomersPersonalData()
             .HandleEvent<CustomerRegistered>("Customer", CustomerTiers.RegisteredAsync)
             .HandleEvent<CustomerMembershipUpgraded>("Customer", CustomerTiers.UpgradedAsync)
             .HandleEvent<CartAbandoned>("ShoppingCart", WinBackCoupons.CartAbandonedAsync)

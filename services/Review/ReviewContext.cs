@@ -1,6 +1,7 @@
 using Commerce.Product.Contracts;
 using Commerce.Review.Caches;
 using Commerce.Review.Moderation;
+using Commerce.Review.Privacy;
 using Commerce.Review.Replies;
 using Commerce.Review.Reviews;
 using Microsoft.Extensions.Configuration;
@@ -16,6 +17,7 @@ public static class ReviewContext
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddCommerceContext<ReviewDbContext>(Name)
             .HandleCacheEvents()
+            .HoldsCustomersPersonalData()
             .SeedDemoData(DemoReviews.SeedAsync);
         // Reviews, replies and ratings are the shop's published content: nothing is retained for a limited time.
 

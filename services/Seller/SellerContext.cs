@@ -2,6 +2,7 @@ using Commerce.Inventory.Contracts;
 using Commerce.Product.Contracts;
 using Commerce.Seller.Contracts;
 using Commerce.Seller.LowStock;
+using Commerce.Seller.Privacy;
 using Commerce.Seller.Profiles;
 using Commerce.ServiceDefaults.Demo;
 
@@ -14,6 +15,7 @@ public static class SellerContext
     public static IHostApplicationBuilder AddSellerContext(this IHostApplicationBuilder builder)
     {
         builder.AddCommerceContext<SellerDbContext>(Name)
+            .HoldsCustomersPersonalData()
             .HandleEvent<ProductCreated>("Product", ProductCopies.CreatedAsync)
             .HandleEvent<ProductUpdated>("Product", ProductCopies.UpdatedAsync)
             .HandleEvent<ProductDiscontinued>("Product", ProductCopies.DiscontinuedAsync)

@@ -80,5 +80,41 @@ public sealed class CommerceContextBuilder<TDbContext>
         }
     }
 
+    /// <summary>
+    /// Declares personal data of a customer this context holds, one kind of record at a time (its own records and its
+    /// caches of other contexts' data alike): <paramref name="export"/> returns it as it would be shown to the customer
+    /// (any JSON-serializable value; null when there is none), <paramref name="erase"/> deletes or anonymises it and
+    /// returns how many records it changed; it may change tracked entities (saved after it returns) or write directly,
+    /// and must be idempotent (a repeat changes nothing and returns 0). Both get the <see cref="Privacy.DataSubject"/>:
+    /// the customer's id and the keys Customer and Order know them by (orders, personal strings). The routes
+    /// <c>/ops/{context}/subjects/{customerId}/export|erasure</c> run every declaration of the context, and the erasure then
+    /// deletes the context's outbox events whose payload names the customer (see <see cref="Privacy.PersonalDataEndpoints"/>).
+    /// </summary>
+    public CommerceContextBuilder<TDbContext> HoldsPersonalData(
+        string name,
+        Func<TDbContext, Privacy.DataSubject, CancellationToken, Task<object?>> export,
+        Func<TDbContext, Privacy.DataSubject, CancellationToken, Task<int>> erase)
+    {
+        Registration.PersonalData.Add(new Privacy.PersonalDataDeclaration(
+            name, (db, subject, ct) => export((TDbContext)db, subject, ct), (db, subject, ct) => erase((TDbContext)db, subject, ct)));
+        return this;
+    }
+
+    /// <summary>
+    /// Declares that this context knows what identifies a customer elsewhere (Customer their personal strings, Order
+    /// their orders): served at <c>GET /ops/{context}/subjects/{customerId}/keys</c>, merged by the data-subject workflow
+    /// and handed to every context's export and erasure.
+    /// </summary>
+    public CommerceContextBuilder<TDbContext> IdentifiesDataSubjects(
+        Func<TDbContext, Guid, CancellationToken, Task<DataSubjects.Contracts.DataSubjectKeys>> keys)
+    {
+        Registration.SubjectKeys.Add(async (services, customerId, cancellationToken) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await keys(scope.ServiceProvider.GetRequiredService<TDbContext>(), customerId, cancellationToken);
+        });
+        return this;
+    }
+
     internal static string EventHandlerKey(string publisher, string eventType) => $"{publisher}/{eventType}";
 }

@@ -47,6 +47,12 @@ public sealed class CommerceContextRegistration
     /// <summary>The caches this context keeps of other contexts' data, each with its rebuild from the owner's API.</summary>
     internal List<(string Cache, Func<IServiceProvider, CancellationToken, Task<(int OwnerCopies, int Refreshed)>> Rebuild)> CacheRebuilds { get; } = [];
 
+    /// <summary>What this context holds about a customer, by kind of record (<see cref="CommerceContextBuilder{TDbContext}.HoldsPersonalData"/>).</summary>
+    internal List<Privacy.PersonalDataDeclaration> PersonalData { get; } = [];
+
+    /// <summary>The keys this context knows customers by, when it is where others' keys come from (Customer, Order).</summary>
+    internal List<Func<IServiceProvider, Guid, CancellationToken, Task<DataSubjects.Contracts.DataSubjectKeys>>> SubjectKeys { get; } = [];
+
     internal OutboxSignal Signal { get; } = new();
 
     internal Func<IServiceProvider, DbContext> ResolveDbContext { get; set; } =

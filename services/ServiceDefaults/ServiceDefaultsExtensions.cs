@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Commerce.ServiceDefaults.Audit;
+using Commerce.ServiceDefaults.Privacy;
 using Commerce.ServiceDefaults.Retention;
 using Commerce.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -156,6 +157,7 @@ public static class ServiceDefaultsExtensions
         {
             app.MapMessaging(context);
             app.MapAuditTrail(context);
+            app.MapPersonalData(context);
         }
 
         if (app.Environment.IsDevelopment())

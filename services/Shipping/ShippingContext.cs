@@ -1,6 +1,7 @@
 using Commerce.Delivery.Contracts;
 using Commerce.Shipping.Carrier;
 using Commerce.Shipping.Customers;
+using Commerce.Shipping.Privacy;
 using Commerce.Shipping.Routes;
 using Commerce.Shipping.Shipments;
 
@@ -16,6 +17,7 @@ public static class ShippingContext
     public static IHostApplicationBuilder AddShippingContext(this IHostApplicationBuilder builder)
     {
         builder.AddCommerceContext<ShippingDbContext>(Name)
+            .HoldsCustomersPersonalData()
             // A route's stops are successive versions of the route, each about another shipment: every one must be applied.
             .HandleEvent<ShipmentRouted>("Delivery", ShipmentRoutes.ApplyAsync, ignoreStaleVersions: false)
             .HandleCustomerEvents()

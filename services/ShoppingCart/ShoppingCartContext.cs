@@ -6,6 +6,7 @@ using Commerce.ShoppingCart.Abandonment;
 using Commerce.ShoppingCart.Caches;
 using Commerce.ShoppingCart.Carts;
 using Commerce.ShoppingCart.Conversion;
+using Commerce.ShoppingCart.Privacy;
 using Microsoft.Extensions.Configuration;
 
 namespace Commerce.ShoppingCart;
@@ -19,6 +20,7 @@ public static class ShoppingCartContext
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddCommerceContext<ShoppingCartDbContext>(Name)
             .HandleCacheEvents()
+            .HoldsCustomersPersonalData()
             // A retried checkout finds its order for this long; after that a key may be used again.
             .RetainRecords("CartConversions", TimeSpan.FromDays(30), (db, cutoff) => db.Conversions
                 .Where(c => c.CreatedAt < cutoff)

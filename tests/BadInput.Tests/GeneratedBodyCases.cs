@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Commerce.Host;
 using Commerce.Host.Testing;
+using Commerce.ServiceDefaults.Security;
 
 namespace Commerce.BadInput.Tests;
 
@@ -113,6 +114,13 @@ public sealed partial class BadRequestTests
             // door; a body that is no envelope is refused before its source could be compared with the caller.
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
                 await TestIdentity.PublisherTokenAsync(system.Client.BaseAddress!, "Shipping"));
+        }
+
+        if (operation.Path.Contains("/subjects/", StringComparison.Ordinal) || operation.Path.EndsWith("/outcome", StringComparison.Ordinal))
+        {
+            // The data-subject routes admit only the data-subject workflow's client, not operators.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+                await TestIdentity.ClientTokenAsync(system.Client.BaseAddress!, Clients.DataSubjects));
         }
 
         using var response = await system.Client.SendAsync(request);

@@ -27,6 +27,7 @@ public static class TestIdentity
     {
         [Clients.Operator] = Roles.Operator,
         [Clients.For(OwnerClients.SagaWorker)] = Roles.Service,
+        [Clients.DataSubjects] = Roles.Service,
         [StrangerClient] = Roles.Service,
         ["customer"] = Roles.Service,
         ["order"] = Roles.Service,

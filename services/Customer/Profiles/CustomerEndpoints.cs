@@ -476,7 +476,7 @@ public static partial class CustomerEndpoints
     private static AddressResponse ToResponse(CustomerAddress a) =>
         new(a.Id, a.Kind, a.Recipient, a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country, a.IsDefault);
 
-    private static CustomerResponse ToResponse(CustomerProfile customer)
+    internal static CustomerResponse ToResponse(CustomerProfile customer)
     {
         var addresses = customer.Addresses.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Select(ToResponse).ToList();
         return new CustomerResponse(

@@ -189,6 +189,6 @@ public static class PaymentMethodEndpoints
     internal static bool IsExpired(int month, int year, DateTimeOffset now) =>
         year < now.Year || (year == now.Year && month < now.Month);
 
-    private static PaymentMethodResponse ToResponse(PaymentMethod m) =>
+    internal static PaymentMethodResponse ToResponse(PaymentMethod m) =>
         new(m.Id, m.CustomerId, m.Brand, m.Last4, m.ExpiryMonth, m.ExpiryYear, m.Removed, m.Version);
 }

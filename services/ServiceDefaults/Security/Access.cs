@@ -33,6 +33,14 @@ public static class Access
     /// <summary>The owner state changes the order saga makes: only its worker, and operators resolving a stuck order.</summary>
     public static AuthorizationPolicy SagaWorker { get; } = Policy([Roles.Operator], [Clients.SagaWorker]);
 
+    /// <summary>
+    /// Every context's export and erasure of a customer's personal data: only the data-subject workflow's worker, which
+    /// Customer starts for the customer or an operator (so each request is Customer's, audited there, and every context
+    /// is reached in one process with retries and a report). Not operators directly: an erasure of one context alone
+    /// would leave the others holding the data with nobody tracking it.
+    /// </summary>
+    public static AuthorizationPolicy DataSubjects { get; } = Policy([], [Clients.DataSubjects]);
+
     /// <summary>Any of the system's own services (event deliveries: the inbox then checks the publisher is the caller).</summary>
     public static AuthorizationPolicy Services { get; } = Policy([Roles.Service], []);
 

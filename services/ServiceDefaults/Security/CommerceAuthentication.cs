@@ -128,6 +128,9 @@ public static class Clients
 {
     public const string SagaWorker = "sagaworker";
 
+    /// <summary>The data-subject workflow's worker: the only caller of every context's /ops/{context}/subjects routes.</summary>
+    public const string DataSubjects = "datasubjects";
+
     /// <summary>The operators' client (the CLI, curl in the README walk-through); more may be configured with role operator.</summary>
     public const string Operator = "operator";
 

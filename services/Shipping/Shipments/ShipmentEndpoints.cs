@@ -361,7 +361,7 @@ public static class ShipmentEndpoints
         return validation;
     }
 
-    private static ShipmentResponse ToResponse(Shipment s, ShipmentStop? route = null) =>
+    internal static ShipmentResponse ToResponse(Shipment s, ShipmentStop? route = null) =>
         new(
             s.Id,
             s.OrderId,

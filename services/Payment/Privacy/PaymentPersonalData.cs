@@ -1,0 +1,24 @@
+using Commerce.Payment.Methods;
+using Commerce.Payment.Transactions;
+
+namespace Commerce.Payment.Privacy;
+
+/// <summary>
+/// What Payment holds about a customer: their saved cards (the gateway's token, brand, last four digits, expiry) and
+/// their payments. Payments hold no name or address: accounting keeps them whole (amounts, captures, refunds) under
+/// the customer's id, a pseudonym with nothing behind it once Customer has erased the profile.
+/// </summary>
+public static class PaymentPersonalData
+{
+    public static CommerceContextBuilder<PaymentDbContext> HoldsCustomersPersonalData(this CommerceContextBuilder<PaymentDbContext> context) => context
+        .HoldsPersonalData("payment-methods",
+            async (db, subject, ct) => (await db.PaymentMethods.AsNoTracking().Where(m => m.CustomerId == subject.CustomerId)
+                .OrderBy(m => m.CreatedAt).ToListAsync(ct)).Select(PaymentMethodEndpoints.ToResponse).ToList(),
+            // Deleted, token and all: a payment made with the card keeps only the method's id, and refunds go through
+            // the gateway's reference of the payment, not the card.
+            (db, subject, ct) => db.PaymentMethods.Where(m => m.CustomerId == subject.CustomerId).ExecuteDeleteAsync(ct))
+        .HoldsPersonalData("payments",
+            async (db, subject, ct) => (await db.Payments.AsNoTracking().Where(p => p.CustomerId == subject.CustomerId)
+                .OrderBy(p => p.CreatedAt).ToListAsync(ct)).Select(PaymentEndpoints.ToResponse).ToList(),
+            (_, _, _) => Task.FromResult(0));
+}
