@@ -192,6 +192,54 @@ namespace Commerce.Customer.Migrations
                     b.ToTable("customers", "customer");
                 });
 
+            modelBuilder.Entity("Commerce.Customer.DataRequests.DataRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Document")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("document");
+
+                    b.Property<string>("Erased")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("erased");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_requests");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_data_requests_customer_id");
+
+                    b.ToTable("data_requests", "customer");
+                });
+
             modelBuilder.Entity("Commerce.Customer.Purchases.CouponUseCopy", b =>
                 {
                     b.Property<string>("RedemptionId")

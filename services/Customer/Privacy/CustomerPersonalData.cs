@@ -48,7 +48,18 @@ public static class CustomerPersonalData
             async (db, subject, ct) => await db.DataRequests.AsNoTracking().Where(r => r.CustomerId == subject.CustomerId)
                 .OrderBy(r => r.RequestedAt).Select(r => new { r.Id, r.Kind, r.Status, r.RequestedAt, r.CompletedAt }).ToListAsync(ct),
             (db, subject, ct) => db.DataRequests.Where(r => r.CustomerId == subject.CustomerId && r.Document != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Document, (string?)null), ct));
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Document, (string?)null), ct))
+        // Copies of what Payment and Promotion know: the customer's cards, purchase totals and coupon uses. Payment and
+        // Promotion keep the records accounting needs; these copies only served the profile, which is gone.
+        .HoldsPersonalData("saved-cards",
+            async (db, subject, ct) => await db.SavedCards.AsNoTracking().Where(c => c.CustomerId == subject.CustomerId).ToListAsync(ct),
+            (db, subject, ct) => db.SavedCards.Where(c => c.CustomerId == subject.CustomerId).ExecuteDeleteAsync(ct))
+        .HoldsPersonalData("purchase-totals",
+            async (db, subject, ct) => await db.PaymentAmounts.AsNoTracking().Where(a => a.CustomerId == subject.CustomerId).ToListAsync(ct),
+            (db, subject, ct) => db.PaymentAmounts.Where(a => a.CustomerId == subject.CustomerId).ExecuteDeleteAsync(ct))
+        .HoldsPersonalData("coupon-uses",
+            async (db, subject, ct) => await db.CouponUses.AsNoTracking().Where(c => c.CustomerId == subject.CustomerId).ToListAsync(ct),
+            (db, subject, ct) => db.CouponUses.Where(c => c.CustomerId == subject.CustomerId).ExecuteDeleteAsync(ct));
 
     /// <summary>
     /// Anonymises the profile and deletes its addresses; a live customer becomes Deleted and CustomerDeleted is published

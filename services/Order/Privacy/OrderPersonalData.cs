@@ -1,4 +1,5 @@
 using Commerce.DataSubjects.Contracts;
+using Commerce.Order.Contracts;
 using Commerce.Order.Orders;
 using Commerce.ServiceDefaults.Privacy;
 
@@ -27,7 +28,13 @@ public static class OrderPersonalData
             {
                 var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.CustomerId == subject.CustomerId, ct);
                 var orders = await db.Orders.AsNoTracking().Where(o => o.CustomerId == subject.CustomerId).OrderBy(o => o.CreatedAt).ToListAsync(ct);
-                return orders.Count == 0 ? null : orders.Select(o => o.ToResponse(customer)).ToList();
+                var responses = new List<OrderResponse>(orders.Count);
+                foreach (var order in orders)
+                {
+                    responses.Add(order.ToResponse(customer, await OrderViews.ProgressAsync(db, order, ct)));
+                }
+
+                return responses.Count == 0 ? null : responses;
             },
             async (db, subject, ct) =>
             {
@@ -48,5 +55,12 @@ public static class OrderPersonalData
             // Anonymised, not deleted: the copy keeps its owner version, so an older event delivered late cannot bring
             // the name back (CachedCopies.ApplyAsync replaces only older copies).
             (db, subject, ct) => db.Customers.Where(c => c.CustomerId == subject.CustomerId && (c.Name != "" || c.Email != ""))
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, "").SetProperty(c => c.Email, ""), ct));
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, "").SetProperty(c => c.Email, ""), ct))
+        .HoldsPersonalData("address-cache",
+            async (db, subject, ct) => await db.Addresses.AsNoTracking().Where(a => a.CustomerId == subject.CustomerId).ToListAsync(ct) is { Count: > 0 } book
+                ? book : null,
+            // Blanked, not deleted, for the same reason as the customer's copy: each address keeps its version.
+            (db, subject, ct) => db.Addresses.Where(a => a.CustomerId == subject.CustomerId && (a.Recipient != "" || a.Line1 != ""))
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Recipient, "").SetProperty(a => a.Line1, "").SetProperty(a => a.Line2, (string?)null)
+                    .SetProperty(a => a.City, "").SetProperty(a => a.Region, (string?)null).SetProperty(a => a.PostalCode, ""), ct));
 }

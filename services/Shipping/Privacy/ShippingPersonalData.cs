@@ -6,7 +6,8 @@ namespace Commerce.Shipping.Privacy;
 /// <summary>
 /// What Shipping holds about a customer: the address snapshot on each shipment of their orders (Shipping knows
 /// orders, not customers: the orders come with the request). The shipment stays (carrier, tracking number, items,
-/// tracking history), addressed to nobody but its country.
+/// tracking history), addressed to nobody but its country. Its copies of the customer's saved shipping addresses are
+/// blanked the same way.
 /// </summary>
 public static class ShippingPersonalData
 {
@@ -22,7 +23,15 @@ public static class ShippingPersonalData
                 .SetProperty(x => x.Address.Line2, (string?)null)
                 .SetProperty(x => x.Address.City, "")
                 .SetProperty(x => x.Address.Region, (string?)null)
-                .SetProperty(x => x.Address.PostalCode, ""), ct));
+                .SetProperty(x => x.Address.PostalCode, ""), ct))
+        .HoldsPersonalData("address-cache",
+            async (db, subject, ct) => await db.CustomerAddresses.AsNoTracking().Where(a => a.CustomerId == subject.CustomerId).ToListAsync(ct)
+                is { Count: > 0 } addresses ? addresses : null,
+            // Blanked, not deleted: each copy keeps its version, so an older event delivered late cannot refill it.
+            (db, subject, ct) => db.CustomerAddresses.Where(a => a.CustomerId == subject.CustomerId && a.Recipient != ErasedRecipient)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Recipient, ErasedRecipient).SetProperty(a => a.Line1, "")
+                    .SetProperty(a => a.Line2, (string?)null).SetProperty(a => a.City, "").SetProperty(a => a.Region, (string?)null)
+                    .SetProperty(a => a.PostalCode, ""), ct));
 
     private static IQueryable<Shipment> ShipmentsOf(ShippingDbContext db, DataSubject subject) =>
         db.Shipments.Where(s => subject.OrderIds.Contains(s.OrderId));
