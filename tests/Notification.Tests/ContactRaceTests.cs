@@ -75,6 +75,15 @@ public sealed class ContactRaceFixture : NotificationFixture
 
         public Task DeleteAsync(Guid id, string? ifMatch = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
+
+        public Task<DataRequestResponse> RequestDataAsync(Guid id, CreateDataRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<DataRequestResponse> GetDataRequestAsync(Guid id, Guid requestId, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<DataRequestResponse> RecordDataRequestOutcomeAsync(Guid id, Guid requestId, DataRequestOutcome outcome, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
     }
 }
 

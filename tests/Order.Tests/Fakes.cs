@@ -74,6 +74,15 @@ public sealed class FakeCustomers : ICustomerApi
         throw new NotSupportedException();
 
     public Task DeleteAsync(Guid id, string? ifMatch = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<DataRequestResponse> RequestDataAsync(Guid id, CreateDataRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<DataRequestResponse> GetDataRequestAsync(Guid id, Guid requestId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<DataRequestResponse> RecordDataRequestOutcomeAsync(Guid id, Guid requestId, DataRequestOutcome outcome, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
 }
 
 internal static class Fail
