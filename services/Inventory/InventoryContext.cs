@@ -1,8 +1,8 @@
 using Commerce.Inventory.Products;
 using Commerce.Inventory.Reservations;
 using Commerce.Inventory.Stock;
-using Commerce.ServiceDefaults.Demo;
 using Commerce.Product.Contracts;
+using Commerce.ServiceDefaults.Demo;
 using Microsoft.Extensions.Configuration;
 
 namespace Commerce.Inventory;

@@ -359,7 +359,7 @@ public sealed partial class BadRequestTests(BadInputSystem system) : IClassFixtu
         new("events inbox: seller event without state", "POST", "/events/product",
             """{"id":"{unknown}","type":"SellerRegistered","source":"Seller","aggregateId":"{unknown}","aggregateVersion":1,"occurredAt":"2030-01-01T00:00:00Z","payload":{"sellerId":"{unknown}"}}"""),
         new("events inbox: seller event for the token server without state", "POST", "/events/customer",
-            """{"id":"{unknown}","type":"SellerSuspended","source":"Seller","aggregateId":"{unknown}","aggregateVersion":2,"occurredAt":"2030-01-01T00:00:00Z","payload":{"sellerId":"{unknown}","reason":"x"}}"""),
+            """{"id":"{unknown}","type":"SellerRegistered","source":"Seller","aggregateId":"{unknown}","aggregateVersion":1,"occurredAt":"2030-01-01T00:00:00Z","payload":{"sellerId":"{unknown}"}}"""),
         new("events inbox: approval without rating", "POST", "/events/product",
             """{"id":"{unknown}","type":"ReviewApproved","source":"Review","aggregateId":"{unknown}","aggregateVersion":2,"occurredAt":"2030-01-01T00:00:00Z","payload":{"reviewId":"{unknown}","productId":"{unknown}","customerId":"{unknown}","stars":5,"ratingVersion":1}}"""),
         new("ops replay: unknown dead letter", "POST", "/ops/inventory/dead-letters/{unknown}/replay", null, "404"),

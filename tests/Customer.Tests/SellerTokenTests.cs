@@ -71,23 +71,11 @@ public sealed class SellerTokenTests(CustomerFixture fixture) : IClassFixture<Cu
     }
 
     [Fact]
-    public async Task PasswordGrant_SuspendedSeller_StillNamesTheSeller()
-    {
-        // Product, not the token, decides what a suspended seller may do (it answers 403 with the reason).
-        var seller = await fixture.App.SellerFromEventAsync();
-        await fixture.App.DeliverSellerEventAsync(2, new SellerSuspended(seller.SellerId, "Fake goods",
-            new SellerState(seller.AccountId, seller.DisplayName, seller.Email, SellerStatus.Suspended)), "customer");
-
-        var claims = SellerAccounts.ClaimsOf(await TestIdentity.CustomerTokenAsync(fixture.App.TokenServer, seller.Email));
-
-        Assert.Equal(seller.SellerId.ToString(), claims.GetProperty("seller_id").GetString());
-    }
-
-    [Fact]
     public async Task SellerEvents_InEveryOrderWithDuplicates_KeepTheRegisteredAccount()
     {
         // The account is the only field Customer caches, fixed at registration: Seller's later events are not
-        // subscribed to (here they even name another account, which Seller never does) and change nothing.
+        // subscribed to (here they even name another account, which Seller never does) and change nothing. A token
+        // names the seller whatever its status: Product, not the token, decides what a suspended seller may do.
         var sellerId = Guid.NewGuid();
         var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
         SellerState State(Guid account, SellerStatus status = SellerStatus.Active) => new(account, "Moving seller", "moving@example.com", status);

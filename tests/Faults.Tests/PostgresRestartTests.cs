@@ -21,9 +21,11 @@ public sealed class RestartSystem : FaultSystem
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
+        // About 36 s of retries (0.2 s doubling to 5 s, 12 attempts): longer than Payment's 30-s gateway-call lease,
+        // which a capture whose answer the restart cut off holds (503, retry with the same key) until it lapses.
         ["Checkout:Saga:StepMaxAttempts"] = "12",
         ["Checkout:Saga:StepInitialRetryInterval"] = "00:00:00.200",
-        ["Checkout:Saga:StepMaximumRetryInterval"] = "00:00:01",
+        ["Checkout:Saga:StepMaximumRetryInterval"] = "00:00:05",
         ["Commerce:Outbox:MaxAttempts"] = "12",
         ["Commerce:Outbox:RetryBaseDelay"] = "00:00:00.100",
     };

@@ -1,6 +1,6 @@
-using Commerce.Customer.Purchases;
 using System.Text.RegularExpressions;
 using Commerce.Customer.Contracts;
+using Commerce.Customer.Purchases;
 using Commerce.Customer.SignIn;
 using Commerce.ServiceDefaults.Audit;
 using Commerce.ServiceDefaults.Security;
@@ -80,7 +80,9 @@ public static partial class CustomerEndpoints
         var purchases = await db.PurchasesOfAsync(customer.Id, cancellationToken);
         return TypedResults.Ok(ToResponse(customer) with
         {
-            Purchases = purchases.Totals, PaymentMethods = purchases.Cards, Coupons = purchases.Coupons,
+            Purchases = purchases.Totals,
+            PaymentMethods = purchases.Cards,
+            Coupons = purchases.Coupons,
         });
     }
 

@@ -157,7 +157,12 @@ internal static class PurchaseCopies
             version,
             () => new PaymentAmountCopy
             {
-                PaymentId = paymentId, Kind = kind, CustomerId = customerId, Amount = amount, Currency = currency, SourceVersion = version,
+                PaymentId = paymentId,
+                Kind = kind,
+                CustomerId = customerId,
+                Amount = amount,
+                Currency = currency,
+                SourceVersion = version,
             },
             s => s.SetProperty(a => a.Amount, amount).SetProperty(a => a.Currency, currency),
             ct);
@@ -172,7 +177,12 @@ internal static class PurchaseCopies
             incoming.AggregateVersion,
             () => new CouponUseCopy
             {
-                RedemptionId = key, CustomerId = customerId, Code = code, OrderId = orderId, Released = released, UpdatedAt = at,
+                RedemptionId = key,
+                CustomerId = customerId,
+                Code = code,
+                OrderId = orderId,
+                Released = released,
+                UpdatedAt = at,
                 SourceVersion = incoming.AggregateVersion,
             },
             s => s.SetProperty(c => c.Code, code).SetProperty(c => c.OrderId, orderId).SetProperty(c => c.Released, released)

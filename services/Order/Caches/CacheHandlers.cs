@@ -58,8 +58,17 @@ internal static class CacheHandlers
             version,
             () => new CachedAddress
             {
-                AddressId = a.Id, CustomerId = customerId, Kind = a.Kind, Recipient = a.Recipient, Line1 = a.Line1, Line2 = a.Line2,
-                City = a.City, Region = a.Region, PostalCode = a.PostalCode, Country = a.Country, IsDefault = a.IsDefault,
+                AddressId = a.Id,
+                CustomerId = customerId,
+                Kind = a.Kind,
+                Recipient = a.Recipient,
+                Line1 = a.Line1,
+                Line2 = a.Line2,
+                City = a.City,
+                Region = a.Region,
+                PostalCode = a.PostalCode,
+                Country = a.Country,
+                IsDefault = a.IsDefault,
             },
             s => s.SetProperty(c => c.CustomerId, customerId).SetProperty(c => c.Kind, a.Kind).SetProperty(c => c.Recipient, a.Recipient)
                 .SetProperty(c => c.Line1, a.Line1).SetProperty(c => c.Line2, a.Line2).SetProperty(c => c.City, a.City)

@@ -76,7 +76,12 @@ internal static class ProgressHandlers
             e.AggregateVersion,
             () => new CachedPayment
             {
-                PaymentId = paymentId, OrderId = orderId, Status = status, Amount = amount, Currency = currency, Refunded = refunded,
+                PaymentId = paymentId,
+                OrderId = orderId,
+                Status = status,
+                Amount = amount,
+                Currency = currency,
+                Refunded = refunded,
                 UpdatedAt = e.OccurredAt,
             },
             s =>
@@ -110,8 +115,12 @@ internal static class ProgressHandlers
                 e.AggregateVersion,
                 () => new CachedShipment
                 {
-                    ShipmentId = id, OrderId = e.Event.OrderId, Carrier = carrier, TrackingNumber = e.Event.TrackingNumber,
-                    Status = nameof(ShipmentStatus.LabelCreated), UpdatedAt = e.OccurredAt,
+                    ShipmentId = id,
+                    OrderId = e.Event.OrderId,
+                    Carrier = carrier,
+                    TrackingNumber = e.Event.TrackingNumber,
+                    Status = nameof(ShipmentStatus.LabelCreated),
+                    UpdatedAt = e.OccurredAt,
                 },
                 s => s.SetProperty(x => x.Carrier, carrier).SetProperty(x => x.TrackingNumber, e.Event.TrackingNumber)
                     .SetProperty(x => x.Status, nameof(ShipmentStatus.LabelCreated)).SetProperty(x => x.Location, (string?)null)
@@ -134,8 +143,13 @@ internal static class ProgressHandlers
             e.AggregateVersion,
             () => new CachedShipment
             {
-                ShipmentId = shipmentId, OrderId = orderId, TrackingNumber = trackingNumber, Status = status, Location = location,
-                DeliveredAt = deliveredAt, UpdatedAt = e.OccurredAt,
+                ShipmentId = shipmentId,
+                OrderId = orderId,
+                TrackingNumber = trackingNumber,
+                Status = status,
+                Location = location,
+                DeliveredAt = deliveredAt,
+                UpdatedAt = e.OccurredAt,
             },
             s => s.SetProperty(x => x.OrderId, orderId).SetProperty(x => x.TrackingNumber, trackingNumber).SetProperty(x => x.Status, status)
                 .SetProperty(x => x.Location, location).SetProperty(x => x.DeliveredAt, deliveredAt).SetProperty(x => x.UpdatedAt, e.OccurredAt),

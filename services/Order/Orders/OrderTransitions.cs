@@ -92,7 +92,12 @@ internal static class OrderTransitions
             : book.Where(a => a.Kind == kind && a.IsDefault).MaxBy(a => a.SourceVersion)) is { } c
             ? new Address
             {
-                Recipient = c.Recipient, Line1 = c.Line1, Line2 = c.Line2, City = c.City, Region = c.Region, PostalCode = c.PostalCode,
+                Recipient = c.Recipient,
+                Line1 = c.Line1,
+                Line2 = c.Line2,
+                City = c.City,
+                Region = c.Region,
+                PostalCode = c.PostalCode,
                 Country = c.Country,
             }
             : null;
