@@ -212,7 +212,8 @@ public sealed class CartTests(CartFixture fixture) : IClassFixture<CartFixture>
     }
 
     [Theory]
-    [InlineData("ab")]
+    // Too short; and no hex digits, so the response's random traceId can never hold it by chance ("ab" once did).
+    [InlineData("zq")]
     [InlineData("has space")]
     [InlineData("4111111111111111-toolong-toolong-x")]
     [InlineData("semi;colon")]
