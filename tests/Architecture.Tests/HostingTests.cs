@@ -17,6 +17,15 @@ public sealed class HostingTests
 {
     public static TheoryData<string> Contexts() => [.. HostedContexts.All.Select(c => c.Name)];
 
+    /// <summary>A data-subject request asks every context the host knows, Customer first (its erasure goes before the others').</summary>
+    [Fact]
+    public void DataSubjectRequests_AskEveryHostedContext_CustomerFirst()
+    {
+        Assert.Equal("Customer", Commerce.DataSubjects.DataSubjectsModule.Contexts[0]);
+        Assert.Equal(HostedContexts.All.Select(c => c.Name).Order(StringComparer.Ordinal),
+            Commerce.DataSubjects.DataSubjectsModule.Contexts.Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Contexts))]
     public async Task HostedAlone_ServesItsOpenApiDocumentHealthAndIdempotentDemoSeed(string context)
