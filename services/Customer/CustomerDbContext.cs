@@ -118,6 +118,7 @@ public sealed class CustomerDbContext(DbContextOptions<CustomerDbContext> option
             request.Property(r => r.Erased).HasColumnType("jsonb");
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -14,7 +14,8 @@ public static class DeliveryContext
         builder.AddCommerceContext<DeliveryDbContext>(Name)
             .HoldsCustomersPersonalData()
             .HandleEvent<ShipmentCreated>("Shipping", ShipmentCreatedAsync)
-            .HandleEvent<ShipmentDelivered>("Shipping", ShipmentDeliveredAsync);
+            .HandleEvent<ShipmentDelivered>("Shipping", ShipmentDeliveredAsync)
+            .KeepCachedCopies<DispatchShipment>("the stops of planned routes, shown with them");
         builder.Services.Configure<PlanningOptions>(builder.Configuration.GetSection(PlanningOptions.Section));
         builder.Services.AddScoped<RoutePlanner>();
         builder.Services.AddSingleton<ScheduledPlanner>();

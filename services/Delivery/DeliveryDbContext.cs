@@ -37,6 +37,7 @@ public sealed class DeliveryDbContext(DbContextOptions<DeliveryDbContext> option
             route.HasIndex(r => new { r.Day, r.Region });
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

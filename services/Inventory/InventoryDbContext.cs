@@ -75,6 +75,7 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             b.HasIndex(p => p.Sku);
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

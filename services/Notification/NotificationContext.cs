@@ -32,6 +32,10 @@ public static class NotificationContext
                 CustomerContacts.ApplyAsync(db, e.Event.CustomerId, e.AggregateVersion, e.Event.Name, e.Event.Email, e.Event.Phone, e.Event.Preferences, ct))
             .HandleEvent<CustomerDeleted>("Customer", (e, db, ct) => CustomerContacts.ForgetAsync(db, e.Event.CustomerId, e.AggregateVersion, ct))
             .RebuildCache("customer-contacts", CustomerContacts.RebuildAsync)
+            // A message for a customer the cache lacks asks Customer (FindOrFetchAsync); a deleted one is not found there,
+            // which reads as its tombstone did.
+            .ExpireCachedCopies<CustomerContact>("customer-contacts", CachedCopies.RefetchableLifetime, _ => true)
+            .KeepCachedCopies<OrderRecipient>("a refund or tracking update may come long after the order; its message waits for the recipient")
             // Every order/payment event is its own message: a late "shipped" still notifies after "delivered".
             // Confirmation and shipping also record whose order it is, for Shipping's tracking updates (OrderRecipients).
             .HandleEvent<OrderConfirmed>("Order", async (e, db, ct) =>
@@ -95,6 +99,7 @@ public static class NotificationContext
                 ignoreStaleVersions: false)
             .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => SellerContacts.ApplyAsync(db, e.Event.SellerId, e.AggregateVersion, e.Event.State, ct))
             .HandleEvent<SellerProfileUpdated>("Seller", (e, db, ct) => SellerContacts.ApplyAsync(db, e.Event.SellerId, e.AggregateVersion, e.Event.State, ct))
+            .KeepCachedCopies<SellerContact>("a seller's messages go to it and nothing fetches it again; sellers are never deleted")
             // Each alert opens a low spell and is its own notice, sent even when a newer event of the seller's stream
             // (a profile change) overtook it.
             .HandleEvent<SellerStockLow>("Seller", NotifySellerStockLowAsync, ignoreStaleVersions: false)

@@ -81,6 +81,7 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
             notification.Property(n => n.Version).IsConcurrencyToken();
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

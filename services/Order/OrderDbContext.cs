@@ -165,6 +165,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
             b.HasIndex(c => c.OrderId);
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

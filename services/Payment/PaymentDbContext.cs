@@ -70,6 +70,7 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
             customer.Property(c => c.Email).HasMaxLength(254);
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

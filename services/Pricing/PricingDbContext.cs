@@ -95,6 +95,7 @@ public sealed class PricingDbContext(DbContextOptions<PricingDbContext> options)
             demand.Property(d => d.ProductId).ValueGeneratedNever();
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -17,15 +17,18 @@ public static class ProductContext
         builder.AddCommerceContext<ProductDbContext>(Name)
             .HandleEvent<StockLevelChanged>("Inventory", ApplyStockLevelAsync)
             .RebuildCache("stock-levels", RebuildStockLevelsAsync)
+            .KeepCachedCopies<StockLevel>("shown with every product; a missing level would read as out of stock")
             .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => ApplySellerAsync(e, e.Event.SellerId, e.Event.State, db, ct))
             .HandleEvent<SellerProfileUpdated>("Seller", (e, db, ct) => ApplySellerAsync(e, e.Event.SellerId, e.Event.State, db, ct))
             .HandleEvent<SellerSuspended>("Seller", (e, db, ct) => ApplySellerAsync(e, e.Event.SellerId, e.Event.State, db, ct))
             .HandleEvent<SellerReinstated>("Seller", (e, db, ct) => ApplySellerAsync(e, e.Event.SellerId, e.Event.State, db, ct))
             .RebuildCache("sellers", RebuildSellersAsync)
+            .KeepCachedCopies<SellerCopy>("shown with the seller's products; sellers are never deleted")
             // Every approval of every review of a product carries the product's whole summary and its own counter
             // (RatingVersion): ApplyAsync orders by that. The review's version (the envelope's) says nothing about
             // the product's summary, so the inbox must not skip by it; it still drops a redelivered event by its id.
             .HandleEvent<ReviewApproved>("Review", ApplyRatingAsync, ignoreStaleVersions: false)
+            .KeepCachedCopies<ProductRatingCopy>("the product's rating summary, shown with it; only a later approval replaces it")
             .HandleCartEvents()
             .SeedDemoData(ProductDemoData.SeedAsync);
         builder.AddContextClient<IInventoryApi>("Inventory", Name);

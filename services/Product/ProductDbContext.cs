@@ -69,6 +69,7 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
             holding.HasKey(h => new { h.ProductId, h.CartId });
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

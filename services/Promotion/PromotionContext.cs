@@ -24,6 +24,7 @@ public static class PromotionContext
             .HoldsCustomersPersonalData()
             .HandleEvent<CustomerRegistered>("Customer", CustomerTiers.RegisteredAsync)
             .HandleEvent<CustomerMembershipUpgraded>("Customer", CustomerTiers.UpgradedAsync)
+            .KeepCachedCopies<CustomerTier>("a missing tier would refuse a member's tier-only coupon; Customer deletes no membership")
             .HandleEvent<CartAbandoned>("ShoppingCart", WinBackCoupons.CartAbandonedAsync)
             .SeedDemoData(SeedDemoPromotionAsync);
         // Released redemptions and ended promotions are accounting records: nothing is retained for a limited time.

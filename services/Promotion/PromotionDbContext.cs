@@ -77,6 +77,7 @@ public sealed class PromotionDbContext(DbContextOptions<PromotionDbContext> opti
             b.Property(c => c.Membership).HasMaxLength(20);
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -98,6 +98,7 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
             b.Property(s => s.DisplayName).HasMaxLength(ReviewLimits.Name);
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -19,6 +19,8 @@ public static class SellerContext
             .HandleEvent<ProductCreated>("Product", ProductCopies.CreatedAsync)
             .HandleEvent<ProductUpdated>("Product", ProductCopies.UpdatedAsync)
             .HandleEvent<ProductDiscontinued>("Product", ProductCopies.DiscontinuedAsync)
+            // A low-stock alert for a product the cache lacks is ignored, as one for a discontinued product is.
+            .ExpireCachedCopies<ProductCopy>("discontinued-product-copies", CachedCopies.TombstoneLifetime, p => p.Status == ProductStatus.Discontinued)
             .HandleEvent<LowStockAlert>("Inventory", LowStockTracking.AlertAsync)
             .HandleEvent<StockLevelChanged>("Inventory", LowStockTracking.LevelChangedAsync)
             .SeedDemoData(SeedDemoSellersAsync);

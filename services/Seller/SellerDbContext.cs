@@ -56,6 +56,7 @@ public sealed class SellerDbContext(DbContextOptions<SellerDbContext> options) :
             b.HasIndex(l => l.SellerId).HasFilter("is_low");
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -1,3 +1,5 @@
+using Commerce.ServiceDefaults.Messaging;
+
 namespace Commerce.ServiceDefaults;
 
 /// <summary>Returned by <see cref="CommerceContextExtensions.AddCommerceContext{TDbContext}"/> to declare event handlers and demo data.</summary>
@@ -45,6 +47,38 @@ public sealed class CommerceContextBuilder<TDbContext>
     {
         Registration.RetainedRecords.Add(new Retention.RetainedRecords(name, defaultAge,
             (db, cutoff, batch, cancellationToken) => expired((TDbContext)db, cutoff).Take(batch).ExecuteDeleteAsync(cancellationToken)));
+        return this;
+    }
+
+    /// <summary>
+    /// Declares when copies in one of this context's caches may go: the retention sweeper deletes those matching
+    /// <paramref name="expendable"/> that their owner has not changed for <paramref name="defaultAge"/> (by
+    /// <see cref="CachedCopies.RefreshedAt"/>; Commerce:Retention:Records:{Context}:{name} overrides the age). Only declare
+    /// copies whose absence the cache's readers already handle: a tombstone (the owner deleted or ended the entity, and a
+    /// missing copy reads the same), or a copy read with a fetch from the owner on a miss. Events carry whole state and
+    /// <see cref="CachedCopies.ApplyAsync{TCopy}"/> adds a missing copy, so a later event restores what was removed; an
+    /// older one cannot, the inbox's version check refuses it.
+    /// </summary>
+    public CommerceContextBuilder<TDbContext> ExpireCachedCopies<TCopy>(
+        string name, TimeSpan defaultAge, System.Linq.Expressions.Expression<Func<TCopy, bool>> expendable)
+        where TCopy : class, ICachedCopy
+    {
+        Registration.CacheLifetimes.Add(typeof(TCopy),
+            $"removed once unchanged for {defaultAge.TotalDays:0.#} days (`Commerce:Retention:Records:{Registration.Name}:{name}`)");
+        return RetainRecords(name, defaultAge, (db, cutoff) => db.Set<TCopy>()
+            .Where(c => EF.Property<DateTimeOffset>(c, CachedCopies.RefreshedAt) < cutoff)
+            .Where(expendable)
+            .OrderBy(c => EF.Property<DateTimeOffset>(c, CachedCopies.RefreshedAt)));
+    }
+
+    /// <summary>
+    /// Declares that copies in one of this context's caches are never removed by age, and why (they are part of a record
+    /// the context keeps, or nothing could fetch them again). Every cache declares its lifetime, one way or the other.
+    /// </summary>
+    public CommerceContextBuilder<TDbContext> KeepCachedCopies<TCopy>(string because)
+        where TCopy : class
+    {
+        Registration.CacheLifetimes.Add(typeof(TCopy), $"kept: {because}");
         return this;
     }
 

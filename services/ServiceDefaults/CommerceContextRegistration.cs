@@ -44,6 +44,14 @@ public sealed class CommerceContextRegistration
 
     internal List<Retention.RetainedRecords> RetainedRecords { get; } = [];
 
+    /// <summary>
+    /// How long each cache of this context keeps its copies, by entity type: removed by the retention sweeper once
+    /// expendable and unchanged for an age, or kept, and why (<see cref="CommerceContextBuilder{TDbContext}.ExpireCachedCopies{TCopy}"/>).
+    /// </summary>
+    public IReadOnlyDictionary<Type, string> CachedCopyLifetimes => CacheLifetimes;
+
+    internal Dictionary<Type, string> CacheLifetimes { get; } = [];
+
     /// <summary>The caches this context keeps of other contexts' data, each with its rebuild from the owner's API.</summary>
     internal List<(string Cache, Func<IServiceProvider, CancellationToken, Task<(int OwnerCopies, int Refreshed)>> Rebuild)> CacheRebuilds { get; } = [];
 

@@ -20,6 +20,7 @@ public static class ShippingContext
             .HoldsCustomersPersonalData()
             // A route's stops are successive versions of the route, each about another shipment: every one must be applied.
             .HandleEvent<ShipmentRouted>("Delivery", ShipmentRoutes.ApplyAsync, ignoreStaleVersions: false)
+            .KeepCachedCopies<ShipmentRouteCopy>("the route and stop shown with the shipment, kept as long as it")
             .HandleCustomerEvents()
             // A signature is remembered until its timestamp is outside the tolerance, when the timestamp check refuses a
             // replay by itself; an age configured below the tolerance would let replays through.

@@ -110,6 +110,7 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
             address.Property(a => a.Country).HasMaxLength(2).IsFixedLength();
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

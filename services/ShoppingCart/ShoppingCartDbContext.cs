@@ -75,6 +75,7 @@ public sealed class ShoppingCartDbContext(DbContextOptions<ShoppingCartDbContext
             b.Property(p => p.Name).HasMaxLength(CartLimits.PromotionName);
         });
 
+        modelBuilder.AddCacheRefreshTimes();
         modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -17,8 +17,9 @@ namespace Commerce.Architecture.Tests;
 /// <summary>
 /// The event web is data (architecture decision 10): services/event-flows.json lists every flow of the specification
 /// and every cache, and these tests hold the code to it. A flow without its handler, saga step, relay or call fails;
-/// so does a handler the table lacks, a flow whose proving test is gone, a cache the table does not list, and a cache
-/// whose named reader no longer reads it. The README's flow list is rendered from the table, never written by hand.
+/// so does a handler the table lacks, a flow whose proving test is gone, a cache the table does not list, a cache
+/// whose named reader no longer reads it, and a cache that does not declare how long its copies live. The README's flow
+/// list is rendered from the table and the declared lifetimes, never written by hand.
 /// </summary>
 public sealed class EventFlowTests : IAsyncLifetime
 {
@@ -143,6 +144,36 @@ public sealed class EventFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public void EveryCache_DeclaresHowLongItsCopiesAreKept_AndEveryCopyKnowsWhenItWasLastRefreshed()
+    {
+        var problems = new List<string>();
+        var lifetimes = CacheLifetimes();
+        using var scope = host.Services.CreateScope();
+        foreach (var registration in host.Services.GetServices<CommerceContextRegistration>())
+        {
+            var db = (DbContext)scope.ServiceProvider.GetRequiredService(registration.DbContextType);
+            foreach (var entity in db.Model.GetEntityTypes())
+            {
+                var key = $"{registration.Name}/{entity.ClrType.Name}";
+                var isCopy = entity.ClrType.IsAssignableTo(typeof(ICachedCopy));
+                if ((isCopy || Table.Caches.Any(c => $"{c.Context}/{c.Cache}" == key)) && !lifetimes.ContainsKey(key))
+                {
+                    problems.Add($"{key}: declares neither ExpireCachedCopies nor KeepCachedCopies");
+                }
+
+                if (isCopy && entity.FindProperty(CachedCopies.RefreshedAt)?.GetDefaultValueSql() != "now()")
+                {
+                    problems.Add($"{key}: no {CachedCopies.RefreshedAt} defaulting to now() (AddCacheRefreshTimes before UseSnakeCaseNames)");
+                }
+            }
+        }
+
+        problems.AddRange(lifetimes.Keys.Where(key => !Table.Caches.Any(c => $"{c.Context}/{c.Cache}" == key))
+            .Select(key => $"{key}: a lifetime for a cache the table does not list"));
+        AssertNone("Cache lifetimes", problems);
+    }
+
+    [Fact]
     public void Readme_ListsTheFlowsAsTheTableHasThem()
     {
         var path = Path.Combine(Repository.Root, "README.md");
@@ -151,7 +182,7 @@ public sealed class EventFlowTests : IAsyncLifetime
         var end = readme.IndexOf(ReadmeEnd, StringComparison.Ordinal);
         Assert.True(begin >= 0 && end > begin, $"README.md has no {ReadmeBegin} … {ReadmeEnd} section");
 
-        var rendered = ReadmeBegin + "\n" + Render(Table) + ReadmeEnd;
+        var rendered = ReadmeBegin + "\n" + Render(Table, CacheLifetimes()) + ReadmeEnd;
         var current = readme[begin..(end + ReadmeEnd.Length)];
         if (current != rendered && Environment.GetEnvironmentVariable("COMMERCE_RENDER_README") == "1")
         {
@@ -163,6 +194,11 @@ public sealed class EventFlowTests : IAsyncLifetime
             "README.md's flow list differs from services/event-flows.json: render it with "
             + "COMMERCE_RENDER_README=1 dotnet test tests/Architecture.Tests -c Release --filter Readme_");
     }
+
+    /// <summary>Each cache's lifetime as its context declares it, by "Context/Entity".</summary>
+    private Dictionary<string, string> CacheLifetimes() => host.Services.GetServices<CommerceContextRegistration>()
+        .SelectMany(r => r.CachedCopyLifetimes.Select(l => (Key: $"{r.Name}/{l.Key.Name}", l.Value)))
+        .ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
 
     private static void AssertNone(string what, IEnumerable<string> problems)
     {
@@ -232,7 +268,7 @@ public sealed class EventFlowTests : IAsyncLifetime
         return null;
     }
 
-    internal static string Render(FlowTable table)
+    internal static string Render(FlowTable table, IReadOnlyDictionary<string, string> lifetimes)
     {
         var text = new StringBuilder();
         text.AppendLine()
@@ -244,11 +280,12 @@ public sealed class EventFlowTests : IAsyncLifetime
         }
 
         text.AppendLine()
-            .AppendLine("| Context | Caches (entity) | From | Fields | Shown at |")
-            .AppendLine("|---|---|---|---|---|");
+            .AppendLine("| Context | Caches (entity) | From | Fields | Shown at | How long copies live |")
+            .AppendLine("|---|---|---|---|---|---|");
         foreach (var cache in table.Caches)
         {
-            text.AppendLine($"| {cache.Context} | `{cache.Cache}` | {cache.Owner} | {cache.Fields} | {cache.ShownAt} |");
+            var lifetime = lifetimes.GetValueOrDefault($"{cache.Context}/{cache.Cache}", "(not declared)");
+            text.AppendLine($"| {cache.Context} | `{cache.Cache}` | {cache.Owner} | {cache.Fields} | {cache.ShownAt} | {lifetime} |");
         }
 
         return text.AppendLine().ToString();

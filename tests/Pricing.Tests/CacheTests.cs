@@ -169,13 +169,76 @@ public sealed class CacheTests(PricingSystem system) : IClassFixture<PricingSyst
         await system.Sql.ScalarAsync<int>("UPDATE pricing.quotes SET expires_at = $2 WHERE id = $1 RETURNING 1", old.QuoteId, now.AddDays(-7).AddMinutes(-1));
         await system.Sql.ScalarAsync<int>("UPDATE pricing.quotes SET expires_at = $2 WHERE id = $1 RETURNING 1", recent.QuoteId, now.AddDays(-7).AddMinutes(1));
 
-        var sweep = await system.Host.Services.GetServices<IHostedService>().OfType<RetentionSweeper>()
-            .Single(s => s.Context.Name == PricingContext.Name).SweepOnceAsync(CancellationToken.None);
+        var sweep = await SweepAsync();
 
         Assert.True(sweep.Records[PricingContext.ExpiredQuotesRecords] >= 1);
         Assert.Equal(0, await system.Sql.CountAsync("pricing.quotes", "id = $1", old.QuoteId));
         Assert.Equal(1, await system.Sql.CountAsync("pricing.quotes", "id = $1", recent.QuoteId));
     }
+
+    [Fact]
+    public async Task ProductCopies_UnchangedFor180Days_AreSwept_AndAQuoteFetchesTheCopyAgain()
+    {
+        var forgotten = await system.ProductAsync(3.00m, category: $"Cups-{Guid.NewGuid():N}");
+        var changed = await system.ProductAsync(4.00m);
+        var now = system.Clock.GetUtcNow();
+        await BackdateAsync("cached_products", "product_id", forgotten.Id, now.AddDays(-180).AddMinutes(-1));
+        await BackdateAsync("cached_products", "product_id", changed.Id, now.AddDays(-180).AddMinutes(-1));
+        // A change the owner announces refreshes the copy: it is no longer unchanged for 180 days.
+        var repriced = await PricingSystem.SendAsync<ProductResponse>(system.Operator, HttpMethod.Put, $"/products/{changed.Id}/price",
+            new ChangePriceRequest(4.50m, "USD"), HttpStatusCode.OK);
+        await system.CachedAsync(changed.Id, repriced.Version);
+
+        var sweep = await SweepAsync();
+
+        Assert.True(sweep.Records["product-copies"] >= 1, $"{sweep.Records["product-copies"]}");
+        Assert.Equal(0, await system.Sql.CountAsync("pricing.cached_products", "product_id = $1", forgotten.Id));
+        Assert.Equal(1, await system.Sql.CountAsync("pricing.cached_products", "product_id = $1", changed.Id));
+        // The quote asks Product for the missing copy and keeps it again.
+        var (customer, _) = await system.CustomerAsync();
+        var quote = await system.QuoteAsync(customer, (forgotten.Id, 2));
+        Assert.Equal(3.00m, Assert.Single(quote.Lines).BasePrice);
+        Assert.Equal(1, await system.Sql.CountAsync("pricing.cached_products", "product_id = $1 AND source_version = $2",
+            forgotten.Id, forgotten.Version));
+    }
+
+    [Fact]
+    public async Task InactivePromotionCopies_AreSweptAfter90DaysUnchanged_ActiveOnesStay_AndOnlyANewerEventBringsOneBack()
+    {
+        var product = await system.ProductAsync(10.00m, "NZD");
+        var ended = Guid.NewGuid();
+        var running = Guid.NewGuid();
+        var now = system.Clock.GetUtcNow();
+        var terms = new PromotionTerms(DiscountKind.Percentage, 10m, "NZD", PromotionScope.Products, ProductIds: [product.Id]);
+        PromotionActivated Activated(Guid id) => new(id, "Winter", terms, false, now.AddDays(-1), now.AddDays(1));
+        var endedActivation = TestSupport.Envelope("Promotion", ended.ToString(), 1, Activated(ended));
+        Assert.Equal(InboxOutcome.Processed, await system.Operator.DeliverAsync("pricing", endedActivation));
+        Assert.Equal(InboxOutcome.Processed, await system.Operator.DeliverAsync("pricing",
+            TestSupport.Envelope("Promotion", ended.ToString(), 2, new PromotionExpired(ended, "Winter", PromotionStatus.Deactivated))));
+        Assert.Equal(InboxOutcome.Processed, await system.Operator.DeliverAsync("pricing",
+            TestSupport.Envelope("Promotion", running.ToString(), 1, Activated(running))));
+        await BackdateAsync("promotions", "promotion_id", ended, now.AddDays(-90).AddMinutes(-1));
+        await BackdateAsync("promotions", "promotion_id", running, now.AddDays(-90).AddMinutes(-1));
+
+        var sweep = await SweepAsync();
+
+        Assert.True(sweep.Records["inactive-promotion-copies"] >= 1, $"{sweep.Records["inactive-promotion-copies"]}");
+        Assert.Equal(0, await system.Sql.CountAsync("pricing.promotions", "promotion_id = $1", ended));
+        Assert.Equal(1, await system.Sql.CountAsync("pricing.promotions", "promotion_id = $1 AND active", running));
+        // The removed copy cannot be revived by the older activation, re-sent: the inbox's version check still refuses it.
+        Assert.Equal(InboxOutcome.Stale, await system.Operator.DeliverAsync("pricing", endedActivation with { Id = Guid.NewGuid() }));
+        Assert.Equal(0, await system.Sql.CountAsync("pricing.promotions", "promotion_id = $1", ended));
+        // A newer event carries the promotion's whole state and brings the copy back.
+        Assert.Equal(InboxOutcome.Processed, await system.Operator.DeliverAsync("pricing",
+            TestSupport.Envelope("Promotion", ended.ToString(), 3, Activated(ended))));
+        Assert.Equal(1, await system.Sql.CountAsync("pricing.promotions", "promotion_id = $1 AND active AND source_version = 3", ended));
+    }
+
+    private Task BackdateAsync(string table, string key, Guid id, DateTimeOffset refreshedAt) =>
+        system.Sql.ScalarAsync<int>($"UPDATE pricing.{table} SET refreshed_at = $2 WHERE {key} = $1 RETURNING 1", id, refreshedAt);
+
+    private Task<RetentionSweep> SweepAsync() => system.Host.Services.GetServices<IHostedService>().OfType<RetentionSweeper>()
+        .Single(s => s.Context.Name == PricingContext.Name).SweepOnceAsync(CancellationToken.None);
 
     private async Task<Guid> PromoteAsync(DateTimeOffset startsAt, PromotionTerms terms, DateTimeOffset? endsAt = null)
     {

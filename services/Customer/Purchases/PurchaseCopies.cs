@@ -121,7 +121,10 @@ internal static class PurchaseCopies
         .HandleEvent<PromotionApplied>("Promotion", (e, db, ct) => ApplyCouponAsync(
             db, e, e.Event.CustomerId, e.Event.Code, e.Event.OrderId, released: false, ct))
         .HandleEvent<PromotionUseReleased>("Promotion", (e, db, ct) => ApplyCouponAsync(
-            db, e, e.Event.CustomerId, e.Event.Code, e.Event.OrderId, released: true, ct));
+            db, e, e.Event.CustomerId, e.Event.Code, e.Event.OrderId, released: true, ct))
+        .ExpireCachedCopies<SavedCardCopy>("removed-card-copies", CachedCopies.TombstoneLifetime, c => c.Removed)
+        .KeepCachedCopies<PaymentAmountCopy>("the customer's purchase totals, kept as long as the customer")
+        .KeepCachedCopies<CouponUseCopy>("the customer's coupon history, kept as long as the customer");
 
     /// <summary>What Customer has heard from Payment and Promotion about <paramref name="customerId"/>: saved cards, purchase totals, coupons used.</summary>
     public static async Task<CustomerPurchases> PurchasesOfAsync(this CustomerDbContext db, Guid customerId, CancellationToken cancellationToken)

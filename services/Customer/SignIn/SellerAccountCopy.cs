@@ -26,7 +26,8 @@ public sealed class SellerAccountCopy : ICachedCopy
 internal static class SellerAccountCopies
 {
     public static CommerceContextBuilder<CustomerDbContext> HandleSellerEvents(this CommerceContextBuilder<CustomerDbContext> context) => context
-        .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => ApplyAsync(db, e.Event.SellerId, e.Event.State, e, ct));
+        .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => ApplyAsync(db, e.Event.SellerId, e.Event.State, e, ct))
+        .KeepCachedCopies<SellerAccountCopy>("sign-in needs it to put the seller in a seller account's token; sellers are never deleted");
 
     /// <summary>The seller <paramref name="accountId"/> manages, if any (one per account: Seller refuses a second).</summary>
     public static Task<Guid?> SellerOfAsync(this CustomerDbContext db, Guid accountId, CancellationToken cancellationToken) =>

@@ -106,6 +106,12 @@ namespace Commerce.Delivery.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
 
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refreshed_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<string>("Region")
                         .IsRequired()
                         .HasMaxLength(5)

@@ -25,7 +25,8 @@ internal static class ProductCopies
     public static CommerceContextBuilder<InventoryDbContext> HandleProductEvents(this CommerceContextBuilder<InventoryDbContext> context) => context
         .HandleEvent<ProductCreated>("Product", (e, db, ct) => ApplyAsync(db, e.Event.ProductId, e.Event.Sku, e.Event.Name, false, e.AggregateVersion, ct))
         .HandleEvent<ProductUpdated>("Product", (e, db, ct) => ApplyAsync(e, e.Event.ProductId, e.Event.State, db, ct))
-        .HandleEvent<ProductDiscontinued>("Product", (e, db, ct) => ApplyAsync(e, e.Event.ProductId, e.Event.State, db, ct));
+        .HandleEvent<ProductDiscontinued>("Product", (e, db, ct) => ApplyAsync(e, e.Event.ProductId, e.Event.State, db, ct))
+        .KeepCachedCopies<ProductCopy>("its discontinued flag silences low-stock alerts for stock Inventory still holds");
 
     /// <summary>The newest copy of the product sold under <paramref name="sku"/>, if Inventory has heard of it.</summary>
     public static Task<ProductCopy?> ProductOfAsync(this InventoryDbContext db, string sku, CancellationToken cancellationToken) =>

@@ -30,7 +30,11 @@ internal static class CacheHandlers
         .HandleEvent<ProductPriceChanged>("Product", (e, db, ct) => ApplyProductAsync(e, e.Event.ProductId, e.Event.State, db, ct))
         .HandleEvent<ProductDiscontinued>("Product", (e, db, ct) => ApplyProductAsync(e, e.Event.ProductId, e.Event.State, db, ct))
         .RebuildCache("customers", RebuildCustomersAsync)
-        .RebuildCache("products", RebuildProductsAsync);
+        .RebuildCache("products", RebuildProductsAsync)
+        // Read at order creation only, which asks Product on a miss.
+        .ExpireCachedCopies<CachedProduct>("product-copies", CachedCopies.RefetchableLifetime, _ => true)
+        .KeepCachedCopies<CachedCustomer>("shown with the customer's orders, and its suspension refuses submission; a deleted customer's copy goes with their erasure")
+        .KeepCachedCopies<CachedAddress>("submission picks the default address from the whole book: a book missing old entries would pick another one");
 
     /// <summary>
     /// Marks the copy suspended; ApplyAsync's replacement sets only name and e-mail, so later profile events keep the

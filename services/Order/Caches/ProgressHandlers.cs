@@ -55,7 +55,14 @@ internal static class ProgressHandlers
         .HandleEvent<PromotionApplied>("Promotion", (e, db, ct) =>
             ApplyCouponUseAsync(db, e, e.Event.OrderId, e.Event.Code, "Applied", ct))
         .HandleEvent<PromotionUseReleased>("Promotion", (e, db, ct) =>
-            ApplyCouponUseAsync(db, e, e.Event.OrderId, e.Event.Code, "Released", ct));
+            ApplyCouponUseAsync(db, e, e.Event.OrderId, e.Event.Code, "Released", ct))
+        .KeepCachedCopies<CachedReservation>(PartOfTheOrder)
+        .KeepCachedCopies<CachedPayment>(PartOfTheOrder)
+        .KeepCachedCopies<CachedShipment>(PartOfTheOrder)
+        .KeepCachedCopies<CachedCouponUse>(PartOfTheOrder)
+        .KeepCachedCopies<CachedCampaign>(PartOfTheOrder);
+
+    private const string PartOfTheOrder = "part of the order's view (GET /orders/{id}), kept as long as the order";
 
     private static Task<bool> ApplyReservationAsync<TEvent>(
         OrderDbContext db, IncomingEvent<TEvent> e, string key, Guid? orderId, string status, DateTimeOffset? expiresAt, CancellationToken ct) =>

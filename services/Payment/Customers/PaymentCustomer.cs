@@ -23,7 +23,8 @@ internal static class PaymentCustomers
 {
     public static CommerceContextBuilder<PaymentDbContext> HandleCustomerEvents(this CommerceContextBuilder<PaymentDbContext> context) => context
         .HandleEvent<CustomerRegistered>("Customer", (e, db, ct) => ApplyAsync(db, e.Event.CustomerId, e.Event.Name, e.Event.Email, e.AggregateVersion, ct))
-        .HandleEvent<CustomerProfileUpdated>("Customer", (e, db, ct) => ApplyAsync(db, e.Event.CustomerId, e.Event.Name, e.Event.Email, e.AggregateVersion, ct));
+        .HandleEvent<CustomerProfileUpdated>("Customer", (e, db, ct) => ApplyAsync(db, e.Event.CustomerId, e.Event.Name, e.Event.Email, e.AggregateVersion, ct))
+        .KeepCachedCopies<PaymentCustomer>("the billing name of the customer's payments, kept with them (erasure removes it)");
 
     /// <summary>The billing details of the given customers that Payment has cached, by customer id.</summary>
     public static async Task<Dictionary<Guid, PaymentCustomerResponse>> BillingOfAsync(

@@ -29,7 +29,12 @@ internal static class CacheHandlers
         .HandleEvent<PromotionExpired>("Promotion", ApplyPromotionExpiredAsync)
         // Additive: every addition counts, whatever the cart's version order (duplicates are dropped by event id).
         .HandleEvent<ItemAddedToCart>("ShoppingCart", CountDemandAsync, ignoreStaleVersions: false)
-        .RebuildCache("products", RebuildProductsAsync);
+        .RebuildCache("products", RebuildProductsAsync)
+        // A quote asks Product for a product the cache lacks; a promotion Pricing lacks is one it does not apply.
+        .ExpireCachedCopies<CachedProduct>("product-copies", CachedCopies.RefetchableLifetime, _ => true)
+        .ExpireCachedCopies<CachedPromotion>("inactive-promotion-copies", CachedCopies.TombstoneLifetime, p => !p.Active)
+        .KeepCachedCopies<CachedMembership>("a missing membership would price a member as a guest; Customer deletes no membership")
+        .KeepCachedCopies<ProductDemand>("demand counters for operators, one row per product");
 
     private static DateTimeOffset Now<TEvent>(IncomingEvent<TEvent> incoming) =>
         incoming.Services.GetRequiredService<TimeProvider>().GetUtcNow();

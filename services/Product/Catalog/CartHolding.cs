@@ -32,7 +32,10 @@ internal static class CartHoldings
             e.AggregateVersion,
             () => new CartHolding { CartId = e.Event.CartId, ProductId = e.Event.ProductId, Quantity = e.Event.Quantity, SourceVersion = e.AggregateVersion },
             s => s.SetProperty(h => h.Quantity, e.Event.Quantity),
-            ct), ignoreStaleVersions: false);
+            ct), ignoreStaleVersions: false)
+        // A cart expires 7 days after its last change: a holding unchanged for 30 days is of a cart long converted,
+        // expired or emptied of it (Product hears only additions), so it no longer counts.
+        .ExpireCachedCopies<CartHolding>("cart-holdings", TimeSpan.FromDays(30), _ => true);
 
     /// <summary>
     /// How many carts hold the product, for the product's seller and operators only: demand is the seller's business

@@ -38,6 +38,12 @@ namespace Commerce.Product.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("quantity");
 
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refreshed_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<int>("SourceVersion")
                         .HasColumnType("integer")
                         .HasColumnName("source_version");
@@ -154,6 +160,12 @@ namespace Commerce.Product.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("count");
 
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refreshed_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<int>("SourceVersion")
                         .HasColumnType("integer")
                         .HasColumnName("source_version");
@@ -190,6 +202,12 @@ namespace Commerce.Product.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("display_name");
 
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refreshed_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<int>("SourceVersion")
                         .HasColumnType("integer")
                         .HasColumnName("source_version");
@@ -225,6 +243,12 @@ namespace Commerce.Product.Migrations
                     b.Property<int>("Available")
                         .HasColumnType("integer")
                         .HasColumnName("available");
+
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refreshed_at")
+                        .HasDefaultValueSql("now()");
 
                     b.Property<int>("SourceVersion")
                         .HasColumnType("integer")

@@ -26,7 +26,11 @@ internal static class CacheHandlers
         .HandleEvent<CustomerProfileUpdated>("Customer", (e, db, ct) => ApplyCustomerAsync(db, e.Event.CustomerId, e.Event.Name, e.AggregateVersion, ct))
         .HandleEvent<CustomerDeleted>("Customer", ForgetCustomerAsync)
         .HandleEvent<SellerRegistered>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct))
-        .HandleEvent<SellerProfileUpdated>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct));
+        .HandleEvent<SellerProfileUpdated>("Seller", (e, db, ct) => ApplySellerAsync(db, e.Event.SellerId, e.Event.State, e.AggregateVersion, ct))
+        .ExpireCachedCopies<CachedCustomer>("deleted-customer-copies", CachedCopies.TombstoneLifetime, c => c.Deleted)
+        .KeepCachedCopies<CachedProduct>("a review is only accepted for a product the cache knows; Product never deletes one")
+        .KeepCachedCopies<CachedSeller>("replies are signed with the seller's name; Seller never deletes one")
+        .KeepCachedCopies<Purchase>("the evidence that a customer may review a product, kept as long as their reviews");
 
     private static Task<bool> ApplySellerAsync(ReviewDbContext db, Guid id, SellerState state, int version, CancellationToken ct)
     {

@@ -92,6 +92,12 @@ namespace Commerce.Seller.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refreshed_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<Guid?>("SellerId")
                         .HasColumnType("uuid")
                         .HasColumnName("seller_id");

@@ -18,6 +18,40 @@ public interface ICachedCopy
 public static class CachedCopies
 {
     /// <summary>
+    /// The shadow property (column <c>refreshed_at</c>) every cached copy carries: when the owner's state last changed it
+    /// (its creation, or an event, fetch or rebuild applying a newer version), by the database's clock. A copy that is
+    /// merely confirmed current is not written, so that duplicates and rebuilds stay reads.
+    /// The retention sweeper removes copies a context declares expendable once this is old
+    /// (<see cref="CommerceContextBuilder{TDbContext}.ExpireCachedCopies{TCopy}"/>).
+    /// </summary>
+    public const string RefreshedAt = nameof(RefreshedAt);
+
+    /// <summary>
+    /// How long a tombstone (a copy of an entity its owner deleted or ended) is kept by default: well past anything
+    /// that could still ask about it (a cart lives 7 days unchanged; the inbox refuses events older than 31 days).
+    /// </summary>
+    public static readonly TimeSpan TombstoneLifetime = TimeSpan.FromDays(90);
+
+    /// <summary>How long a copy its readers fetch again on a miss is kept unchanged by default.</summary>
+    public static readonly TimeSpan RefetchableLifetime = TimeSpan.FromDays(180);
+
+    /// <summary>
+    /// Adds <see cref="RefreshedAt"/> to every <see cref="ICachedCopy"/> entity of the model. Call in OnModelCreating
+    /// after the entities are configured, before <c>UseSnakeCaseNames</c>. Deliberately not indexed: it changes on every
+    /// apply, and an index on it would make every such UPDATE a non-HOT one; the hourly sweep scans the table instead.
+    /// </summary>
+    public static ModelBuilder AddCacheRefreshTimes(this ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => e.ClrType.IsAssignableTo(typeof(ICachedCopy))).ToList())
+        {
+            modelBuilder.Entity(entity.ClrType).Property<DateTimeOffset>(RefreshedAt).HasDefaultValueSql("now()");
+        }
+
+        return modelBuilder;
+    }
+
+    /// <summary>
     /// Last writer by the owner's version wins: replaces the whole copy with the owner's state at
     /// <paramref name="version"/> when it is newer than what the copy holds (one guarded UPDATE, so a concurrent writer
     /// of a newer version is never overwritten), or adds the copy when there is none. The owner's state must be whole
@@ -63,6 +97,7 @@ public static class CachedCopies
             {
                 replace(setters);
                 setters.SetProperty(sourceVersion, version);
+                setters.SetProperty(c => EF.Property<DateTimeOffset>(c, RefreshedAt), c => DateTimeOffset.UtcNow); // now()
             }, cancellationToken);
             if (replaced > 0)
             {

@@ -42,7 +42,8 @@ public static class CustomerAddresses
     /// </summary>
     internal static CommerceContextBuilder<ShippingDbContext> HandleCustomerEvents(this CommerceContextBuilder<ShippingDbContext> context) => context
         .HandleEvent<CustomerAddressAdded>("Customer", (e, db, ct) => ApplyAsync(db, e.Event.CustomerId, e.Event.Address, e.AggregateVersion, ct),
-            ignoreStaleVersions: false);
+            ignoreStaleVersions: false)
+        .KeepCachedCopies<CustomerAddressCopy>("the address book Shipping serves has no other source; addresses are never removed, only erased with their customer");
 
     public static RouteGroupBuilder MapCustomerAddresses(this RouteGroupBuilder shipments)
     {

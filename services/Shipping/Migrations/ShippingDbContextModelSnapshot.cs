@@ -371,6 +371,12 @@ namespace Commerce.Shipping.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("recipient");
 
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refreshed_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<string>("Region")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")

@@ -25,7 +25,11 @@ internal static class CacheHandlers
         .HandleEvent<PromotionActivated>("Promotion", (e, db, ct) =>
             ApplyPromotionAsync(db, e.Event.PromotionId, e.Event.Name, e.Event.StartsAt, e.Event.EndsAt, true, e.AggregateVersion, ct))
         .HandleEvent<PromotionExpired>("Promotion", (e, db, ct) =>
-            ApplyPromotionAsync(db, e.Event.PromotionId, e.Event.Name, null, null, false, e.AggregateVersion, ct));
+            ApplyPromotionAsync(db, e.Event.PromotionId, e.Event.Name, null, null, false, e.AggregateVersion, ct))
+        // A product, customer or promotion the cache lacks reads as one no longer on sale, deleted or active.
+        .ExpireCachedCopies<CachedProduct>("discontinued-product-copies", CachedCopies.TombstoneLifetime, p => !p.Active)
+        .ExpireCachedCopies<CachedCustomer>("deleted-customer-copies", CachedCopies.TombstoneLifetime, c => c.Deleted)
+        .ExpireCachedCopies<CachedPromotion>("inactive-promotion-copies", CachedCopies.TombstoneLifetime, p => !p.Active);
 
     /// <summary>A product missing from the cache (its events not here yet): Product's API once, and the answer cached.</summary>
     public static async Task<CachedProduct?> FindOrFetchProductAsync(

@@ -1,0 +1,58 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Commerce.Review.Migrations
+{
+    /// <inheritdoc />
+    public partial class CacheRefreshTimes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "refreshed_at",
+                schema: "review",
+                table: "sellers",
+                type: "timestamp with time zone",
+                nullable: false,
+                defaultValueSql: "now()");
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "refreshed_at",
+                schema: "review",
+                table: "products",
+                type: "timestamp with time zone",
+                nullable: false,
+                defaultValueSql: "now()");
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "refreshed_at",
+                schema: "review",
+                table: "customers",
+                type: "timestamp with time zone",
+                nullable: false,
+                defaultValueSql: "now()");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "refreshed_at",
+                schema: "review",
+                table: "sellers");
+
+            migrationBuilder.DropColumn(
+                name: "refreshed_at",
+                schema: "review",
+                table: "products");
+
+            migrationBuilder.DropColumn(
+                name: "refreshed_at",
+                schema: "review",
+                table: "customers");
+        }
+    }
+}
