@@ -3,13 +3,16 @@ namespace Commerce.Customer.Contracts;
 // Event payloads; the envelope carries event id, type, aggregate id (= customer id), aggregate version and
 // occurred-at. Subscribers caching a customer ignore versions older than the one they hold.
 
+/// <param name="Addresses">The addresses given at registration (later ones come as <see cref="CustomerAddressAdded"/>);
+/// null in events published before registrations announced them.</param>
 public sealed record CustomerRegistered(
     Guid CustomerId,
     string Name,
     string Email,
     string? Phone,
     MembershipLevel Membership,
-    CustomerPreferences Preferences);
+    CustomerPreferences Preferences,
+    IReadOnlyList<AddressResponse>? Addresses = null);
 
 public sealed record CustomerProfileUpdated(
     Guid CustomerId,

@@ -36,18 +36,22 @@ public sealed class OrderCacheEventTests(OrderHost host) : IClassFixture<OrderHo
     }
 
     [Fact]
-    public async Task OlderVersionAfterNewer_IsIgnored()
+    public async Task RegistrationAfterANewerProfile_KeepsTheNewerProfile_AndStillAddsItsAddresses()
     {
         var customerId = Guid.NewGuid();
         var preferences = new CustomerPreferences("en", "USD", []);
+        var address = new AddressResponse(Guid.NewGuid(), AddressKind.Shipping, "Ada", "12 St James's Sq", null, "London", null, "SW1Y 4JH", "GB", true);
         var newer = Envelope("Customer", customerId, 3, new CustomerProfileUpdated(customerId, "Ada King", "ada.king@example.com", null, preferences));
-        var older = Envelope("Customer", customerId, 1, new CustomerRegistered(customerId, "Ada", "ada@example.com", null, MembershipLevel.Standard, preferences));
+        var older = Envelope("Customer", customerId, 1,
+            new CustomerRegistered(customerId, "Ada", "ada@example.com", null, MembershipLevel.Standard, preferences, [address]));
 
         Assert.Equal(InboxOutcome.Processed, await DeliverAsync(newer));
-        Assert.Equal(InboxOutcome.Stale, await DeliverAsync(older));
+        Assert.Equal(InboxOutcome.Processed, await DeliverAsync(older));
 
         var row = (await host.Sql.RowsAsync("""SELECT name, email, version FROM "order".customer_cache WHERE customer_id = $1""", customerId)).Single();
         Assert.Equal(["Ada King", "ada.king@example.com", 3], row);
+        Assert.Equal(1, await host.Sql.CountAsync("\"order\".address_cache", "address_id = $1 AND customer_id = $2 AND line1 = $3",
+            address.Id, customerId, address.Line1));
     }
 
     [Fact]

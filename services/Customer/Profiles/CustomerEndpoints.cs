@@ -372,7 +372,8 @@ public static partial class CustomerEndpoints
     }
 
     internal static CustomerRegistered Registered(CustomerProfile customer) =>
-        new(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Membership, PreferencesOf(customer));
+        new(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Membership, PreferencesOf(customer),
+            [.. customer.Addresses.Select(ToResponse)]);
 
     private static CustomerAddress AttachAddress(CustomerProfile customer, AddressInput input, DateTimeOffset now)
     {

@@ -12,8 +12,14 @@ namespace Commerce.Order.Caches;
 internal static class CacheHandlers
 {
     public static CommerceContextBuilder<OrderDbContext> HandleCacheEvents(this CommerceContextBuilder<OrderDbContext> context) => context
-        .HandleEvent<CustomerRegistered>("Customer", (e, db, ct) =>
-            ApplyCustomerAsync(db, e.Event.CustomerId, e.Event.Name, e.Event.Email, e.AggregateVersion, ct))
+        .HandleEvent<CustomerRegistered>("Customer", async (e, db, ct) =>
+        {
+            await ApplyCustomerAsync(db, e.Event.CustomerId, e.Event.Name, e.Event.Email, e.AggregateVersion, ct);
+            foreach (var address in e.Event.Addresses ?? [])
+            {
+                await ApplyAddressAsync(db, e.Event.CustomerId, address, e.AggregateVersion, ct);
+            }
+        }, ignoreStaleVersions: false) // its addresses must not be dropped behind a profile event delivered first; ApplyAsync orders the copies
         .HandleEvent<CustomerProfileUpdated>("Customer", (e, db, ct) =>
             ApplyCustomerAsync(db, e.Event.CustomerId, e.Event.Name, e.Event.Email, e.AggregateVersion, ct))
         // Handled at every version: the customer's version is shared with profile events, so a newer profile event

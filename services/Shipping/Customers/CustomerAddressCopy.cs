@@ -41,6 +41,13 @@ public static class CustomerAddresses
     /// its own copy, replaced whole by the newest version that carried it, so duplicates and reordering converge.
     /// </summary>
     internal static CommerceContextBuilder<ShippingDbContext> HandleCustomerEvents(this CommerceContextBuilder<ShippingDbContext> context) => context
+        .HandleEvent<CustomerRegistered>("Customer", async (e, db, ct) =>
+        {
+            foreach (var address in e.Event.Addresses ?? [])
+            {
+                await ApplyAsync(db, e.Event.CustomerId, address, e.AggregateVersion, ct);
+            }
+        }, ignoreStaleVersions: false)
         .HandleEvent<CustomerAddressAdded>("Customer", (e, db, ct) => ApplyAsync(db, e.Event.CustomerId, e.Event.Address, e.AggregateVersion, ct),
             ignoreStaleVersions: false)
         .KeepCachedCopies<CustomerAddressCopy>("the address book Shipping serves has no other source; addresses are never removed, only erased with their customer");
