@@ -29,7 +29,7 @@ switch (mode)
         await OrdersBenchmark.RunAsync(Option("--orders", 1000), Option("--concurrency", 32), Option("--warmup", 200));
         break;
     case "hot-sku":
-        await HotSkuBenchmark.RunAsync(Option("--reservers", 32), Option("--stock", 3000));
+        await HotSkuBenchmark.RunAsync(string.Join(' ', args), Option("--reservers", 32), Option("--stock", 3000));
         break;
     case "routes":
         var stops = Array.IndexOf(args, "--stops") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "300,1000";
