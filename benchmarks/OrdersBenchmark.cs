@@ -24,13 +24,16 @@ using Temporalio.Client;
 namespace Commerce.Benchmarks;
 
 /// <summary>What an orders run does: its phases and their sizes.</summary>
-internal sealed record OrdersOptions(int Orders, int Concurrency, int Warmup, bool ClosedLoop, bool Bare);
+/// <param name="Rate">The open loop's arrival rate in orders/s; null: half the closed loop's end-to-end rate.</param>
+internal sealed record OrdersOptions(
+    int Orders, int Concurrency, int Warmup, double? Rate, int DurationSeconds, bool ClosedLoop, bool OpenLoop, bool Bare);
 
 /// <summary>
 /// Orders through the REST API against the whole local system in one host (every context, the Checkout API and the
 /// saga worker on a real loopback port), the offline Temporal server in real time, and a throwaway PostgreSQL
-/// cluster: a closed loop (N orders, C in flight) for the maximum rate and the cost per order, and the same saga on
-/// the same worker with no-op activities (<see cref="BareSaga"/>) for the bare-Temporal ceiling.
+/// cluster: a closed loop (N orders, C in flight) for the maximum rate and the cost per order, an open loop at a fixed
+/// arrival rate for latency, and the same saga on the same worker with no-op activities (<see cref="BareSaga"/>) for
+/// the bare-Temporal ceiling.
 /// </summary>
 internal static class OrdersBenchmark
 {
@@ -59,7 +62,7 @@ internal static class OrdersBenchmark
     {
         var targets = new Targets(run);
         await using var temporal = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions());
-        var system = options.ClosedLoop ? await WholeSystemAsync(options, temporal) : null;
+        var system = options.ClosedLoop || options.OpenLoop ? await WholeSystemAsync(options, temporal) : null;
         var bare = options.Bare ? await BareAsync(options, temporal, system?.Database) : null;
 
         if (system?.Closed is { } closed)
@@ -76,6 +79,18 @@ internal static class OrdersBenchmark
                     + "at the same concurrency)",
                     ratio >= TargetRatio, $"{(TargetRatio - ratio) * 100:F1} points short");
             }
+        }
+
+        if (system?.Open is { } open)
+        {
+            // A submit answered 202 (still deciding) or with an error counts at its answer and fails the target.
+            var p99 = Targets.Percentile(open.Phase.Submissions.Select(s => s.Milliseconds).Order().ToList(), 99);
+            var notAccepted = open.Phase.Submissions.Count(s => s.Outcome != SagaLoad.Accepted);
+            targets.Add($"open loop at {open.Rate:0.##}/s: submit -> accepted", $"p99 <= {TargetP99Ms} ms",
+                $"{SagaLoad.Describe(open.Phase.Submissions.Select(s => s.Milliseconds))} from the scheduled send time ({open.RateSource}"
+                + (notAccepted > 0 ? $"; {notAccepted} of {open.Phase.Orders} not accepted, counted at their answer" : "") + ")",
+                p99 <= TargetP99Ms && notAccepted == 0,
+                notAccepted > 0 ? $"{notAccepted} submits not accepted" : $"p99 {p99 - TargetP99Ms:F0} ms over");
         }
 
         if (system?.Transactions is { } transactions)
@@ -234,7 +249,38 @@ internal static class OrdersBenchmark
             Console.WriteLine($"  CPU: {closed.DescribeCpu()} = {closed.CpuMsPerOrder:F1} ms per order");
         }
 
-        return new SystemResult(database, idle, closed, actions, transactions, Machine.ProcessPeak, machine.PeakPostgresPss, machine.PeakSystemPss);
+        OpenLoop? open = null;
+        if (options.OpenLoop)
+        {
+            var (rate, source) = options.Rate is { } given
+                ? (given, "--rate")
+                : (closed!.Rate / 2, $"half the closed loop's {closed.Rate:F1}/s");
+            var count = Math.Max(1, (int)Math.Ceiling(rate * options.DurationSeconds));
+            Console.WriteLine();
+            Console.WriteLine($"setting up {count} open-loop orders...");
+            var scheduled = await CreateOrdersAsync(orderApi, shoppers, products, count, options.Concurrency);
+            await SettleAsync(database);
+            var phase = await MeasureAsync(machine, count, Drained,
+                () => SagaLoad.OpenLoopAsync(scheduled, rate, SubmitAsync),
+                async () =>
+                {
+                    var outcomes = await SagaLoad.WaitForSagasAsync(sagas, scheduled.Select(o => o.Order));
+                    await DrainAsync(database);
+                    return outcomes;
+                });
+            open = new OpenLoop(rate, source, phase);
+
+            Console.WriteLine();
+            Console.WriteLine($"orders end to end, open loop: {rate:0.##} orders/s ({source}) for {options.DurationSeconds} s = {count} orders");
+            PrintAnswers(phase);
+            Console.WriteLine($"  submit -> accepted from the scheduled send time: {SagaLoad.Describe(phase.Submissions.Select(s => s.Milliseconds))}");
+            Console.WriteLine($"  submit -> confirmed from the scheduled send time: {SagaLoad.Describe(await ConfirmedAsync(orderApi, phase.Submissions))}");
+            Console.WriteLine($"  load generator sent late by: {SagaLoad.Describe(phase.Submissions.Select(s => s.LateMilliseconds))}");
+            Console.WriteLine($"  throughput: {phase.Rate:F1} orders/s end to end ({phase.Describe()})");
+            Console.WriteLine($"  CPU: {phase.DescribeCpu()} = {phase.CpuMsPerOrder:F1} ms per order at this rate");
+        }
+
+        return new SystemResult(database, idle, closed, open, actions, transactions, Machine.ProcessPeak, machine.PeakPostgresPss, machine.PeakSystemPss);
     }
 
     private static async Task<BareResult> BareAsync(OrdersOptions options, OfflineTemporalServer temporal, string? database)
@@ -452,10 +498,13 @@ internal static class OrdersBenchmark
         public string DescribeCpu() => $"this process {CpuSelf / Seconds:F2} cores + PostgreSQL {CpuPostgres / Seconds:F2} cores";
     }
 
+    private sealed record OpenLoop(double Rate, string RateSource, Phase Phase);
+
     private sealed record SystemResult(
         string Database,
         (double Self, double Postgres) Idle,
         Phase? Closed,
+        OpenLoop? Open,
         ActionCount? Actions,
         double? Transactions,
         long ProcessPeak,

@@ -5,18 +5,23 @@ using Commerce.Benchmarks;
 // dotnet run -c Release --project benchmarks -- <mode> [options]; the README's Benchmarks section says what each measures.
 const string Usage = """
     usage: dotnet run -c Release --project benchmarks -- <mode> [options]
-      orders     [--orders 1000] [--concurrency 32] [--warmup 200]
+      orders     [--orders 1000] [--concurrency 32] [--warmup 200] [--rate R] [--duration 30]
                  the whole system: a closed loop of --orders orders with --concurrency submits in flight (after --warmup
-                 orders), then the bare-Temporal ceiling with --orders sagas at --concurrency
+                 orders), then an open loop at R orders/s for --duration seconds (R: half the closed loop's rate
+                 unless --rate), then the bare-Temporal ceiling with --orders sagas at --concurrency
+      open-loop  [--rate R] [--duration 30] [--orders 1000] [--concurrency 32] [--warmup 200]
+                 the whole system's open loop alone; without --rate a closed loop of --orders orders finds R first
       bare       [--orders 1000] [--concurrency 32] [--warmup 200]
                  the bare-Temporal ceiling alone: the saga worker with no-op activities, no database
       hot-sku    [--reservers 32] [--stock 3000]
       routes     [--stops 300,1000] [--seed 42]
     """;
 
+string[] ordersOptions = ["--orders", "--concurrency", "--warmup", "--rate", "--duration"];
 var modes = new Dictionary<string, string[]>
 {
-    ["orders"] = ["--orders", "--concurrency", "--warmup"],
+    ["orders"] = ordersOptions,
+    ["open-loop"] = ordersOptions,
     ["bare"] = ["--orders", "--concurrency", "--warmup"],
     ["hot-sku"] = ["--reservers", "--stock"],
     ["routes"] = ["--stops", "--seed"],
@@ -48,14 +53,19 @@ Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_COMMERCE_HOST",
     Path.Combine(root?.FullName ?? Environment.CurrentDirectory, "services", "Host"));
 Console.WriteLine($"{DateTime.UtcNow:u}  {Environment.ProcessorCount} cores, load average {Machine.LoadAverage()}, .NET {Environment.Version}");
 var watch = Stopwatch.StartNew();
-var orders = new OrdersOptions(Number("--orders", 1000), Number("--concurrency", 32), Number("--warmup", 200), ClosedLoop: true, Bare: true);
+var rate = given.TryGetValue("--rate", out var r) ? double.Parse(r, CultureInfo.InvariantCulture) : (double?)null;
+var orders = new OrdersOptions(Number("--orders", 1000), Number("--concurrency", 32), Number("--warmup", 200), rate, Number("--duration", 30),
+    ClosedLoop: true, OpenLoop: true, Bare: true);
 switch (mode)
 {
     case "orders":
         await OrdersBenchmark.RunAsync(string.Join(' ', args), orders);
         break;
+    case "open-loop":
+        await OrdersBenchmark.RunAsync(string.Join(' ', args), orders with { ClosedLoop = rate is null, Bare = false });
+        break;
     case "bare":
-        await OrdersBenchmark.RunAsync(string.Join(' ', args), orders with { ClosedLoop = false });
+        await OrdersBenchmark.RunAsync(string.Join(' ', args), orders with { ClosedLoop = false, OpenLoop = false });
         break;
     case "hot-sku":
         await HotSkuBenchmark.RunAsync(string.Join(' ', args), Number("--reservers", 32), Number("--stock", 3000));

@@ -9,10 +9,11 @@ namespace Commerce.Benchmarks;
 internal sealed record BenchOrder(Guid Order, Guid Method);
 
 /// <summary>
-/// One submit: when it was sent, how long from then until the answer, and the answer (<see cref="SagaLoad.Accepted"/>,
-/// <see cref="SagaLoad.Pending"/> or anything else, e.g. an HTTP status).
+/// One submit: when it was due (closed loop: when it was sent), how long from then until the answer, how late the
+/// load generator sent it, and the answer (<see cref="SagaLoad.Accepted"/>, <see cref="SagaLoad.Pending"/> or
+/// anything else, e.g. an HTTP status).
 /// </summary>
-internal sealed record Submission(Guid Order, DateTimeOffset DueAt, double Milliseconds, string Outcome);
+internal sealed record Submission(Guid Order, DateTimeOffset DueAt, double Milliseconds, double LateMilliseconds, string Outcome);
 
 /// <summary>
 /// Submits sagas the two ways the benchmarks do, counts what Temporal bills for them, and waits for them; the same
@@ -34,9 +35,42 @@ internal static class SagaLoad
             var sentAt = DateTimeOffset.UtcNow;
             var start = Stopwatch.GetTimestamp();
             var outcome = await submit(order, ct);
-            submissions.Add(new Submission(order.Order, sentAt, Stopwatch.GetElapsedTime(start).TotalMilliseconds, outcome));
+            submissions.Add(new Submission(order.Order, sentAt, Stopwatch.GetElapsedTime(start).TotalMilliseconds, 0, outcome));
         });
         return [.. submissions];
+    }
+
+    /// <summary>
+    /// Open loop: submit i is due at i / <paramref name="rate"/> seconds and is sent then whether or not earlier ones
+    /// have answered; its latency counts from when it was due, so a stalled system or a late load generator shows in
+    /// the figures instead of slowing the arrivals down (no coordinated omission).
+    /// </summary>
+    public static async Task<List<Submission>> OpenLoopAsync(
+        IReadOnlyList<BenchOrder> orders, double rate, Func<BenchOrder, CancellationToken, Task<string>> submit)
+    {
+        var origin = Stopwatch.GetTimestamp();
+        var originWall = DateTimeOffset.UtcNow;
+        var sends = new List<Task<Submission>>(orders.Count);
+        for (var i = 0; i < orders.Count; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / rate);
+            if (due - Stopwatch.GetElapsedTime(origin) is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait);
+            }
+
+            var order = orders[i];
+            // On the thread pool, so a send's synchronous part (serialisation, connection set-up) never delays the next one's.
+            sends.Add(Task.Run(async () =>
+            {
+                var late = Stopwatch.GetElapsedTime(origin) - due;
+                var outcome = await submit(order, CancellationToken.None);
+                var answered = Stopwatch.GetElapsedTime(origin) - due;
+                return new Submission(order.Order, originWall + due, answered.TotalMilliseconds, late.TotalMilliseconds, outcome);
+            }));
+        }
+
+        return [.. await Task.WhenAll(sends)];
     }
 
     /// <summary>Every saga's outcome (Delivered on the happy path), once each has finished.</summary>
