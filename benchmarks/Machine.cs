@@ -4,15 +4,18 @@ using Npgsql;
 
 namespace Commerce.Benchmarks;
 
-/// <summary>Memory and CPU of the whole system: this process (host, worker, Temporal stand-in, load) plus PostgreSQL's processes.</summary>
+/// <summary>
+/// Memory and CPU of the whole system: this process (host, worker, offline Temporal server, load) plus PostgreSQL's
+/// processes (none when there is no <c>adminConnectionString</c>: the bare-Temporal run has no database).
+/// </summary>
 internal sealed class Machine : IAsyncDisposable
 {
-    private readonly string adminConnectionString;
+    private readonly string? adminConnectionString;
     private readonly CancellationTokenSource stop = new();
     private readonly Task sampling;
     private int postmaster;
 
-    private Machine(string adminConnectionString)
+    private Machine(string? adminConnectionString)
     {
         this.adminConnectionString = adminConnectionString;
         sampling = SampleAsync();
@@ -24,7 +27,20 @@ internal sealed class Machine : IAsyncDisposable
 
     public long PeakSystemRss { get; private set; }
 
-    public static Machine Watch(string adminConnectionString) => new(adminConnectionString);
+    /// <summary>This process's RSS plus PostgreSQL's PSS, sampled together every 200 ms.</summary>
+    public long PeakSystemPss { get; private set; }
+
+    /// <summary>This process's peak RSS since it started (exact, not sampled).</summary>
+    public static long ProcessPeak
+    {
+        get
+        {
+            using var self = Process.GetCurrentProcess();
+            return self.PeakWorkingSet64;
+        }
+    }
+
+    public static Machine Watch(string? adminConnectionString) => new(adminConnectionString);
 
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "?";
 
@@ -38,7 +54,8 @@ internal sealed class Machine : IAsyncDisposable
             var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
         }));
-        return (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, postgres);
+        using var self = Process.GetCurrentProcess();
+        return (self.TotalProcessorTime.TotalSeconds, postgres);
     }
 
     public async ValueTask DisposeAsync()
@@ -50,6 +67,11 @@ internal sealed class Machine : IAsyncDisposable
 
     private async Task SampleAsync()
     {
+        if (adminConnectionString is null)
+        {
+            return;
+        }
+
         await using (var connection = new NpgsqlConnection(adminConnectionString))
         {
             await connection.OpenAsync();
@@ -72,6 +94,7 @@ internal sealed class Machine : IAsyncDisposable
             PeakPostgresPss = Math.Max(PeakPostgresPss, pss);
             using var self = Process.GetCurrentProcess();
             PeakSystemRss = Math.Max(PeakSystemRss, self.WorkingSet64 + rss);
+            PeakSystemPss = Math.Max(PeakSystemPss, self.WorkingSet64 + pss);
             try
             {
                 await Task.Delay(200, stop.Token);

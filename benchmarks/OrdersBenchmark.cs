@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Commerce.Checkout.Contracts;
@@ -15,30 +16,134 @@ using Commerce.ServiceDefaults;
 using Commerce.ServiceDefaults.Security;
 using Commerce.Testing;
 using Commerce.Workflows.OrderSaga;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Refit;
-using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 
 namespace Commerce.Benchmarks;
 
+/// <summary>What an orders run does: its phases and their sizes.</summary>
+/// <param name="Rate">The open loop's arrival rate in orders/s; null: half the closed loop's end-to-end rate.</param>
+internal sealed record OrdersOptions(
+    int Orders, int Concurrency, int Warmup, double? Rate, int DurationSeconds, bool ClosedLoop, bool OpenLoop, bool Bare);
+
 /// <summary>
-/// N orders at concurrency C through the REST API against the whole local system in one host (every context, the
-/// Checkout API and the saga worker on a real loopback port), the offline Temporal server in real time, and a
-/// throwaway PostgreSQL cluster.
+/// Orders through the REST API against the whole local system in one host (every context, the Checkout API and the
+/// saga worker on a real loopback port), the offline Temporal server in real time, and a throwaway PostgreSQL
+/// cluster: a closed loop (N orders, C in flight) for the maximum rate and the cost per order, an open loop at a fixed
+/// arrival rate for latency, and the same saga on the same worker with no-op activities (<see cref="BareSaga"/>) for
+/// the bare-Temporal ceiling.
 /// </summary>
 internal static class OrdersBenchmark
 {
+    /// <summary>
+    /// From shipment to delivery with the simulated carrier (in transit after half, delivered after the other half),
+    /// short so every saga runs to its end inside the measurement.
+    /// </summary>
+    private static readonly TimeSpan CarrierDelay = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(5);
+
     private const int Products = 50;
     private const int Customers = 20;
 
-    public static async Task RunAsync(int count, int concurrency, int warmup)
+    private const string Drained = "every saga had finished and every outbox had drained";
+
+    private const double TargetRate = 50;
+    private const double TargetCpuMs = 40;
+    private const double TargetRatio = 0.5;
+    private const double TargetP99Ms = 300;
+    private const double TargetTransactions = 30;
+    private const long TargetMemory = 800L * 1024 * 1024;
+    private const double TargetActions = 12;
+
+    public static async Task RunAsync(string run, OrdersOptions options)
+    {
+        var targets = new Targets(run);
+        await using var temporal = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions());
+        var system = options.ClosedLoop || options.OpenLoop ? await WholeSystemAsync(options, temporal) : null;
+        var bare = options.Bare ? await BareAsync(options, temporal, system?.Database) : null;
+
+        if (system?.Closed is { } closed)
+        {
+            targets.Add("orders/s end to end", $">= {TargetRate} orders/s", $"{closed.Rate:F1} orders/s ({closed.Describe()})",
+                closed.Rate >= TargetRate, $"{TargetRate - closed.Rate:F1} orders/s short");
+            targets.Add("CPU per order, whole system", $"<= {TargetCpuMs} ms", $"{closed.CpuMsPerOrder:F1} ms ({closed.DescribeCpu()})",
+                closed.CpuMsPerOrder <= TargetCpuMs, $"{closed.CpuMsPerOrder - TargetCpuMs:F1} ms over");
+            if (bare is not null)
+            {
+                var ratio = closed.Rate / bare.Phase.Rate;
+                targets.Add("share of the bare-Temporal rate", $">= {TargetRatio:P0}",
+                    $"{ratio:P1} ({closed.Rate:F1} orders/s of the {bare.Phase.Rate:F1} sagas/s the same saga and worker run with no-op activities "
+                    + "at the same concurrency)",
+                    ratio >= TargetRatio, $"{(TargetRatio - ratio) * 100:F1} points short");
+            }
+        }
+
+        if (system?.Open is { } open)
+        {
+            // A submit answered 202 (still deciding) or with an error counts at its answer and fails the target.
+            var p99 = Targets.Percentile(open.Phase.Submissions.Select(s => s.Milliseconds).Order().ToList(), 99);
+            var notAccepted = open.Phase.Submissions.Count(s => s.Outcome != SagaLoad.Accepted);
+            targets.Add($"open loop at {open.Rate:0.##}/s: submit -> accepted", $"p99 <= {TargetP99Ms} ms",
+                $"{SagaLoad.Describe(open.Phase.Submissions.Select(s => s.Milliseconds))} from the scheduled send time ({open.RateSource}"
+                + (notAccepted > 0 ? $"; {notAccepted} of {open.Phase.Orders} not accepted, counted at their answer" : "") + ")",
+                p99 <= TargetP99Ms && notAccepted == 0,
+                notAccepted > 0 ? $"{notAccepted} submits not accepted" : $"p99 {p99 - TargetP99Ms:F0} ms over");
+        }
+
+        if (system?.Transactions is { } transactions)
+        {
+            targets.Add("database transactions per order", $"<= {TargetTransactions}",
+                $"{transactions:F1} (submit -> delivered, outboxes drained)", transactions <= TargetTransactions,
+                $"{transactions - TargetTransactions:F1} over");
+        }
+
+        if (system is not null)
+        {
+            var peak = system.ProcessPeak + system.PostgresPssPeak;
+            targets.Add("peak memory, whole system", $"<= {Machine.Mb(TargetMemory)}",
+                $"{Machine.Mb(peak)} (this process {Machine.Mb(system.ProcessPeak)} RSS + PostgreSQL {Machine.Mb(system.PostgresPssPeak)} PSS, "
+                + $"each at its own peak; sampled together at most {Machine.Mb(system.SampledPeak)})",
+                peak <= TargetMemory, $"{Machine.Mb(peak - TargetMemory)} over");
+        }
+
+        if ((system?.Actions ?? bare?.Actions) is { } actions)
+        {
+            var perOrder = actions.PerOrder(actions.Billed);
+            targets.Add(system?.Actions is null ? "Temporal actions per bare saga" : "Temporal actions per order", $"<= {TargetActions}",
+                $"{perOrder:F2} ({actions.Describe()})", perOrder <= TargetActions, $"{perOrder - TargetActions:F2} over");
+        }
+
+        if (bare is not null)
+        {
+            targets.Info("bare-Temporal ceiling", $"{bare.Phase.Rate:F1} sagas/s, {bare.Phase.CpuMsPerOrder:F1} ms CPU per saga "
+                                                  + $"({bare.Phase.Describe()})");
+            // The same steps and the same wait for the carrier, or the ceiling is another saga's.
+            if (system?.Actions is { } real && (bare.Actions.PerOrder(bare.Actions.Activities) != real.PerOrder(real.Activities)
+                                                || Math.Abs(bare.Actions.PerOrder(bare.Actions.Timers) - real.PerOrder(real.Timers)) > 0.25))
+            {
+                targets.Info("WARNING", $"not the same saga shape, so the ratio compares different sagas: bare {bare.Actions.Describe()}, "
+                                        + $"whole system {real.Describe()}");
+            }
+        }
+
+        if (system is not null)
+        {
+            targets.Info("whole system idle", $"this process {system.Idle.Self:F2} cores + PostgreSQL {system.Idle.Postgres:F2} cores with no orders");
+            targets.Info("API reservations, hot SKU", "measured by `hot-sku`");
+        }
+
+        targets.Print();
+    }
+
+    private static async Task<SystemResult> WholeSystemAsync(OrdersOptions options, OfflineTemporalServer temporal)
     {
         var server = await PostgresServer.GetAsync();
         var database = await server.CreateDatabaseAsync(new CommerceTemplate());
         var databaseName = new NpgsqlConnectionStringBuilder(database).Database!;
         await using var machine = Machine.Watch(server.AdminConnectionString);
-        await using var temporal = await OfflineTemporalServer.StartAsync(new OfflineTemporalOptions());
         await using var host = new CommerceHostFactory(database, HostedContexts.Everything(),
             new Dictionary<string, string?>
             {
@@ -48,109 +153,213 @@ internal static class OrdersBenchmark
                 ["Commerce:Outbox:RetryBaseDelay"] = "00:00:01",
                 ["Commerce:Outbox:MaxAttempts"] = "8",
                 ["Inventory:Reservations:SweeperEnabled"] = "true",
-                // The simulated carrier delivers at once, so every saga runs to its end inside the measurement.
-                ["Shipping:Carrier:InTransitAfter"] = "00:00:00.050",
-                ["Shipping:Carrier:DeliveredAfter"] = "00:00:00.050",
+                ["Shipping:Carrier:InTransitAfter"] = (CarrierDelay / 2).ToString("c", CultureInfo.InvariantCulture),
+                ["Shipping:Carrier:DeliveredAfter"] = (CarrierDelay / 2).ToString("c", CultureInfo.InvariantCulture),
             });
         host.Start();
         // Every call carries a real token, as in production: an operator may do all a shopper does.
         using var http = await host.ClientAsAsync(Clients.Operator);
         http.Timeout = TimeSpan.FromMinutes(2);
         var refit = new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(CommerceJson.Options) };
+        var orderApi = RestService.For<IOrderApi>(http, refit);
+        var sagas = new OrderSagaClient(temporal.Client);
 
-        Console.WriteLine($"setting up {warmup} warm-up + {count} measured orders ({Products} products, {Customers} customers)...");
+        var closedCount = options.ClosedLoop ? options.Orders : 0;
+        Console.WriteLine($"setting up {options.Warmup} warm-up + {closedCount} closed-loop orders ({Products} products, {Customers} customers)...");
         var shoppers = await CreateShoppersAsync(RestService.For<ICustomerApi>(http, refit), RestService.For<IPaymentApi>(http, refit));
         var products = await CreateProductsAsync(RestService.For<IProductApi>(http, refit), RestService.For<IInventoryApi>(http, refit));
-        var orderApi = RestService.For<IOrderApi>(http, refit);
-        var orders = new ConcurrentBag<(Guid Order, Guid Method)>();
-        await Parallel.ForAsync(0, warmup + count, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
-        {
-            var shopper = shoppers[i % shoppers.Count];
-            var order = await orderApi.CreateOrderAsync(
-                new CreateOrderRequest(shopper.Customer, [new CreateOrderItem(products[i % products.Count], 1 + (i % 2))]), cancellationToken: ct);
-            orders.Add((order.Id, shopper.Method));
-        });
-        var all = orders.ToList();
+        var all = await CreateOrdersAsync(orderApi, shoppers, products, options.Warmup + closedCount, options.Concurrency);
 
-        if (warmup > 0)
+        async Task<string> SubmitAsync(BenchOrder order, CancellationToken cancellationToken)
         {
-            await SubmitAllAsync(http, all[..warmup], concurrency);
-            await WaitForSagasAsync(new OrderSagaClient(temporal.Client), all[..warmup].Select(o => o.Order));
+            try
+            {
+                using var response = await http.PostAsJsonAsync($"/checkout/orders/{order.Order}/submit", new SubmitCheckoutRequest(order.Method),
+                    CommerceJson.Options, cancellationToken);
+                return response.StatusCode switch
+                {
+                    HttpStatusCode.OK => SagaLoad.Accepted,
+                    HttpStatusCode.Accepted => SagaLoad.Pending,
+                    var status => ((int)status).ToString(CultureInfo.InvariantCulture),
+                };
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return e.GetType().Name;
+            }
         }
 
-        var measured = all[warmup..];
+        if (options.Warmup > 0)
+        {
+            await SagaLoad.ClosedLoopAsync(all[..options.Warmup], options.Concurrency, SubmitAsync);
+            await SagaLoad.WaitForSagasAsync(sagas, all[..options.Warmup].Select(o => o.Order));
+        }
+
+        // What the system burns with no orders (pollers, sweepers, the Temporal workers' long polls, and after a short
+        // warm-up the JIT still moving methods to tier 1): at a low arrival rate this is much of the CPU per order.
         await SettleAsync(database);
-        var xactBefore = await CommitsAsync(server.AdminConnectionString, databaseName);
-        var outboxBefore = await OutboxRowsAsync(database);
+        var idleBefore = machine.CpuSeconds();
+        await Task.Delay(IdleWindow);
+        var idleAfter = machine.CpuSeconds();
+        var idle = (Self: (idleAfter.Self - idleBefore.Self) / IdleWindow.TotalSeconds, Postgres: (idleAfter.Postgres - idleBefore.Postgres) / IdleWindow.TotalSeconds);
+        Console.WriteLine($"idle for {IdleWindow.TotalSeconds:F0} s before the measurements: this process {idle.Self:F2} cores + PostgreSQL {idle.Postgres:F2} cores");
+
+        Phase? closed = null;
+        ActionCount? actions = null;
+        double? transactions = null;
+        if (options.ClosedLoop)
+        {
+            var measured = all[options.Warmup..];
+            await SettleAsync(database);
+            var xactBefore = await CommitsAsync(server.AdminConnectionString, databaseName);
+            var outboxBefore = await OutboxRowsAsync(database);
+            var drainStatements = 0;
+            closed = await MeasureAsync(machine, measured.Count, Drained,
+                () => SagaLoad.ClosedLoopAsync(measured, options.Concurrency, SubmitAsync),
+                async () =>
+                {
+                    var outcomes = await SagaLoad.WaitForSagasAsync(sagas, measured.Select(o => o.Order));
+                    drainStatements = await DrainAsync(database);
+                    return outcomes;
+                });
+            await SettleAsync(database);
+            var xactAfter = await CommitsAsync(server.AdminConnectionString, databaseName);
+            var outboxAfter = await OutboxRowsAsync(database);
+            transactions = (xactAfter - xactBefore - drainStatements) / (double)closed.Orders;
+            actions = await SagaLoad.CountActionsAsync(sagas, measured.Select(o => o.Order));
+
+            Console.WriteLine();
+            Console.WriteLine($"orders end to end, closed loop: {closed.Orders} orders, concurrency {options.Concurrency}, after {options.Warmup} warm-up orders");
+            PrintAnswers(closed);
+            Console.WriteLine($"  throughput: {closed.Rate:F1} orders/s end to end ({closed.Describe()}); "
+                              + $"all submits answered after {closed.SubmitSeconds:F1} s ({closed.AnsweredRate:F1}/s)");
+            Console.WriteLine($"  submit -> accepted: {SagaLoad.Describe(closed.Submissions.Select(s => s.Milliseconds))} "
+                              + "(closed loop: waiting for a free slot is not counted; the latency target is the open loop's)");
+            Console.WriteLine($"  submit -> confirmed: {SagaLoad.Describe(await ConfirmedAsync(orderApi, closed.Submissions))} (Order's status history)");
+            Console.WriteLine($"  Temporal actions per order: {actions.PerOrder(actions.Billed):F2} ({actions.Describe()}); not billed: {actions.Shape()}");
+            Console.WriteLine($"  database transactions per order: {transactions:F1} "
+                              + "(pg_stat_database.xact_commit delta from the first submit until every saga had finished and the outboxes drained, "
+                              + "less the benchmark's own polls)");
+            Console.WriteLine("  outbox per order (events / deliveries): " + string.Join(", ", outboxAfter.Keys.Select(schema =>
+                $"{schema} {(outboxAfter[schema].Events - outboxBefore[schema].Events) / (double)closed.Orders:F1}"
+                + $"/{(outboxAfter[schema].Deliveries - outboxBefore[schema].Deliveries) / (double)closed.Orders:F1}")));
+            Console.WriteLine($"  deliveries that needed more than one attempt: {outboxAfter.Values.Sum(o => o.Retried) - outboxBefore.Values.Sum(o => o.Retried)} "
+                              + $"of {outboxAfter.Values.Sum(o => o.Deliveries) - outboxBefore.Values.Sum(o => o.Deliveries)}; "
+                              + $"dead-lettered: {outboxAfter.Values.Sum(o => o.DeadLettered) - outboxBefore.Values.Sum(o => o.DeadLettered)}");
+            Console.WriteLine($"  CPU: {closed.DescribeCpu()} = {closed.CpuMsPerOrder:F1} ms per order");
+        }
+
+        OpenLoop? open = null;
+        if (options.OpenLoop)
+        {
+            var (rate, source) = options.Rate is { } given
+                ? (given, "--rate")
+                : (closed!.Rate / 2, $"half the closed loop's {closed.Rate:F1}/s");
+            var count = Math.Max(1, (int)Math.Ceiling(rate * options.DurationSeconds));
+            Console.WriteLine();
+            Console.WriteLine($"setting up {count} open-loop orders...");
+            var scheduled = await CreateOrdersAsync(orderApi, shoppers, products, count, options.Concurrency);
+            await SettleAsync(database);
+            var phase = await MeasureAsync(machine, count, Drained,
+                () => SagaLoad.OpenLoopAsync(scheduled, rate, SubmitAsync),
+                async () =>
+                {
+                    var outcomes = await SagaLoad.WaitForSagasAsync(sagas, scheduled.Select(o => o.Order));
+                    await DrainAsync(database);
+                    return outcomes;
+                });
+            open = new OpenLoop(rate, source, phase);
+
+            Console.WriteLine();
+            Console.WriteLine($"orders end to end, open loop: {rate:0.##} orders/s ({source}) for {options.DurationSeconds} s = {count} orders");
+            PrintAnswers(phase);
+            Console.WriteLine($"  submit -> accepted from the scheduled send time: {SagaLoad.Describe(phase.Submissions.Select(s => s.Milliseconds))}");
+            Console.WriteLine($"  submit -> confirmed from the scheduled send time: {SagaLoad.Describe(await ConfirmedAsync(orderApi, phase.Submissions))}");
+            Console.WriteLine($"  load generator sent late by: {SagaLoad.Describe(phase.Submissions.Select(s => s.LateMilliseconds))}");
+            Console.WriteLine($"  throughput: {phase.Rate:F1} orders/s end to end ({phase.Describe()})");
+            Console.WriteLine($"  CPU: {phase.DescribeCpu()} = {phase.CpuMsPerOrder:F1} ms per order at this rate");
+        }
+
+        return new SystemResult(database, idle, closed, open, actions, transactions, Machine.ProcessPeak, machine.PeakPostgresPss, machine.PeakSystemPss);
+    }
+
+    private static async Task<BareResult> BareAsync(OrdersOptions options, OfflineTemporalServer temporal, string? database)
+    {
+        // The worker never connects to a database; when there is none, any connection string will do.
+        await using var host = BareSaga.StartHost(database ?? "Host=127.0.0.1;Username=none", temporal.Address);
+        // The client the worker and Checkout use in the host (its interceptors included), as Checkout submits and the relay signals.
+        var sagas = new OrderSagaClient(host.Services.GetRequiredService<ITemporalClient>());
+        var carrier = host.Services.GetRequiredService<NoOpCarrier>();
+        await using var machine = Machine.Watch(null);
+
+        async Task<string> SubmitAsync(BenchOrder order, CancellationToken cancellationToken)
+        {
+            var status = await sagas.SubmitAsync(new OrderSagaInput(order.Order, Guid.NewGuid(), order.Method, OrderSagaSettings.Default), cancellationToken);
+            return status.Decision switch
+            {
+                { Accepted: true } => SagaLoad.Accepted,
+                { Accepted: false } => "rejected",
+                null => SagaLoad.Pending,
+            };
+        }
+
+        var warmup = Enumerable.Range(0, options.Warmup).Select(_ => new BenchOrder(Guid.NewGuid(), Guid.NewGuid())).ToList();
+        var measured = Enumerable.Range(0, options.Orders).Select(_ => new BenchOrder(Guid.NewGuid(), Guid.NewGuid())).ToList();
+        await SagaLoad.ClosedLoopAsync(warmup, options.Concurrency, SubmitAsync);
+        await SagaLoad.WaitForSagasAsync(sagas, warmup.Select(o => o.Order));
+        var phase = await MeasureAsync(machine, measured.Count, "every saga had finished",
+            () => SagaLoad.ClosedLoopAsync(measured, options.Concurrency, SubmitAsync),
+            () => SagaLoad.WaitForSagasAsync(sagas, measured.Select(o => o.Order)));
+        await carrier.DeliveredAsync();
+        var actions = await SagaLoad.CountActionsAsync(sagas, measured.Select(o => o.Order));
+
+        Console.WriteLine();
+        Console.WriteLine($"bare Temporal: {phase.Orders} sagas, concurrency {options.Concurrency}, after {options.Warmup} warm-up sagas "
+                          + "(the saga worker with no-op activities of the same names, on the same offline Temporal server)");
+        PrintAnswers(phase);
+        Console.WriteLine($"  throughput: {phase.Rate:F1} sagas/s end to end ({phase.Describe()}); "
+                          + $"all submits answered after {phase.SubmitSeconds:F1} s ({phase.AnsweredRate:F1}/s)");
+        Console.WriteLine($"  submit -> accepted: {SagaLoad.Describe(phase.Submissions.Select(s => s.Milliseconds))}");
+        Console.WriteLine($"  Temporal actions per saga: {actions.PerOrder(actions.Billed):F2} ({actions.Describe()}); not billed: {actions.Shape()}");
+        Console.WriteLine($"  CPU: this process {phase.CpuSelf / phase.Seconds:F2} cores = {phase.CpuMsPerOrder:F1} ms per saga "
+                          + "(Temporal server, SDK, worker and load generator; no database)");
+        return new BareResult(phase, actions);
+    }
+
+    private static async Task<Phase> MeasureAsync(
+        Machine machine, int orders, string until, Func<Task<List<Submission>>> load, Func<Task<string[]>> finish)
+    {
         var cpuBefore = machine.CpuSeconds();
         var clock = Stopwatch.StartNew();
-        var submissions = await SubmitAllAsync(http, measured, concurrency);
+        var submissions = await load();
         var submitSeconds = clock.Elapsed.TotalSeconds;
-        var outcomes = await WaitForSagasAsync(new OrderSagaClient(temporal.Client), measured.Select(o => o.Order));
-        var sagaSeconds = clock.Elapsed.TotalSeconds;
+        var outcomes = await finish();
+        var seconds = clock.Elapsed.TotalSeconds;
         var cpuAfter = machine.CpuSeconds();
-        await SettleAsync(database);
-        var xactAfter = await CommitsAsync(server.AdminConnectionString, databaseName);
-        var outboxAfter = await OutboxRowsAsync(database);
+        return new Phase(orders, until, submissions, submitSeconds, seconds, cpuAfter.Self - cpuBefore.Self, cpuAfter.Postgres - cpuBefore.Postgres, outcomes);
+    }
 
+    private static void PrintAnswers(Phase phase)
+    {
+        var answers = phase.Submissions.GroupBy(s => s.Outcome).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}");
+        Console.WriteLine($"  submit answers: {string.Join(", ", answers)}; sagas: {phase.Delivered} delivered of {phase.Orders}"
+                          + (phase.Delivered == phase.Orders ? "" : $" ({string.Join(", ", phase.Outcomes.Where(o => o != SagaStages.Delivered).Distinct())})"));
+    }
+
+    /// <summary>From each submit's due time to the Confirmed entry in Order's status history.</summary>
+    private static async Task<List<double>> ConfirmedAsync(IOrderApi orders, List<Submission> submissions)
+    {
         var confirmed = new ConcurrentBag<double>();
         await Parallel.ForEachAsync(submissions, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (s, ct) =>
         {
-            var order = await orderApi.GetOrderAsync(s.Order, ct);
-            var at = order.History.First(h => h.To == OrderStatus.Confirmed).At;
-            confirmed.Add((at - s.Started).TotalMilliseconds);
+            var order = await orders.GetOrderAsync(s.Order, ct);
+            if (order.History.FirstOrDefault(h => h.To == OrderStatus.Confirmed) is { } entry)
+            {
+                confirmed.Add((entry.At - s.DueAt).TotalMilliseconds);
+            }
         });
-        var actions = await CountActionsAsync(new OrderSagaClient(temporal.Client), measured.Select(o => o.Order));
-
-        var accepted = submissions.Count(s => s.Status == HttpStatusCode.OK);
-        var acceptedLatency = submissions.Select(s => s.Milliseconds).Order().ToList();
-        var confirmedLatency = confirmed.Order().ToList();
-        var rate = count / submitSeconds;
-        var p99 = Percentile(acceptedLatency, 99);
-        var actionsPerOrder = actions.Billed / (double)count;
-        var peak = machine.PeakSystemRss;
-        var processPeak = Environment.WorkingSet;
-        using (var self = Process.GetCurrentProcess())
-        {
-            processPeak = self.PeakWorkingSet64;
-        }
-
-        var systemPeak = processPeak + machine.PeakPostgresRss;
-        Console.WriteLine();
-        Console.WriteLine($"orders end to end: {count} orders, concurrency {concurrency}, after {warmup} warm-up orders");
-        Console.WriteLine($"  submit answers: {accepted} accepted (200), {submissions.Count(s => s.Status == HttpStatusCode.Accepted)} pending (202), "
-                          + $"{submissions.Count(s => s.Status is not (HttpStatusCode.OK or HttpStatusCode.Accepted))} other; "
-                          + $"sagas: {outcomes.Count(o => o == SagaStages.Delivered)} delivered of {count}");
-        Row("throughput (accepted)", $"{rate:F1} orders/s ({submitSeconds:F1} s for all submits)", ">= 100 orders/s", rate >= 100,
-            $"{100 - rate:F1} orders/s short");
-        Console.WriteLine($"  throughput to delivered: {count / sagaSeconds:F1} orders/s ({sagaSeconds:F1} s until every saga had finished)");
-        Row("submit -> accepted", $"p50 {Percentile(acceptedLatency, 50):F0} ms, p95 {Percentile(acceptedLatency, 95):F0} ms, p99 {p99:F0} ms",
-            "p99 <= 300 ms", p99 <= 300, $"p99 {p99 - 300:F0} ms over");
-        Console.WriteLine($"  submit -> confirmed: p50 {Percentile(confirmedLatency, 50):F0} ms, p95 {Percentile(confirmedLatency, 95):F0} ms, "
-                          + $"p99 {Percentile(confirmedLatency, 99):F0} ms (Order's status history)");
-        Row("Temporal actions per order", $"{actionsPerOrder:F2} ({actions.Describe(count)})", "<= 12", actionsPerOrder <= 12,
-            $"{actionsPerOrder - 12:F2} over");
-        Console.WriteLine($"    not counted: {actions.Upserts / (double)count:F2} search-attribute upserts, "
-                          + $"{actions.WorkflowTasks / (double)count:F2} workflow tasks, {actions.Events / (double)count:F1} history events per order");
-        Console.WriteLine($"  database transactions per order: {(xactAfter - xactBefore) / (double)count:F1} "
-                          + "(pg_stat_database.xact_commit delta from first submit until every saga finished and the outboxes drained)");
-        Console.WriteLine("    outbox per order (events / deliveries): " + string.Join(", ", outboxAfter.Keys.Select(schema =>
-            $"{schema} {(outboxAfter[schema].Events - outboxBefore[schema].Events) / (double)count:F1}"
-            + $"/{(outboxAfter[schema].Deliveries - outboxBefore[schema].Deliveries) / (double)count:F1}")));
-        Row("peak memory, whole system", $"{Machine.Mb(systemPeak)} (this process {Machine.Mb(processPeak)} + PostgreSQL RSS {Machine.Mb(machine.PeakPostgresRss)})",
-            "<= 800 MB", systemPeak <= 800L * 1024 * 1024, $"{Machine.Mb(systemPeak - 800L * 1024 * 1024)} over");
-        Console.WriteLine($"    PostgreSQL RSS counts shared buffers once per process; its PSS peak was {Machine.Mb(machine.PeakPostgresPss)}; "
-                          + $"sampled system peak {Machine.Mb(peak)}");
-        Console.WriteLine($"  CPU during the measured run: this process {(cpuAfter.Self - cpuBefore.Self) / sagaSeconds:F2} cores, "
-                          + $"PostgreSQL {(cpuAfter.Postgres - cpuBefore.Postgres) / sagaSeconds:F2} cores "
-                          + $"({(cpuAfter.Self - cpuBefore.Self + cpuAfter.Postgres - cpuBefore.Postgres) * 1000 / count:F1} ms CPU per order)");
+        return [.. confirmed];
     }
-
-    private static void Row(string name, string measured, string target, bool met, string miss) =>
-        Console.WriteLine($"  {name}: {measured}  [target {target}: {(met ? "met" : $"MISSED, {miss}")}]");
-
-    private static double Percentile(List<double> sorted, double percentile) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static async Task<List<(Guid Customer, Guid Method)>> CreateShoppersAsync(ICustomerApi customers, IPaymentApi payments)
     {
@@ -186,22 +395,20 @@ internal static class OrdersBenchmark
         return ids;
     }
 
-    private static async Task<List<Submission>> SubmitAllAsync(HttpClient http, List<(Guid Order, Guid Method)> orders, int concurrency)
+    /// <summary>Created orders of one or two units of one product, in creation order.</summary>
+    private static async Task<List<BenchOrder>> CreateOrdersAsync(
+        IOrderApi orders, List<(Guid Customer, Guid Method)> shoppers, List<Guid> products, int count, int concurrency)
     {
-        var submissions = new ConcurrentBag<Submission>();
-        await Parallel.ForEachAsync(orders, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (o, ct) =>
+        var created = new BenchOrder[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
         {
-            var started = DateTimeOffset.UtcNow;
-            var watch = Stopwatch.StartNew();
-            using var response = await http.PostAsJsonAsync($"/checkout/orders/{o.Order}/submit", new SubmitCheckoutRequest(o.Method),
-                CommerceJson.Options, ct);
-            submissions.Add(new Submission(o.Order, started, watch.Elapsed.TotalMilliseconds, response.StatusCode));
+            var shopper = shoppers[i % shoppers.Count];
+            var order = await orders.CreateOrderAsync(
+                new CreateOrderRequest(shopper.Customer, [new CreateOrderItem(products[i % products.Count], 1 + (i % 2))]), cancellationToken: ct);
+            created[i] = new BenchOrder(order.Id, shopper.Method);
         });
-        return [.. submissions];
+        return [.. created];
     }
-
-    private static async Task<string[]> WaitForSagasAsync(OrderSagaClient sagas, IEnumerable<Guid> orders) =>
-        await Task.WhenAll(orders.Select(async id => (await sagas.Handle(id).GetResultAsync()).Outcome));
 
     /// <summary>
     /// Waits for the outboxes to drain, then closes the pooled connections: a backend reports its transaction
@@ -209,19 +416,54 @@ internal static class OrdersBenchmark
     /// </summary>
     private static async Task SettleAsync(string database)
     {
-        await Poll.UntilAsync(() => new Sql(database).UndeliveredEventsAsync(), pending => pending == 0, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(100));
+        await DrainAsync(database);
         NpgsqlConnection.ClearAllPools();
         await Task.Delay(TimeSpan.FromSeconds(1.5));
     }
 
-    /// <summary>Rows in each context's outbox: events written and deliveries fanned out (one per subscriber).</summary>
-    private static async Task<Dictionary<string, (long Events, long Deliveries)>> OutboxRowsAsync(string database)
+    /// <summary>
+    /// Polls until no event waits to be fanned out or delivered in any context's outbox; returns how many statements
+    /// it ran, each a transaction of its own, for the transaction count to leave out.
+    /// </summary>
+    private static async Task<int> DrainAsync(string database)
+    {
+        var pending = string.Join(" + ", HostedContexts.All.Select(context => context.Name.ToLowerInvariant()).Select(schema =>
+            $"""(SELECT count(*) FROM "{schema}".outbox_messages WHERE NOT fanned_out) + (SELECT count(*) FROM "{schema}".outbox_deliveries WHERE status = 0)"""));
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT {pending}", connection);
+        var statements = 0;
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            statements++;
+            if ((long)(await command.ExecuteScalarAsync())! == 0)
+            {
+                return statements;
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException("The outboxes did not drain within 5 minutes.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+    }
+
+    /// <summary>
+    /// Rows in each context's outbox: events written, deliveries fanned out (one per subscriber), deliveries that took
+    /// more than one attempt, deliveries dead-lettered.
+    /// </summary>
+    private static async Task<Dictionary<string, (long Events, long Deliveries, long Retried, long DeadLettered)>> OutboxRowsAsync(string database)
     {
         var sql = new Sql(database);
-        var rows = new Dictionary<string, (long, long)>();
+        var rows = new Dictionary<string, (long, long, long, long)>();
         foreach (var schema in HostedContexts.All.Select(context => context.Name.ToLowerInvariant()))
         {
-            rows[schema] = (await sql.CountAsync($"\"{schema}\".outbox_messages"), await sql.CountAsync($"\"{schema}\".outbox_deliveries"));
+            var deliveries = $"\"{schema}\".outbox_deliveries";
+            rows[schema] = (await sql.CountAsync($"\"{schema}\".outbox_messages"), await sql.CountAsync(deliveries),
+                await sql.CountAsync(deliveries, "attempts > 1"), await sql.CountAsync(deliveries, "status = 2"));
         }
 
         return rows;
@@ -237,61 +479,37 @@ internal static class OrdersBenchmark
     }
 
     /// <summary>
-    /// History events a Temporal service bills as actions: workflow started, activity scheduled plus one per retry
-    /// (attempt - 1 on the started event), timer started, signal received, update accepted (one action per update).
+    /// One measured phase: <see cref="Seconds"/> from the first submit until <see cref="Until"/> (every saga had
+    /// finished, and for the whole system every outbox had drained); <see cref="SubmitSeconds"/> until every submit had its answer.
     /// </summary>
-    private static async Task<ActionCount> CountActionsAsync(OrderSagaClient sagas, IEnumerable<Guid> orders)
+    private sealed record Phase(
+        int Orders, string Until, List<Submission> Submissions, double SubmitSeconds, double Seconds, double CpuSelf, double CpuPostgres, string[] Outcomes)
     {
-        var total = new ActionCount();
-        foreach (var id in orders)
-        {
-            var history = await sagas.Handle(id).FetchHistoryAsync();
-            foreach (var e in history.Events)
-            {
-                total.Events++;
-                switch (e.EventType)
-                {
-                    case EventType.WorkflowExecutionStarted: total.Started++; break;
-                    case EventType.ActivityTaskScheduled: total.Activities++; break;
-                    case EventType.ActivityTaskStarted: total.Retries += Math.Max(0, e.ActivityTaskStartedEventAttributes.Attempt - 1); break;
-                    case EventType.TimerStarted: total.Timers++; break;
-                    case EventType.WorkflowExecutionSignaled: total.Signals++; break;
-                    case EventType.WorkflowExecutionUpdateAccepted: total.Updates++; break;
-                    case EventType.UpsertWorkflowSearchAttributes: total.Upserts++; break;
-                    case EventType.WorkflowTaskScheduled: total.WorkflowTasks++; break;
-                }
-            }
-        }
+        public double Rate => Orders / Seconds;
 
-        return total;
+        public double AnsweredRate => Orders / SubmitSeconds;
+
+        public double CpuMsPerOrder => (CpuSelf + CpuPostgres) * 1000 / Orders;
+
+        public int Delivered => Outcomes.Count(o => o == SagaStages.Delivered);
+
+        public string Describe() => $"{Orders} in {Seconds:F1} s from the first submit until {Until}";
+
+        public string DescribeCpu() => $"this process {CpuSelf / Seconds:F2} cores + PostgreSQL {CpuPostgres / Seconds:F2} cores";
     }
 
-    private sealed record Submission(Guid Order, DateTimeOffset Started, double Milliseconds, HttpStatusCode Status);
+    private sealed record OpenLoop(double Rate, string RateSource, Phase Phase);
 
-    private sealed class ActionCount
-    {
-        public long Started { get; set; }
+    private sealed record SystemResult(
+        string Database,
+        (double Self, double Postgres) Idle,
+        Phase? Closed,
+        OpenLoop? Open,
+        ActionCount? Actions,
+        double? Transactions,
+        long ProcessPeak,
+        long PostgresPssPeak,
+        long SampledPeak);
 
-        public long Activities { get; set; }
-
-        public long Retries { get; set; }
-
-        public long Timers { get; set; }
-
-        public long Signals { get; set; }
-
-        public long Updates { get; set; }
-
-        public long Upserts { get; set; }
-
-        public long WorkflowTasks { get; set; }
-
-        public long Events { get; set; }
-
-        public long Billed => Started + Activities + Retries + Timers + Signals + Updates;
-
-        public string Describe(int orders) =>
-            $"start {Started / (double)orders:F2} + activities {Activities / (double)orders:F2} + retries {Retries / (double)orders:F2} "
-            + $"+ timers {Timers / (double)orders:F2} + signals {Signals / (double)orders:F2} + updates {Updates / (double)orders:F2}";
-    }
+    private sealed record BareResult(Phase Phase, ActionCount Actions);
 }
