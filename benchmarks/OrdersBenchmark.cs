@@ -516,7 +516,7 @@ internal static class OrdersBenchmark
         /// kind, never the first.
         /// </summary>
         public string DescribeJit() => $"the JIT compiled {JitMethods / (double)Orders:F1} methods per order "
-                                       + $"({JitTime.TotalMilliseconds / Orders:F1} ms of JIT time per order, included above)";
+                                       + $"({JitTime.TotalMilliseconds / Orders:F1} ms of JIT time per order: time spent compiling summed over threads, not CPU, so contention inflates it)";
     }
 
     private sealed record OpenLoop(double Rate, string RateSource, Phase Phase);
