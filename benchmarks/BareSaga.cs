@@ -144,10 +144,11 @@ internal sealed class NoOpOwners(NoOpCarrier carrier)
 internal sealed class NoOpCarrier(ITemporalClient temporal)
 {
     /// <summary>
-    /// In the whole system the delivery reaches the saga after it has shipped (the simulated carrier's delay, then
-    /// Shipping's outbox and the relay), so the saga starts its delivery timeout and a signal wakes it. Counted from
-    /// mark-shipped and long enough for a loaded worker to have started waiting, the bare saga does the same; sooner,
-    /// the signal would often land in the workflow task that handles mark-shipped and save the bare saga a task.
+    /// In the whole system the delivery comes through the simulated carrier, Shipping's outbox and the relay, and
+    /// reaches the saga before or after it has shipped depending on timing (before, it saves the saga its delivery
+    /// timer and often a workflow task). Counted from mark-shipped and long enough for a loaded worker to have started
+    /// waiting, the bare saga always waits: if anything it does a little more than the real one, so the ceiling errs low
+    /// and the ratio in the system's favour by at most one workflow task in twelve.
     /// </summary>
     private static readonly TimeSpan AfterShipped = TimeSpan.FromMilliseconds(300);
 

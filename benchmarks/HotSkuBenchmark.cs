@@ -38,6 +38,7 @@ internal static class HotSkuBenchmark
 
         // Warm-up (JIT, pools) on a SKU of its own.
         await ReserveUntilSoldOutAsync(http, await StockedSkuAsync(http, "WARM", Math.Min(stock, 500)), reservers);
+        await machine.IdleAsync();
 
         var hot = await StockedSkuAsync(http, "HOT", stock);
         var cpu0 = machine.CpuSeconds();

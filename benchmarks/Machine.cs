@@ -10,6 +10,9 @@ namespace Commerce.Benchmarks;
 /// </summary>
 internal sealed class Machine : IAsyncDisposable
 {
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(90);
+
     private readonly string? adminConnectionString;
     private readonly CancellationTokenSource stop = new();
     private readonly Task sampling;
@@ -41,6 +44,32 @@ internal sealed class Machine : IAsyncDisposable
     }
 
     public static Machine Watch(string? adminConnectionString) => new(adminConnectionString);
+
+    /// <summary>
+    /// Idles until the JIT has settled, then reports what the system burns with no load (pollers, sweepers, the
+    /// Temporal workers' long polls). Right after a warm-up the JIT is still compiling tier-1 code in the background
+    /// (a large host on 2 cores takes tens of seconds), which would otherwise be charged to the first measured requests.
+    /// </summary>
+    public async Task<(double Self, double Postgres)> IdleAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var before = CpuSeconds();
+            await Task.Delay(IdleWindow);
+            var after = CpuSeconds();
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - methods;
+            if (compiled < 20 || clock.Elapsed > MaxIdle)
+            {
+                var idle = ((after.Self - before.Self) / IdleWindow.TotalSeconds, (after.Postgres - before.Postgres) / IdleWindow.TotalSeconds);
+                Console.WriteLine($"idle before the measurements: this process {idle.Item1:F2} cores + PostgreSQL {idle.Item2:F2} cores over the last "
+                                  + $"{IdleWindow.TotalSeconds:F0} s of {clock.Elapsed.TotalSeconds:F0} s "
+                                  + (compiled < 20 ? "(the JIT had settled)" : $"(the JIT was still compiling: {compiled} methods in those {IdleWindow.TotalSeconds:F0} s)"));
+                return idle;
+            }
+        }
+    }
 
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "?";
 
