@@ -148,6 +148,7 @@ public sealed class EventFlowTests : IAsyncLifetime
     {
         var problems = new List<string>();
         var lifetimes = CacheLifetimes();
+        var listed = Table.Caches.Select(c => $"{c.Context}/{c.Cache}").ToHashSet(StringComparer.Ordinal);
         using var scope = host.Services.CreateScope();
         foreach (var registration in host.Services.GetServices<CommerceContextRegistration>())
         {
@@ -156,7 +157,7 @@ public sealed class EventFlowTests : IAsyncLifetime
             {
                 var key = $"{registration.Name}/{entity.ClrType.Name}";
                 var isCopy = entity.ClrType.IsAssignableTo(typeof(ICachedCopy));
-                if ((isCopy || Table.Caches.Any(c => $"{c.Context}/{c.Cache}" == key)) && !lifetimes.ContainsKey(key))
+                if ((isCopy || listed.Contains(key)) && !lifetimes.ContainsKey(key))
                 {
                     problems.Add($"{key}: declares neither ExpireCachedCopies nor KeepCachedCopies");
                 }
@@ -168,7 +169,7 @@ public sealed class EventFlowTests : IAsyncLifetime
             }
         }
 
-        problems.AddRange(lifetimes.Keys.Where(key => !Table.Caches.Any(c => $"{c.Context}/{c.Cache}" == key))
+        problems.AddRange(lifetimes.Keys.Where(key => !listed.Contains(key))
             .Select(key => $"{key}: a lifetime for a cache the table does not list"));
         AssertNone("Cache lifetimes", problems);
     }
